@@ -1,0 +1,3 @@
+from journeybot.cli.main import run
+
+run()

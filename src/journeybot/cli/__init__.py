@@ -1,0 +1,1 @@
+"""The `journeybot` command. Each command group lives in its own module and registers itself."""

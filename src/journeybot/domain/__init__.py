@@ -1,0 +1,1 @@
+"""The journey map: pure pydantic, imports nothing else of journeybot."""

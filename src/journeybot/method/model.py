@@ -1,0 +1,65 @@
+"""Typed views of the method data files (prompts/method/*.yaml)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..domain.journey_map import Lang
+
+PhaseId = Literal[
+    "framing", "persona", "evidence", "stages", "touchpoints", "experience",
+    "pain_points", "moments_of_truth", "metrics", "owners", "priorities",
+]
+PHASE_IDS: tuple[PhaseId, ...] = (
+    "framing", "persona", "evidence", "stages", "touchpoints", "experience",
+    "pain_points", "moments_of_truth", "metrics", "owners", "priorities",
+)
+
+Severity = Literal["error", "warning", "info"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Localized(Strict):
+    """The same text in French and English (both first-class)."""
+
+    fr: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def __call__(self, lang: Lang) -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+class GateCheck(Strict):
+    """One condition of a phase's exit check: ``selector`` counts something in the map."""
+
+    selector: str
+    min: int = 1
+    max: int | None = None
+    label: Localized
+
+
+class Phase(Strict):
+    id: PhaseId
+    title: Localized
+    goal: Localized
+    why: Localized = Field(description="why this step matters, for coaches and curious users")
+    questions: list[Localized] = Field(min_length=1)
+    follow_ups: list[Localized] = Field(default_factory=list)
+    records: list[str] = Field(min_length=1, description="map fields this phase fills")
+    gate: list[GateCheck] = Field(min_length=1)
+    sources: list[str] = Field(min_length=1)
+
+
+class Pitfall(Strict):
+    code: str = Field(pattern=r"^[a-z][a-z-]+$")
+    severity: Severity
+    title: Localized
+    why: Localized = Field(description="the method's reason this is a problem")
+    fix: Localized = Field(description="what to do about it")
+    source: str = Field(description="seed file and section, or named practitioner source")
+    phases: list[PhaseId] = Field(min_length=1)

@@ -1,0 +1,84 @@
+"""Settings: command-line flag > environment (JOURNEYBOT_*) > config.toml in the user's config dir.
+
+The API key is a SecretStr: it is read from the environment (or the TOML file) and never written
+anywhere by journeybot: not in the database, logs, transcripts or exports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from . import paths
+from .domain.journey_map import Lang
+
+Backend = Literal["local", "local-small", "openai", "none"]
+Embeddings = Literal["use", "e5", "openai"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="JOURNEYBOT_", extra="ignore", populate_by_name=True, validate_default=True
+    )
+
+    model: Backend = Field(default="local", description="which model answers: local, local-small, openai, none")
+    model_name: str | None = Field(default=None, description="model name on an OpenAI-compatible server")
+    base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("base_url", "JOURNEYBOT_BASE_URL", "OPENAI_BASE_URL"),
+        description="OpenAI-compatible server (vLLM, Ollama, llama.cpp); implies the openai backend",
+    )
+    api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("api_key", "JOURNEYBOT_API_KEY", "OPENAI_API_KEY")
+    )
+    lang: Lang = "fr"
+    embeddings: Embeddings = "use"
+    chroma_url: str | None = Field(default=None, description="use a shared Chroma server instead of the local store")
+    extra_docs: list[Path] = Field(default_factory=list, description="folders of your own method documents")
+    request_timeout: float = Field(default=120.0, gt=0)
+    max_retries: int = Field(default=3, ge=0, le=10)
+    context_size: int = Field(default=4096, ge=1024, le=32768)
+    threads: int | None = Field(default=None, ge=1, le=256)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=paths.config_file())
+        return (init_settings, env_settings, toml)
+
+    @property
+    def backend(self) -> Backend:
+        """The backend actually used: a base URL with the default model means an OpenAI-compatible server."""
+        if self.base_url and self.model in ("local", "local-small") and "model" not in self.model_fields_set:
+            return "openai"
+        return self.model
+
+
+class SettingsError(Exception):
+    """Settings that cannot be used; the message is one plain sentence per problem."""
+
+
+def load_settings(**flags: Any) -> Settings:
+    """Settings from flags (None means 'not given'), the environment and the TOML file."""
+    given = {k: v for k, v in flags.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as err:
+        lines = [f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in err.errors()]
+        raise SettingsError("; ".join(lines)) from None
+    except (OSError, ValueError) as err:  # an unreadable or malformed config.toml
+        raise SettingsError(f"{paths.config_file()}: {err}") from None
