@@ -1,0 +1,1 @@
+"""Model backends. Only this package (and the knowledge index) imports LangChain/openai."""
