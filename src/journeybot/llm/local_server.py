@@ -1,0 +1,142 @@
+"""The embedded model server: llama.cpp's own server, run by xllamacpp inside this process.
+
+It listens on 127.0.0.1 on a free port and speaks the OpenAI API, so the embedded model goes through
+the same ChatOpenAI code path as OpenAI or any compatible server. One server per process: started
+lazily (thread-safe), reused by every caller, stopped at exit or by ``shutdown()``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .protocol import ModelError
+
+MODEL_ALIAS = "local"
+
+
+@dataclass
+class LocalServer:
+    """A running embedded server."""
+
+    model_path: Path
+    context_size: int
+    threads: int
+    base_url: str
+    """The OpenAI base URL (ends with /v1)."""
+    load_seconds: float
+    _handle: Any = field(repr=False, default=None)
+
+    @property
+    def address(self) -> str:
+        """The server's root address (without /v1), e.g. http://127.0.0.1:40123."""
+        return self.base_url.removesuffix("/v1")
+
+
+_lock = threading.Lock()
+_server: LocalServer | None = None
+
+
+def default_threads() -> int:
+    """Every core this process may use (llama.cpp runs fastest with one thread per physical core)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _start(model_path: Path, context_size: int, threads: int) -> LocalServer:
+    try:
+        import xllamacpp
+    except ImportError as err:  # a broken install: xllamacpp is a core dependency
+        raise ModelError(
+            "not_installed",
+            f"The embedded model runtime cannot be loaded ({err}): run pip install --force-reinstall xllamacpp.",
+            f"Le moteur du modèle embarqué ne se charge pas ({err}) : lancez "
+            "pip install --force-reinstall xllamacpp.",
+        ) from None
+    params = xllamacpp.CommonParams()
+    params.model.path = str(model_path)
+    params.model_alias = {MODEL_ALIAS}
+    params.n_ctx = context_size
+    params.cpuparams.n_threads = threads
+    params.cpuparams_batch.n_threads = threads
+    params.use_jinja = True
+    params.verbosity = -1  # llama.cpp writes its logs to stderr: they would scribble over the terminal UI
+    params.hostnames = ["127.0.0.1"]
+    params.port = 0  # a free port
+    params.cache_prompt = True  # reuse the KV cache of a prompt prefix sent again (stable system prompt)
+    params.n_parallel = 1
+    params.ui = False
+    started = time.perf_counter()
+    try:
+        handle = xllamacpp.Server(params)
+        address = str(handle.listening_address).rstrip("/")
+    except Exception as err:
+        raise ModelError(
+            "other",
+            f"The embedded model could not start ({type(err).__name__}: {err}).",
+            f"Le modèle embarqué n'a pas pu démarrer ({type(err).__name__} : {err}).",
+        ) from None
+    if not address.startswith("http"):
+        address = "http://" + address
+    return LocalServer(
+        model_path=model_path,
+        context_size=context_size,
+        threads=threads,
+        base_url=address + "/v1",
+        load_seconds=time.perf_counter() - started,
+        _handle=handle,
+    )
+
+
+def get_server(model_path: Path, *, context_size: int = 4096, threads: int | None = None) -> LocalServer:
+    """The process's embedded server for this model, started on first use.
+
+    Asking for another model file or context size stops the running server and starts a new one (one
+    model in memory at a time).
+    """
+    global _server
+    wanted_threads = threads or default_threads()
+    with _lock:
+        current = _server
+        if current is not None and (
+            current.model_path == model_path
+            and current.context_size == context_size
+            and current.threads == wanted_threads
+        ):
+            return current
+        if current is not None:
+            _stop(current)
+            _server = None
+        _server = _start(model_path, context_size, wanted_threads)
+        return _server
+
+
+def running() -> LocalServer | None:
+    """The running server, if any (never starts one)."""
+    return _server
+
+
+def _stop(server: LocalServer) -> None:
+    # xllamacpp stops listening and frees the model when its Server object is deallocated.
+    server._handle = None
+    gc.collect()
+
+
+def shutdown() -> None:
+    """Stop the embedded server (no-op when none runs). Safe to call more than once."""
+    global _server
+    with _lock:
+        if _server is not None:
+            _stop(_server)
+            _server = None
+
+
+atexit.register(shutdown)
