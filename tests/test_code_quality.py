@@ -17,7 +17,8 @@ def _tool(name: str) -> str:
 
 
 def test_ruff_is_clean() -> None:
-    done = subprocess.run([_tool("ruff"), "check", "src", "tests", "bench"], cwd=REPO, capture_output=True, text=True)
+    targets = [d for d in ("src", "tests", "bench") if (REPO / d).is_dir()]
+    done = subprocess.run([_tool("ruff"), "check", *targets], cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

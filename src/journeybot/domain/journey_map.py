@@ -10,15 +10,15 @@ Minimum JSON contract others rely on: top-level ``schema_version``, ``persona``
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from collections.abc import Iterator
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 Provenance = Literal["customer", "team", "inferred"]
 """Where an item came from (method-spec, Provenance):
