@@ -1,0 +1,29 @@
+"""A lint finding: one pitfall found in a map, explained in the user's language."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..method.model import Severity
+
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+
+class Finding(BaseModel):
+    """One pitfall found in a map.
+
+    ``message`` says what is wrong in this map (naming the stages and touchpoints concerned);
+    ``why`` is the method's reason and ``source`` where the method says so (pitfalls.yaml);
+    ``items`` are the JSON paths of the map items concerned, e.g. ``stages[2].touchpoints[0]``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    severity: Severity
+    title: str
+    message: str
+    why: str
+    fix: str
+    source: str
+    items: list[str] = Field(default_factory=list)

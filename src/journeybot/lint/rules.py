@@ -1,0 +1,614 @@
+"""One deterministic rule per pitfall code (prompts/method/pitfalls.yaml).
+
+Each rule looks at a JourneyMap and returns None (nothing wrong) or a ``Hit``: a message specific
+to this map, in the requested language, and the JSON paths of the items concerned. Severity, why,
+fix and source come from the catalogue (see ``journeybot.lint.lint``). The thresholds are in each
+rule's docstring and in the constants below; the word lists are prompts/method/wordlists.yaml.
+
+Rules are written to stay quiet on a good map: a rule that needs something to judge (stages,
+touchpoints, two emotions, pain points, opportunities) says nothing until it is there, and the
+phase exit checks (method.gates) report what is simply missing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ..domain.journey_map import JourneyMap, Lang, Stage
+from .text import word_list
+
+MIN_TOUCHPOINTS = 8
+"""too-coarse: a map with 7 touchpoints or fewer is too coarse (001 KPAM, criterion 3)."""
+TOP_OF_FUNNEL_SHARE = 0.6
+"""top-of-funnel-only: fires when 60 % or more of the touchpoints (or of the stages, when there are
+no touchpoints yet) sit in discovery/awareness stages."""
+REVIEW_MONTHS = 6
+"""stale-map: the review date must fall at most 6 months after ``created`` (002)."""
+MAX_NAMED = 4
+"""How many items a message names before saying "and N more"."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule found: a specific message and the JSON paths concerned."""
+
+    message: str
+    items: list[str] = field(default_factory=list)
+
+
+Rule = Callable[[JourneyMap, Lang], Hit | None]
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        RULES[code] = fn
+        return fn
+
+    return register
+
+
+# --- small helpers -------------------------------------------------------------------------------
+
+
+def _t(lang: Lang, fr: str, en: str) -> str:
+    return fr if lang == "fr" else en
+
+
+def _q(lang: Lang, name: str) -> str:
+    return f"« {name} »" if lang == "fr" else f'"{name}"'
+
+
+def _names(lang: Lang, names: Iterable[str]) -> str:
+    """'"A", "B" and 3 more' — names quoted, at most MAX_NAMED of them."""
+    listed = list(names)
+    shown = ", ".join(_q(lang, n) for n in listed[:MAX_NAMED])
+    rest = len(listed) - MAX_NAMED
+    if rest > 0:
+        shown += _t(lang, f" et {rest} autre(s)", f" and {rest} more")
+    return shown
+
+
+def _stage_label(lang: Lang, stage: Stage) -> str:
+    return _t(lang, f"étape {_q(lang, stage.name)}", f"stage {_q(lang, stage.name)}")
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    year, month0 = divmod(day.month - 1 + months, 12)
+    year += day.year
+    last = calendar.monthrange(year, month0 + 1)[1]
+    return dt.date(year, month0 + 1, min(day.day, last))
+
+
+def _is_after_purchase(stage: Stage) -> bool:
+    """After the purchase: lifecycle says so, or (lifecycle unset) the name says so."""
+    if stage.lifecycle is not None:
+        return stage.lifecycle == "after_purchase"
+    return word_list("after_purchase").matches(stage.name)
+
+
+def _is_discovery(stage: Stage) -> bool:
+    """A discovery/awareness stage: named so, and not marked purchase or after purchase."""
+    if stage.lifecycle in ("purchase", "after_purchase"):
+        return False
+    return word_list("discovery").matches(stage.name)
+
+
+def _is_offline(online: bool, channel: str) -> bool:
+    return not online or word_list("offline_channel").matches(channel)
+
+
+# --- the rules, in catalogue order ----------------------------------------------------------------
+
+
+@rule("internal-view")
+def internal_view(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when nothing in the map comes from customers: no evidence item (other than inferred
+    ones) and no item, emotion or framing with provenance ``customer``."""
+    if any(e.provenance != "inferred" for e in m.evidence):
+        return None
+    if any(item.provenance == "customer" for _, item in m.items()):
+        return None
+    if any(s.emotion is not None and s.emotion.provenance == "customer" for s in m.stages):
+        return None
+    pains = sum(len(s.pain_points) for s in m.stages)
+    if not m.stages:
+        return Hit(_t(
+            lang,
+            "Rien dans la carte ne vient des clients : aucun entretien, enquête, ticket ou avis n'est enregistré.",
+            "Nothing in the map comes from customers: no interview, survey, ticket or review is recorded.",
+        ))
+    return Hit(
+        _t(
+            lang,
+            f"Les {len(m.stages)} étape(s) et {pains} irritant(s) ne reposent que sur la vision de l'équipe : "
+            "aucune preuve client (entretien, enquête, ticket, avis) et aucun élément de provenance « customer ».",
+            f"The {len(m.stages)} stage(s) and {pains} pain point(s) rest only on the team's view: no customer "
+            "evidence (interview, survey, ticket, review) and no item with provenance \"customer\".",
+        ),
+        [f"stages[{i}]" for i in range(len(m.stages))],
+    )
+
+
+@rule("process-not-journey")
+def process_not_journey(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when a stage name or a touchpoint name holds an internal-process word (word list
+    ``internal_process``: funnel states, back-office steps, department names). Descriptions,
+    actions and pain points are not scanned: customers may mention a process in their own words."""
+    words = word_list("internal_process")
+    found: list[tuple[str, str]] = []
+    for si, stage in enumerate(m.stages):
+        word = words.find(stage.name)
+        if word:
+            found.append((f"stages[{si}]", _t(lang, f"étape {_q(lang, stage.name)}", f"stage {_q(lang, stage.name)}")))
+        for ti, tp in enumerate(stage.touchpoints):
+            if words.find(tp.name):
+                found.append((
+                    f"stages[{si}].touchpoints[{ti}]",
+                    _t(lang, f"point de contact {_q(lang, tp.name)}", f"touchpoint {_q(lang, tp.name)}"),
+                ))
+    if not found:
+        return None
+    shown = ", ".join(label for _, label in found[:MAX_NAMED])
+    if len(found) > MAX_NAMED:
+        shown += _t(lang, f" et {len(found) - MAX_NAMED} autre(s)", f" and {len(found) - MAX_NAMED} more")
+    return Hit(
+        _t(
+            lang,
+            f"Nommé(s) comme un processus interne plutôt que ce que vit le client : {shown}.",
+            f"Named after an internal process rather than what the customer lives: {shown}.",
+        ),
+        [path for path, _ in found],
+    )
+
+
+@rule("too-coarse")
+def too_coarse(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when the whole map has fewer than MIN_TOUCHPOINTS (8) touchpoints, i.e. 7 or fewer,
+    or when a stage has no touchpoint."""
+    count = sum(1 for _ in m.touchpoints())
+    empty = [(i, s) for i, s in enumerate(m.stages) if not s.touchpoints]
+    if count >= MIN_TOUCHPOINTS and not empty:
+        return None
+    parts: list[str] = []
+    if count < MIN_TOUCHPOINTS:
+        parts.append(_t(
+            lang,
+            f"{count} point(s) de contact dans toute la carte (il en faut au moins {MIN_TOUCHPOINTS})",
+            f"{count} touchpoint(s) in the whole map (at least {MIN_TOUCHPOINTS} needed)",
+        ))
+    if empty:
+        parts.append(_t(
+            lang,
+            f"étape(s) sans point de contact : {_names(lang, (s.name for _, s in empty))}",
+            f"stage(s) without a touchpoint: {_names(lang, (s.name for _, s in empty))}",
+        ))
+    text = "; ".join(parts)
+    return Hit(text[0].upper() + text[1:] + ".", [f"stages[{i}]" for i, _ in empty])
+
+
+@rule("no-numbers")
+def no_numbers(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when the map has no metric at all, or when any metric has no source."""
+    metrics = list(m.metrics())
+    if not metrics:
+        return Hit(_t(
+            lang,
+            "Aucun chiffre dans la carte : ni volume, ni taux d'abandon, ni satisfaction, ni délai.",
+            "No number anywhere in the map: no volume, drop-off rate, satisfaction score or waiting time.",
+        ))
+    unsourced = [(path, x) for path, x in metrics if not x.source]
+    if not unsourced:
+        return None
+    return Hit(
+        _t(
+            lang,
+            f"{len(unsourced)} chiffre(s) sur {len(metrics)} sans source : {_names(lang, (x.name for _, x in unsourced))}.",
+            f"{len(unsourced)} of {len(metrics)} metric(s) have no source: {_names(lang, (x.name for _, x in unsourced))}.",
+        ),
+        [path for path, _ in unsourced],
+    )
+
+
+@rule("no-priorities")
+def no_priorities(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when no opportunity is fully scored (impact, reach, confidence and effort all set)."""
+    scored = [o for o in m.opportunities if None not in (o.impact, o.reach, o.confidence, o.effort)]
+    if scored:
+        return None
+    if not m.opportunities:
+        return Hit(_t(
+            lang,
+            "Aucune opportunité n'est enregistrée : rien ne dit quoi améliorer en premier.",
+            "No opportunity is recorded: nothing says what to improve first.",
+        ))
+    return Hit(
+        _t(
+            lang,
+            f"{len(m.opportunities)} opportunité(s), aucune notée sur impact, portée, confiance et effort : "
+            "impossible de les classer.",
+            f"{len(m.opportunities)} opportunit(y/ies), none scored on impact, reach, confidence and effort: "
+            "they cannot be ranked.",
+        ),
+        [f"opportunities[{i}]" for i in range(len(m.opportunities))],
+    )
+
+
+@rule("no-persona")
+def no_persona(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when there is no persona, or when its whole name is generic (word list
+    ``generic_persona``: "le client", "users", ...)."""
+    if m.persona is None:
+        return Hit(_t(
+            lang,
+            "La carte n'a pas de persona : on ne sait pas de quel point de vue la lire.",
+            "The map has no persona: there is no point of view to read it from.",
+        ))
+    if word_list("generic_persona").is_exactly(m.persona.name):
+        return Hit(
+            _t(
+                lang,
+                f"Le persona {_q(lang, m.persona.name)} est générique : ce n'est pas une personne précise.",
+                f"The persona {_q(lang, m.persona.name)} is generic: it is not one precise person.",
+            ),
+            ["persona"],
+        )
+    return None
+
+
+@rule("multiple-personas")
+def multiple_personas(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when the persona stands for 2 segments or more, or when its name, description,
+    context or segments hold a multi-segment marker (word list ``multi_segment``)."""
+    p = m.persona
+    if p is None:
+        return None
+    if len(p.segments) >= 2:
+        return Hit(
+            _t(
+                lang,
+                f"Le persona {_q(lang, p.name)} mélange {len(p.segments)} segments : {_names(lang, p.segments)}.",
+                f"The persona {_q(lang, p.name)} mixes {len(p.segments)} segments: {_names(lang, p.segments)}.",
+            ),
+            ["persona"],
+        )
+    words = word_list("multi_segment")
+    for text in (p.name, p.description, p.context, *p.segments):
+        marker = words.find(text)
+        if marker:
+            return Hit(
+                _t(
+                    lang,
+                    f"Le persona {_q(lang, p.name)} couvre plusieurs profils ({_q(lang, marker)}).",
+                    f"The persona {_q(lang, p.name)} covers several profiles ({_q(lang, marker)}).",
+                ),
+                ["persona"],
+            )
+    return None
+
+
+@rule("online-only")
+def online_only(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when there are touchpoints and none is offline (``online`` false, or a channel named
+    with an offline word from list ``offline_channel``: phone, store visit, letter, ...)."""
+    tps = list(m.touchpoints())
+    if not tps or any(_is_offline(tp.online, tp.channel) for *_, tp in tps):
+        return None
+    channels = sorted({tp.channel for *_, tp in tps}, key=str.casefold)
+    return Hit(
+        _t(
+            lang,
+            f"Les {len(tps)} point(s) de contact sont tous en ligne (canaux : {_names(lang, channels)}) : "
+            "ni téléphone, ni boutique ou agence, ni courrier, ni bouche-à-oreille.",
+            f"All {len(tps)} touchpoint(s) are online (channels: {_names(lang, channels)}): no phone, store "
+            "or branch, letter or word of mouth.",
+        ),
+        [f"stages[{si}].touchpoints[{ti}]" for si, _, ti, _ in tps],
+    )
+
+
+@rule("stops-at-purchase")
+def stops_at_purchase(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when no stage comes after the purchase (lifecycle ``after_purchase``, or, lifecycle
+    unset, a name from list ``after_purchase``). Quiet when framing.scope is ``specific``: a
+    deliberately narrow journey (e.g. only the subscription) may end at the purchase."""
+    if not m.stages or m.framing.scope == "specific":
+        return None
+    if any(_is_after_purchase(s) for s in m.stages):
+        return None
+    last = m.stages[-1]
+    return Hit(
+        _t(
+            lang,
+            f"La carte s'arrête à l'{_stage_label(lang, last)} : aucune étape d'utilisation, de support, "
+            "de fidélisation ou de recommandation.",
+            f"The map ends at {_stage_label(lang, last)}: no use, support, loyalty or recommendation stage.",
+        ),
+        [f"stages[{len(m.stages) - 1}]"],
+    )
+
+
+@rule("top-of-funnel-only")
+def top_of_funnel_only(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when TOP_OF_FUNNEL_SHARE (60 %) or more of the touchpoints sit in discovery/awareness
+    stages (named from list ``discovery``, lifecycle not purchase/after purchase); counted on the
+    stages when there are no touchpoints yet. Quiet when framing.scope is ``specific``."""
+    if not m.stages or m.framing.scope == "specific":
+        return None
+    discovery = [(i, s) for i, s in enumerate(m.stages) if _is_discovery(s)]
+    if not discovery:
+        return None
+    total = sum(len(s.touchpoints) for s in m.stages)
+    in_discovery = sum(len(s.touchpoints) for _, s in discovery)
+    share = in_discovery / total if total else len(discovery) / len(m.stages)
+    if share < TOP_OF_FUNNEL_SHARE:
+        return None
+    percent = round(share * 100)
+    return Hit(
+        _t(
+            lang,
+            f"{percent} % de la carte porte sur la découverte ({_names(lang, (s.name for _, s in discovery))}) ; "
+            "considération, comparaison et fidélisation sont à peine décrites.",
+            f"{percent} % of the map is about discovery ({_names(lang, (s.name for _, s in discovery))}); "
+            "consideration, comparison and loyalty are barely described.",
+        ),
+        [f"stages[{i}]" for i, _ in discovery],
+    )
+
+
+@rule("no-emotions")
+def no_emotions(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when the map has stages and none of them records an emotion."""
+    if not m.stages or any(s.emotion is not None for s in m.stages):
+        return None
+    return Hit(
+        _t(
+            lang,
+            f"Aucune des {len(m.stages)} étape(s) n'a d'émotion : la courbe émotionnelle est vide.",
+            f"None of the {len(m.stages)} stage(s) records an emotion: the emotion curve is empty.",
+        ),
+        [f"stages[{i}]" for i in range(len(m.stages))],
+    )
+
+
+@rule("flat-or-only-positive")
+def flat_or_only_positive(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when at least 2 stages have an emotion and the scores are all equal, or none is
+    negative (below 0)."""
+    scored = [(i, s) for i, s in enumerate(m.stages) if s.emotion is not None]
+    if len(scored) < 2:
+        return None
+    scores = [s.emotion.score for _, s in scored if s.emotion is not None]
+    curve = ", ".join(f"{s.name} {s.emotion.score:+d}" for _, s in scored[:6] if s.emotion is not None)
+    if len(scored) > 6:
+        curve += ", ..."
+    paths = [f"stages[{i}].emotion" for i, _ in scored]
+    if len(set(scores)) == 1:
+        return Hit(
+            _t(
+                lang,
+                f"La courbe émotionnelle est plate : toutes les émotions valent {scores[0]:+d} ({curve}).",
+                f"The emotion curve is flat: every emotion is {scores[0]:+d} ({curve}).",
+            ),
+            paths,
+        )
+    if min(scores) >= 0:
+        return Hit(
+            _t(
+                lang,
+                f"Aucune émotion négative sur {len(scores)} étapes ({curve}) : aucun doute, attente ni agacement ?",
+                f"No negative emotion across {len(scores)} stages ({curve}): no doubt, waiting or annoyance?",
+            ),
+            paths,
+        )
+    return None
+
+
+@rule("no-owners")
+def no_owners(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when a touchpoint the company runs (ownership ``owned``) has no owner team.
+    Partner and third-party touchpoints need none."""
+    missing = [(si, ti, tp) for si, _, ti, tp in m.touchpoints() if tp.ownership == "owned" and not tp.owner]
+    if not missing:
+        return None
+    return Hit(
+        _t(
+            lang,
+            f"{len(missing)} point(s) de contact sans équipe responsable : {_names(lang, (tp.name for *_, tp in missing))}.",
+            f"{len(missing)} touchpoint(s) without an owning team: {_names(lang, (tp.name for *_, tp in missing))}.",
+        ),
+        [f"stages[{si}].touchpoints[{ti}]" for si, ti, _ in missing],
+    )
+
+
+@rule("only-pains")
+def only_pains(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when the map has pain points but no positive moment anywhere and no opportunity with
+    the lever ``surprise``."""
+    pains = [(si, pi) for si, s in enumerate(m.stages) for pi in range(len(s.pain_points))]
+    if not pains:
+        return None
+    if any(s.positives for s in m.stages) or any(o.lever == "surprise" for o in m.opportunities):
+        return None
+    return Hit(
+        _t(
+            lang,
+            f"{len(pains)} irritant(s) mais aucun moment positif ni opportunité de surprendre : "
+            "la carte ne dit pas sur quoi s'appuyer.",
+            f"{len(pains)} pain point(s) but no positive moment and no opportunity to delight: the map "
+            "does not say what to build on.",
+        ),
+        [f"stages[{si}].pain_points[{pi}]" for si, pi in pains],
+    )
+
+
+def _invisible_texts(m: JourneyMap) -> Iterable[str | None]:
+    for stage in m.stages:
+        for tp in stage.touchpoints:
+            yield tp.name
+            yield tp.channel
+            yield tp.description
+        for note in (*stage.actions, *stage.thoughts):
+            yield note.text
+        for pain in stage.pain_points:
+            yield pain.text
+        for metric in stage.metrics:
+            yield metric.name
+
+
+@rule("invisible-moments")
+def invisible_moments(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when the map has stages and nowhere shows a moment the company does not see: no
+    touchpoint marked ``invisible`` or run by a third party, and no waiting/delay/word-of-mouth
+    word (list ``invisible_moment``) in touchpoints, actions, thoughts, pain points or metric names."""
+    if not m.stages:
+        return None
+    if any(tp.invisible or tp.ownership == "third_party" for *_, tp in m.touchpoints()):
+        return None
+    words = word_list("invisible_moment")
+    if any(words.matches(text) for text in _invisible_texts(m)):
+        return None
+    return Hit(_t(
+        lang,
+        f"Aucun moment invisible sur les {len(m.stages)} étape(s) : ni attente ou délai, ni avis d'un proche, "
+        "ni forum ou autre tiers.",
+        f"No invisible moment across the {len(m.stages)} stage(s): no waiting or delay, no friend's advice, "
+        "no forum or other third party.",
+    ))
+
+
+@rule("existing-touchpoints-audit")
+def existing_touchpoints_audit(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when there are opportunities and none transforms the journey: no opportunity of kind
+    ``innovate`` and none with the lever ``hidden`` (a touchpoint to create or bring to light).
+    (With no opportunity at all, no-priorities speaks instead.)"""
+    if not m.opportunities:
+        return None
+    if any(o.kind == "innovate" or o.lever == "hidden" for o in m.opportunities):
+        return None
+    return Hit(
+        _t(
+            lang,
+            f"Les {len(m.opportunities)} opportunité(s) ne font que réparer ou optimiser l'existant : aucune "
+            "n'innove ni ne crée un point de contact nouveau.",
+            f"The {len(m.opportunities)} opportunit(y/ies) only fix or optimise what exists: none innovates "
+            "or creates a new touchpoint.",
+        ),
+        [f"opportunities[{i}]" for i in range(len(m.opportunities))],
+    )
+
+
+@rule("no-action-plan")
+def no_action_plan(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when the action plan is empty, or when an action has no owner or no KPI."""
+    if not m.action_plan:
+        return Hit(_t(
+            lang,
+            "Le plan d'action est vide : la carte ne débouche sur aucune action.",
+            "The action plan is empty: the map leads to no action.",
+        ))
+    incomplete = [(i, a) for i, a in enumerate(m.action_plan) if not a.owner or not a.kpi]
+    if not incomplete:
+        return None
+    return Hit(
+        _t(
+            lang,
+            f"{len(incomplete)} action(s) sans responsable ou sans indicateur : "
+            f"{_names(lang, (a.action for _, a in incomplete))}.",
+            f"{len(incomplete)} action(s) without an owner or a KPI: {_names(lang, (a.action for _, a in incomplete))}.",
+        ),
+        [f"action_plan[{i}]" for i, _ in incomplete],
+    )
+
+
+@rule("stale-map")
+def stale_map(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when review_date is missing, before ``created``, or more than REVIEW_MONTHS (6)
+    months after ``created``. (Whether the date has passed is not judged: lint does not read the
+    clock, so the same map always gives the same findings.)"""
+    if m.review_date is None:
+        return Hit(_t(
+            lang,
+            "Aucune date de révision n'est prévue.",
+            "No review date is planned.",
+        ), ["review_date"])
+    limit = _add_months(m.created, REVIEW_MONTHS)
+    if m.review_date < m.created:
+        return Hit(_t(
+            lang,
+            f"La date de révision ({m.review_date.isoformat()}) précède la création de la carte ({m.created.isoformat()}).",
+            f"The review date ({m.review_date.isoformat()}) is before the map was created ({m.created.isoformat()}).",
+        ), ["review_date"])
+    if m.review_date > limit:
+        return Hit(_t(
+            lang,
+            f"Révision prévue le {m.review_date.isoformat()}, plus de {REVIEW_MONTHS} mois après la création "
+            f"({m.created.isoformat()}) : au plus tard le {limit.isoformat()}.",
+            f"Review planned on {m.review_date.isoformat()}, more than {REVIEW_MONTHS} months after creation "
+            f"({m.created.isoformat()}): {limit.isoformat()} at the latest.",
+        ), ["review_date"])
+    return None
+
+
+@rule("fuzzy-boundaries")
+def fuzzy_boundaries(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when framing.start or framing.end is missing."""
+    missing = [name for name, value in (("start", m.framing.start), ("end", m.framing.end)) if not value]
+    if not missing:
+        return None
+    if len(missing) == 2:
+        text = _t(lang, "Ni le début ni la fin du parcours ne sont définis.",
+                  "Neither the start nor the end of the journey is defined.")
+    elif missing == ["start"]:
+        text = _t(lang, "Le début du parcours (son déclencheur) n'est pas défini.",
+                  "The start of the journey (its trigger) is not defined.")
+    else:
+        text = _t(lang, "La fin du parcours (le résultat pour le client) n'est pas définie.",
+                  "The end of the journey (the outcome for the customer) is not defined.")
+    return Hit(text, [f"framing.{name}" for name in missing])
+
+
+@rule("invented-data")
+def invented_data(m: JourneyMap, lang: Lang) -> Hit | None:
+    """Fires when the map shows unconfirmed AI-made facts: a metric, an emotion, an evidence item,
+    a thought (the customer's words) or a moment of truth's evidence with provenance ``inferred``.
+    (Inferred stages, touchpoints or opportunities are proposals, not facts, and do not fire.)"""
+    found: list[tuple[str, str]] = []
+    for i, ev in enumerate(m.evidence):
+        if ev.provenance == "inferred":
+            found.append((f"evidence[{i}]", _t(lang, "preuve", "evidence") + f" {_q(lang, _short(ev.text))}"))
+    for si, stage in enumerate(m.stages):
+        if stage.emotion is not None and stage.emotion.provenance == "inferred":
+            found.append((f"stages[{si}].emotion", _t(lang, f"émotion de l'{_stage_label(lang, stage)}",
+                                                      f"emotion of {_stage_label(lang, stage)}")))
+        for mi, metric in enumerate(stage.metrics):
+            if metric.provenance == "inferred":
+                found.append((f"stages[{si}].metrics[{mi}]", _t(lang, "chiffre", "metric") + f" {_q(lang, metric.name)}"))
+        for ti, thought in enumerate(stage.thoughts):
+            if thought.provenance == "inferred":
+                found.append((f"stages[{si}].thoughts[{ti}]",
+                              _t(lang, "pensée", "thought") + f" {_q(lang, _short(thought.text))}"))
+    for i, moment in enumerate(m.moments_of_truth):
+        if moment.provenance == "inferred" and moment.evidence:
+            found.append((f"moments_of_truth[{i}]", _t(lang, "moment de vérité", "moment of truth")
+                          + f" {_q(lang, moment.name)}"))
+    if not found:
+        return None
+    shown = ", ".join(label for _, label in found[:MAX_NAMED])
+    if len(found) > MAX_NAMED:
+        shown += _t(lang, f" et {len(found) - MAX_NAMED} autre(s)", f" and {len(found) - MAX_NAMED} more")
+    return Hit(
+        _t(
+            lang,
+            f"{len(found)} élément(s) proposé(s) par l'assistant et non confirmé(s) sont présentés comme des faits : {shown}.",
+            f"{len(found)} item(s) proposed by the assistant and not confirmed are shown as facts: {shown}.",
+        ),
+        [path for path, _ in found],
+    )
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
