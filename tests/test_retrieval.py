@@ -1,0 +1,109 @@
+"""Cited hybrid retrieval over a real Chroma store and the real USE model (fixture documents)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from journeybot.knowledge.errors import KnowledgeError
+from journeybot.knowledge.index import KnowledgeIndex
+from journeybot.knowledge.retriever import Passage, Retriever, open_retriever
+from journeybot.settings import load_settings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "knowledge"
+
+
+@pytest.fixture
+def retriever(tmp_path: Path) -> Retriever:
+    builtin = tmp_path / "knowledge"
+    shutil.copytree(FIXTURES / "builtin", builtin)
+    settings = load_settings(extra_docs=[str(FIXTURES / "user_txt")])
+    return open_retriever(settings, index=KnowledgeIndex(settings, builtin_dir=builtin))
+
+
+def test_open_retriever_builds_the_index_and_reports_it(retriever: Retriever) -> None:
+    assert retriever.report is not None and len(retriever.report.added) == 8
+    assert len(retriever) == retriever.report.chunks == 14
+
+
+def test_search_returns_cited_passages(retriever: Retriever) -> None:
+    passages = retriever.search("Qu'est-ce que le ZMOT et le TMOT ?", lang="fr", k=2)
+    assert len(passages) == 2
+    best = passages[0]
+    assert (best.doc_id, best.section, best.lang) == ("moments-of-truth", "ZMOT, FMOT, SMOT, TMOT", "fr")
+    assert best.citation("fr") == (
+        "Moments de vérité — ZMOT, FMOT, SMOT, TMOT (sources : 003 monday.com partner; 000 Different Factory)"
+    )
+    assert best.score >= passages[1].score > 0
+    assert best.path.endswith("moments-of-truth.md")
+
+
+def test_citation_formats() -> None:
+    p = Passage(doc_id="d", title="Moments de vérité", section="ZMOT, FMOT, SMOT, TMOT", lang="fr",
+                text="…", sources=["003 monday.com partner"], phases=[], pitfalls=[], score=0.1)
+    assert p.citation("fr") == "Moments de vérité — ZMOT, FMOT, SMOT, TMOT (source : 003 monday.com partner)"
+    assert p.citation("en") == "Moments de vérité — ZMOT, FMOT, SMOT, TMOT (source: 003 monday.com partner)"
+    bare = Passage(doc_id="n", title="notes", section="notes", lang="fr", text="…", sources=[], phases=[],
+                   pitfalls=[], score=0.1)
+    assert bare.citation("fr") == "notes"
+
+
+def test_language_filter(retriever: Retriever) -> None:
+    for lang in ("fr", "en"):
+        passages = retriever.search("persona", lang=lang, k=6)
+        assert passages and all(p.lang == lang for p in passages)
+
+
+def test_phase_and_pitfall_filters(retriever: Retriever) -> None:
+    passages = retriever.search("what should I write down?", phase="pain_points", k=10)
+    assert {p.doc_id for p in passages} == {"pain-points"}
+    assert len(passages) == 4
+    passages = retriever.search("mixing segments", pitfall="multiple-personas", lang="en", k=10)
+    assert [p.section for p in passages] and {p.doc_id for p in passages} == {"persona"}
+    assert all("multiple-personas" in p.pitfalls for p in passages)
+    assert retriever.search("anything", phase="owners") == []  # no fixture document covers owners
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "doc_id"),
+    [
+        # the question in one language, the documents in the other: the multilingual vectors carry it
+        ("Why should a map follow only one typical customer?", "fr", "persona"),
+        ("Quels efforts le client ne devrait-il pas avoir à fournir ?", "en", "pain-points"),
+        ("When does the customer share the experience with others?", "fr", "moments-of-truth"),
+    ],
+)
+def test_cross_language_queries(retriever: Retriever, query: str, lang: str, doc_id: str) -> None:
+    best = retriever.search(query, lang=lang, k=1)[0]
+    assert (best.doc_id, best.lang) == (doc_id, lang)
+
+
+def test_user_txt_notes_are_found(retriever: Retriever) -> None:
+    best = retriever.search("Combien de jours faut-il pour recevoir le colis ?", lang="fr", k=1)[0]
+    assert best.doc_id == "notes-livraison" and best.sources == []
+
+
+def test_modes_rank_differently_but_all_find_exact_words(retriever: Retriever) -> None:
+    for mode in ("hybrid", "vector", "keyword"):
+        retriever.mode = mode
+        best = retriever.search("formulaire qui plante", lang="fr", k=1)[0]
+        assert best.doc_id == "pain-points", mode
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"query": "  "}, "empty"),
+        ({"query": "x", "phase": "nope"}, "Unknown phase 'nope'"),
+        ({"query": "x", "pitfall": "nope"}, "Unknown pitfall code 'nope'"),
+        ({"query": "x", "lang": "de"}, "Unknown language"),
+        ({"query": "x", "k": 0}, "k must be between"),
+    ],
+)
+def test_bad_input_is_a_clear_error(retriever: Retriever, kwargs: dict[str, object], message: str) -> None:
+    query = str(kwargs.pop("query"))
+    with pytest.raises(KnowledgeError, match=message) as err:
+        retriever.search(query, **kwargs)  # type: ignore[arg-type]
+    assert err.value.bad_input and err.value.fr
