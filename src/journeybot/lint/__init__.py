@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from .finding import Finding
 from .linter import lint
+from .review import CriterionScore, NextStep, PhaseCheck, Review, render_review_text, review
 from .text import normalise
 
-__all__ = ["Finding", "lint", "normalise"]
+__all__ = [
+    "CriterionScore", "Finding", "NextStep", "PhaseCheck", "Review", "lint", "normalise",
+    "render_review_text", "review",
+]
