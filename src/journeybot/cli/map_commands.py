@@ -1,9 +1,139 @@
-"""Commands of this group (filled by its owner)."""
+"""Map-level commands: `journeybot schema`, `phases`, `lint MAP.json`, `review MAP.json`.
+
+They read a map file, never change it, and need neither a model nor the knowledge index, so they
+import only the pure layers (domain, method, lint) and start fast.
+
+Exit codes: 0 = done (for `lint`: no error-severity finding), 1 = `lint` found at least one
+error-severity pitfall, 2 = the map file cannot be used (every problem is printed with its path).
+"""
 
 from __future__ import annotations
 
+import json
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from ..domain.journey_map import JourneyMap, Lang
+from .common import FormatOption, LangOption, fail_map, out, resolve_lang
+
+if TYPE_CHECKING:
+    from ..lint import Finding
+
+MapArgument = Annotated[str, typer.Argument(help="A journey map file (JSON).", metavar="MAP", show_default=False)]
+
+_HEADINGS: dict[str, dict[Lang, str]] = {
+    "error": {"fr": "ERREURS", "en": "ERRORS"},
+    "warning": {"fr": "AVERTISSEMENTS", "en": "WARNINGS"},
+    "info": {"fr": "INFOS", "en": "INFOS"},
+}
+
+
+def _load(path: str, lang: Lang) -> JourneyMap:
+    from ..domain.map_file import MapFileError, load_map
+
+    try:
+        return load_map(path, lang=lang)
+    except MapFileError as err:
+        fail_map(err, lang)
+
+
+def schema_command() -> None:
+    """Print the JSON Schema of a journey map file (draft 2020-12)."""
+    from ..domain.journey_map import json_schema
+
+    out(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+def phases_command(lang: LangOption = None) -> None:
+    """List the 11 interview phases: id, title, goal and exit check."""
+    from ..method.catalog import phases
+
+    chosen = resolve_lang(lang)
+    goal = "Objectif" if chosen == "fr" else "Goal"
+    gate = "Condition de sortie" if chosen == "fr" else "Exit check"
+    sep = " : " if chosen == "fr" else ": "
+    blocks = []
+    for i, ph in enumerate(phases(), 1):
+        checks = "; ".join(c.label(chosen) for c in ph.gate)
+        blocks.append(
+            f"{i:>2}. {ph.id} — {ph.title(chosen)}\n"
+            f"    {goal}{sep}{ph.goal(chosen)}\n"
+            f"    {gate}{sep}{checks}"
+        )
+    out("\n\n".join(blocks))
+
+
+def _lint_text(path: str, items: list[Finding], lang: Lang) -> str:
+    counts = {sev: sum(1 for f in items if f.severity == sev) for sev in ("error", "warning", "info")}
+    if not items:
+        return f"{path}: " + ("aucun piège repéré." if lang == "fr" else "no pitfall found.")
+    if lang == "fr":
+        head = f"{path} : {counts['error']} erreur(s), {counts['warning']} avertissement(s), {counts['info']} info(s)"
+        labels = ("Éléments", "Pourquoi", "Que faire", "Source")
+        sep = " : "
+    else:
+        head = f"{path}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info(s)"
+        labels = ("Items", "Why", "Fix", "Source")
+        sep = ": "
+    lines = [head]
+    for severity in ("error", "warning", "info"):
+        group = [f for f in items if f.severity == severity]
+        if not group:
+            continue
+        lines.append("")
+        lines.append(_HEADINGS[severity][lang])
+        for f in group:
+            lines.append(f"  [{f.code}] {f.title}")
+            lines.append(f"    {f.message}")
+            if f.items:
+                shown = ", ".join(f.items[:8]) + (" ..." if len(f.items) > 8 else "")
+                lines.append(f"    {labels[0]}{sep}{shown}")
+            lines.append(f"    {labels[1]}{sep}{f.why}")
+            lines.append(f"    {labels[2]}{sep}{f.fix}")
+            lines.append(f"    {labels[3]}{sep}{f.source}")
+    return "\n".join(lines)
+
+
+def lint_command(path: MapArgument, fmt: FormatOption = "text", lang: LangOption = None) -> None:
+    """Check a map against the method's pitfalls and explain each one (why, what to do, source).
+
+    Exit code: 0 when no error-severity pitfall is found (warnings allowed), 1 when at least one error-severity pitfall is found, 2 when the file cannot be read as a journey map (every problem is printed with its JSON path).
+    """
+    from ..lint import lint
+
+    chosen = resolve_lang(lang)
+    journey = _load(path, chosen)
+    findings = lint(journey, chosen)
+    if fmt == "json":
+        out(json.dumps([f.model_dump(mode="json") for f in findings], indent=2, ensure_ascii=False))
+    else:
+        out(_lint_text(path, findings, chosen))
+    if any(f.severity == "error" for f in findings):
+        raise typer.Exit(1)
+
+
+def review_command(path: MapArgument, fmt: FormatOption = "text", lang: LangOption = None) -> None:
+    """The coach's review of a map: KPAM criteria, phase exit checks, score, next steps.
+
+    It scores the five KPAM criteria (seed 001), shows each phase's exit check (met, or what is missing), gives a score out of 100 (the formula is printed with it) and the three most useful next steps.
+
+    Exit code: 0 when the review is printed, 2 when the file cannot be read as a journey map.
+    """
+    from ..lint import render_review_text, review
+
+    chosen = resolve_lang(lang)
+    journey = _load(path, chosen)
+    result = review(journey, chosen)
+    if fmt == "json":
+        out(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    else:
+        out(render_review_text(result, chosen))
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the app."""
+    app.command("schema")(schema_command)
+    app.command("phases")(phases_command)
+    app.command("lint")(lint_command)
+    app.command("review")(review_command)
