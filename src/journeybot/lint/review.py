@@ -207,7 +207,7 @@ def _criteria(m: JourneyMap, codes: set[str], lang: Lang) -> list[CriterionScore
                               "a complete action plan (owners, KPIs)"))
         if "stale-map" in codes:
             missing.append(_t(lang, "une révision sous six mois", "a review within six months"))
-        pts, why = 1, _t(lang, f"{scored} opportunité(s) notée(s), mais il manque ", f"{scored} scored opportunit(y/ies), but missing ") + \
+        pts, why = 1, _t(lang, f"{scored} opportunité(s) notée(s), mais il manque ", f"{scored} scored opportunit{'y' if scored == 1 else 'ies'}, but missing ") + \
             _t(lang, " et ", " and ").join(missing)
     else:
         pts, why = 2, _t(lang, f"{scored} opportunités notées et {len(m.action_plan)} actions avec responsables",

@@ -72,6 +72,10 @@ def _names(lang: Lang, names: Iterable[str]) -> str:
     return shown
 
 
+def _opps(n: int) -> str:
+    return f"{n} opportunity" if n == 1 else f"{n} opportunities"
+
+
 def _stage_label(lang: Lang, stage: Stage) -> str:
     return _t(lang, f"étape {_q(lang, stage.name)}", f"stage {_q(lang, stage.name)}")
 
@@ -115,6 +119,18 @@ def internal_view(m: JourneyMap, lang: Lang) -> Hit | None:
     if any(s.emotion is not None and s.emotion.provenance == "customer" for s in m.stages):
         return None
     pains = sum(len(s.pain_points) for s in m.stages)
+    guessed = len(m.evidence)
+    if guessed:
+        return Hit(
+            _t(
+                lang,
+                f"La seule « preuve » ({guessed} élément(s)) a été proposée par l'assistant, sans confirmation : "
+                "aucun entretien, enquête, ticket ou avis réel, et aucun élément de provenance « customer ».",
+                f"The only \"evidence\" ({guessed} item(s)) was proposed by the assistant and never confirmed: no real "
+                "interview, survey, ticket or review, and no item with provenance \"customer\".",
+            ),
+            [f"evidence[{i}]" for i in range(guessed)],
+        )
     if not m.stages:
         return Hit(_t(
             lang,
@@ -230,7 +246,7 @@ def no_priorities(m: JourneyMap, lang: Lang) -> Hit | None:
             lang,
             f"{len(m.opportunities)} opportunité(s), aucune notée sur impact, portée, confiance et effort : "
             "impossible de les classer.",
-            f"{len(m.opportunities)} opportunit(y/ies), none scored on impact, reach, confidence and effort: "
+            f"{_opps(len(m.opportunities))}, none scored on impact, reach, confidence and effort: "
             "they cannot be ranked.",
         ),
         [f"opportunities[{i}]" for i in range(len(m.opportunities))],
@@ -494,7 +510,7 @@ def existing_touchpoints_audit(m: JourneyMap, lang: Lang) -> Hit | None:
             lang,
             f"Les {len(m.opportunities)} opportunité(s) ne font que réparer ou optimiser l'existant : aucune "
             "n'innove ni ne crée un point de contact nouveau.",
-            f"The {len(m.opportunities)} opportunit(y/ies) only fix or optimise what exists: none innovates "
+            f"The {_opps(len(m.opportunities))} only fix or optimise what exists: none innovates "
             "or creates a new touchpoint.",
         ),
         [f"opportunities[{i}]" for i in range(len(m.opportunities))],
