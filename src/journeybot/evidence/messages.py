@@ -1,0 +1,63 @@
+"""The evidence importer's messages, in French and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.journey_map import Lang
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # errors (fr, en)
+    "not_found": ("fichier introuvable : {path}", "file not found: {path}"),
+    "unreadable": ("lecture impossible de {path} ({why})", "cannot read {path} ({why})"),
+    "too_big": ("fichier trop gros ({size} octets, {limit} au plus)", "file too large ({size} bytes, at most {limit})"),
+    "empty": ("le fichier est vide", "the file is empty"),
+    "workbook": (
+        "c'est un classeur Excel/OpenDocument, pas un CSV : enregistrez-le au format CSV (UTF-8) puis réessayez",
+        "this is an Excel/OpenDocument workbook, not a CSV: save it as CSV (UTF-8) and try again",
+    ),
+    "binary": ("ce n'est pas un fichier texte CSV", "this is not a CSV text file"),
+    "bad_csv": ("CSV illisible ({why})", "unreadable CSV ({why})"),
+    "no_text_column": (
+        "aucune colonne de texte trouvée. Colonnes présentes : {columns}. Nommez la colonne du texte "
+        "« texte », « verbatim », « commentaire » ou « avis » (ou text, comment, review)",
+        "no text column found. Columns in the file: {columns}. Name the text column "
+        "text, verbatim, comment or review (or texte, commentaire, avis)",
+    ),
+    "no_rows": ("aucune ligne avec du texte dans la colonne « {column} »",
+                "no row has any text in column '{column}'"),
+    # notes
+    "encoding_fallback": (
+        "le fichier n'est pas en UTF-8 : lu comme {encoding} (vérifiez les accents)",
+        "the file is not UTF-8: read as {encoding} (check the accents)",
+    ),
+    "columns_used": ("colonnes utilisées : {mapping}", "columns used: {mapping}"),
+    "capped": (
+        "{kept} lignes importées, {skipped} lignes ignorées au-delà de la limite de {limit} : "
+        "découpez le fichier ou filtrez-le avant l'import",
+        "{kept} rows imported, {skipped} rows skipped beyond the limit of {limit}: "
+        "split or filter the file before importing",
+    ),
+    "empty_rows": ("{count} ligne(s) sans texte ignorée(s)", "{count} row(s) without text skipped"),
+    "truncated": ("{count} texte(s) tronqué(s) à {limit} caractères", "{count} text(s) cut to {limit} characters"),
+    "bad_dates": ("{count} date(s) illisible(s) laissée(s) vides", "{count} unreadable date(s) left empty"),
+    "bad_scores": ("{count} note(s) non numérique(s) laissée(s) vides", "{count} non-numeric score(s) left empty"),
+    "control_chars": ("caractères de contrôle retirés dans {count} ligne(s)",
+                      "control characters removed in {count} row(s)"),
+    "formulas": (
+        "{count} texte(s) commencent comme une formule de tableur : gardés tels quels, neutralisés à l'export CSV",
+        "{count} text(s) start like a spreadsheet formula: kept as written, defused in CSV exports",
+    ),
+    "duplicates": ("{count} preuve(s) déjà présente(s) dans la carte, non ajoutée(s)",
+                   "{count} evidence item(s) already in the map, not added again"),
+    "added": ("{count} preuve(s) ajoutée(s) à la carte", "{count} evidence item(s) added to the map"),
+}
+
+
+def say(key: str, lang: Lang, **values: Any) -> str:
+    fr, en = MESSAGES[key]
+    template = fr if lang == "fr" else en
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError):
+        return template
