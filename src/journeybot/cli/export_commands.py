@@ -1,9 +1,227 @@
-"""Commands of this group (filled by its owner)."""
+"""`journeybot export` (a map to JSON, Markdown, CSV, HTML, Mermaid or CJML) and
+`journeybot evidence import` (customer evidence from a CSV file into a map).
+
+SRC is a journey-map file today; :func:`resolve_source` is the one place that turns SRC into a map,
+so that session ids can be accepted there later. Exit codes: 0 done, 2 bad input (unusable map or
+CSV, unknown option value), 1 the output could not be written.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
 import typer
+
+from ..domain.journey_map import JourneyMap, Lang
+from .common import LangOption, fail, fail_map
+
+if TYPE_CHECKING:
+    from ..evidence import LinkProposal
+    from ..evidence.linking import Embed
+    from ..export import ExportFormat
+
+ExportFormatOption = Annotated[
+    Literal["json", "md", "csv", "html", "mermaid", "cjml"],
+    typer.Option("--format", "-f", help="json, md (Markdown), csv, html (standalone page), mermaid or cjml."),
+]
+OutputOption = Annotated[
+    str | None,
+    typer.Option("--output", "-o", help="File to write; '-' writes to standard output. "
+                                        "Default: the map's name with the format's extension."),
+]
+CsvSepOption = Annotated[
+    Literal[",", ";", "tab"] | None,
+    typer.Option("--csv-sep", help="CSV separator: ';' (default in French, for French Excel), ',' "
+                                   "(default in English) or tab."),
+]
+
+
+def resolve_source(src: str, lang: Lang) -> JourneyMap:
+    """Turn SRC into a map: today a map file (JSON). Raises MapFileError with plain messages.
+
+    Extension point: session ids (``journeybot sessions``) will be resolved here too.
+    """
+    from ..domain.map_file import load_map
+
+    return load_map(src, lang=lang)
+
+
+def _message_lang(lang: Lang | None) -> Lang:
+    if lang is not None:
+        return lang
+    env = os.environ.get("JOURNEYBOT_LANG", "").strip().lower()
+    return "en" if env == "en" else "fr"
+
+
+def _load(src: str, lang: Lang | None) -> JourneyMap:
+    from ..domain.map_file import MapFileError
+
+    try:
+        return resolve_source(src, _message_lang(lang))
+    except MapFileError as err:
+        fail_map(err, _message_lang(lang))
+
+
+def default_output(src: str, fmt: ExportFormat) -> Path:
+    """map.json → map.html / map.md / map.csv …; never the source itself (json → map.export.json)."""
+    from ..export import EXTENSIONS
+
+    source = Path(src)
+    stem = source.name.removesuffix(".json") if source.name.endswith(".json") else source.stem
+    target = source.with_name(stem + EXTENSIONS[fmt])
+    if target.resolve() == source.resolve():
+        target = source.with_name(stem + ".export" + EXTENSIONS[fmt])
+    return target
+
+
+def _write(output: str, content: str | bytes, lang: Lang) -> None:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    if target.is_dir():
+        fail(f"{target} : c'est un dossier" if lang == "fr" else f"{target}: is a directory")
+    try:
+        _write_bytes_atomic(target, data)
+    except OSError as err:
+        what = "écriture impossible" if lang == "fr" else "cannot write"
+        fail(f"{target}: {what} ({err.strerror or err})", 1)
+
+
+def _write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write all or nothing, with the usual permissions (an export is meant to be shared)."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    mask = os.umask(0)
+    os.umask(mask)
+    try:
+        os.chmod(tmp, 0o666 & ~mask)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export_command(
+    src: Annotated[str, typer.Argument(help="A journey map file (JSON).", metavar="SRC")],
+    fmt: ExportFormatOption = "html",
+    output: OutputOption = None,
+    lang: LangOption = None,
+    csv_sep: CsvSepOption = None,
+) -> None:
+    """Export a map for the people who will use it: Excel (csv), slides or PDF (html), a wiki (md),
+    Mermaid, CJML, or JSON. Labels follow --lang (default: JOURNEYBOT_LANG, then the map's language)."""
+    from ..export import export_map
+
+    journey = _load(src, lang)
+    env = os.environ.get("JOURNEYBOT_LANG", "").strip().lower()
+    chosen: Lang = lang or ("en" if env == "en" else "fr" if env == "fr" else journey.lang)
+    content = export_map(journey, fmt, lang=chosen, csv_separator=csv_sep)
+    target = output if output is not None else str(default_output(src, fmt))
+    _write(target, content, chosen)
+    if target != "-":
+        done = "Écrit" if chosen == "fr" else "Written"
+        typer.echo(f"{done}: {target}", err=True)
+
+
+evidence_app = typer.Typer(
+    name="evidence",
+    help="Customer evidence: import verbatims, reviews, survey answers and tickets into a map.",
+    no_args_is_help=True,
+)
+
+
+def _embed_function() -> Embed:
+    """The app's embedder as ``texts -> array`` (loaded only when linking is asked for)."""
+    import numpy as np
+
+    from ..knowledge.embeddings import make_embedder
+    from ..settings import load_settings
+
+    embedder = make_embedder(load_settings())
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return np.asarray(embedder.embed_documents(texts))
+
+    return embed
+
+
+def _proposal_lines(journey: JourneyMap, proposals: list[LinkProposal], lang: Lang) -> list[str]:
+    texts = {e.id: e.text for e in journey.evidence}
+    lines = []
+    for p in proposals:
+        quote = " ".join(texts.get(p.evidence_id, "").split())
+        quote = quote if len(quote) <= 70 else quote[:67] + "..."
+        lines.append(f"  {p.score:.2f}  « {quote} » → {p.target_label} ({p.target_path})")
+    return lines
+
+
+@evidence_app.command("import")
+def evidence_import(
+    csv_file: Annotated[Path, typer.Argument(help="CSV file of verbatims, reviews, survey answers or tickets.",
+                                             metavar="FILE.csv")],
+    map_path: Annotated[str, typer.Option("--map", help="The journey map (JSON) to add the evidence to.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the updated map here "
+                                                "(default: update --map in place).")] = None,
+    link: Annotated[bool, typer.Option("--link/--no-link", help="Propose links to touchpoints and pain "
+                                       "points (offline embeddings).")] = False,
+    accept_links: Annotated[bool, typer.Option("--accept-links", help="Record the proposed links and mark "
+                                               "the linked items as customer-backed.")] = False,
+    lang: LangOption = None,
+) -> None:
+    """Add customer evidence from a CSV file to a map. Only the map's evidence changes: nothing written
+    in the file is ever treated as an instruction."""
+    from ..domain.map_file import save_map
+    from ..evidence import EvidenceImportError, add_evidence, confirm_links, propose_links, read_evidence_csv
+
+    msg: Lang = _message_lang(lang)
+    journey = _load(map_path, lang)
+    try:
+        result = read_evidence_csv(csv_file)
+    except EvidenceImportError as err:
+        fail(f"{csv_file}: {err.message(msg)}")
+    updated, added, duplicates = add_evidence(journey, result.items)
+    for note in result.messages(msg):
+        typer.echo(f"- {note}", err=True)
+    from ..evidence.messages import say
+
+    if duplicates:
+        typer.echo(f"- {say('duplicates', msg, count=duplicates)}", err=True)
+    typer.echo(say("added", msg, count=len(added)), err=True)
+
+    if (link or accept_links) and added:
+        proposals = propose_links(updated, added, _embed_function())
+        head = "Liens proposés" if msg == "fr" else "Proposed links"
+        typer.echo(f"{head}: {len(proposals)}", err=True)
+        for line in _proposal_lines(updated, proposals, msg):
+            typer.echo(line, err=True)
+        if accept_links and proposals:
+            updated = confirm_links(updated, proposals)
+            done = "liens enregistrés" if msg == "fr" else "links recorded"
+            typer.echo(f"{len(proposals)} {done}", err=True)
+
+    target = output or Path(map_path)
+    try:
+        save_map(updated, target)
+    except OSError as err:
+        what = "écriture impossible" if msg == "fr" else "cannot write"
+        fail(f"{target}: {what} ({err.strerror or err})", 1)
+    done = "Carte écrite" if msg == "fr" else "Map written"
+    typer.echo(f"{done}: {target}", err=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the app."""
+    app.command("export")(export_command)
+    app.add_typer(evidence_app, name="evidence")

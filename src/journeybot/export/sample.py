@@ -12,6 +12,32 @@ import datetime as dt
 from ..domain.journey_map import JourneyMap
 
 
+_ITEM_LISTS = ("stages", "touchpoints", "actions", "thoughts", "expectations", "pain_points", "positives",
+               "metrics", "evidence", "moments_of_truth", "opportunities", "action_plan")
+
+
+def _with_ids(data: dict[str, object], prefix: str = "x") -> dict[str, object]:
+    """Give every item without an id a stable one (x-1, x-2…), so the sample is the same every time."""
+    counter = 0
+
+    def walk(node: object) -> None:
+        nonlocal counter
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in _ITEM_LISTS and isinstance(value, list):
+                    for child in value:
+                        if isinstance(child, dict) and "id" not in child:
+                            counter += 1
+                            child["id"] = f"{prefix}-{counter}"
+                walk(value)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(data)
+    return data
+
+
 def sample_map() -> JourneyMap:
     """A complete French map: opening a bank account online, seven stages before and after purchase."""
     stages = [
@@ -116,7 +142,7 @@ def sample_map() -> JourneyMap:
             metrics=[dict(name="NPS", value=32, unit="", source="enquête NPS trimestrielle")],
         ),
     ]
-    return JourneyMap.model_validate(dict(
+    return JourneyMap.model_validate(_with_ids(dict(
         title="Ouvrir un compte bancaire en ligne",
         lang="fr",
         created=dt.date(2026, 9, 15),
@@ -171,7 +197,7 @@ def sample_map() -> JourneyMap:
             dict(action="Former l'équipe aux nouveaux scripts", owner="Service client"),
         ],
         review_date=None,
-    ))
+    )))
 
 
 def large_map(n_stages: int = 500, touchpoints_per_stage: int = 3) -> JourneyMap:
@@ -208,4 +234,4 @@ def large_map(n_stages: int = 500, touchpoints_per_stage: int = 3) -> JourneyMap
     data = base.model_dump(mode="json")
     data.update(title=f"Carte synthétique de {n_stages} étapes", stages=stages, opportunities=opportunities,
                 action_plan=actions, moments_of_truth=[])
-    return JourneyMap.model_validate(data)
+    return JourneyMap.model_validate(_with_ids(data, "g"))
