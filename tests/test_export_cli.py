@@ -28,7 +28,7 @@ def map_file(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(("fmt", "name", "needle"), [
     ("json", "carte.export.json", b'"schema_version": 1'),
-    ("md", "carte.md", "## Plan d'action".encode()),
+    ("md", "carte.md", b"## Plan d'action"),
     ("csv", "carte.csv", b"\xef\xbb\xbf\xc3\x89tape;Ordre;"),
     ("html", "carte.html", b'class="emotion-curve"'),
     ("mermaid", "carte.mmd", b"journey\n    title "),

@@ -11,7 +11,6 @@ import datetime as dt
 
 from ..domain.journey_map import JourneyMap
 
-
 _ITEM_LISTS = ("stages", "touchpoints", "actions", "thoughts", "expectations", "pain_points", "positives",
                "metrics", "evidence", "moments_of_truth", "opportunities", "action_plan")
 
