@@ -1,0 +1,60 @@
+"""Export benchmark: a 500-stage map (1,500 touchpoints, every lane filled) through every format.
+
+Prints, per format, the median time of a few runs after one warm-up (ms) and the output size. The findings are
+computed once (the linter is timed on its own line) and passed to the exports, so each line times
+the format itself.
+
+    .venv/bin/python bench/bench_export.py [--stages 500] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from journeybot.export import FORMATS, export_map
+from journeybot.export.findings import lint_findings
+from journeybot.export.sample import large_map
+
+
+T = TypeVar("T")
+
+
+def _timed(fn: Callable[[], T], runs: int) -> tuple[float, T]:
+    """Median milliseconds over ``runs`` calls, and the last result."""
+    times = []
+    result = fn()
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stages", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--lang", choices=("fr", "en"), default="fr")
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    journey = large_map(args.stages)
+    build_ms = (time.perf_counter() - start) * 1000
+    n_tp = sum(len(s.touchpoints) for s in journey.stages)
+    print(f"map: {len(journey.stages)} stages, {n_tp} touchpoints, {len(journey.opportunities)} opportunities "
+          f"(built and validated in {build_ms:.0f} ms)")
+
+    lint_ms, findings = _timed(lambda: lint_findings(journey, args.lang), args.runs)
+    print(f"{'lint':8} {lint_ms:9.1f} ms   {len(findings):>9} findings")
+    for fmt in FORMATS:
+        ms, out = _timed(lambda fmt=fmt: export_map(journey, fmt, lang=args.lang, findings=findings), args.runs)
+        size = len(out.encode("utf-8")) if isinstance(out, str) else len(out)
+        print(f"{fmt:8} {ms:9.1f} ms   {size / 1024:9.1f} KiB")
+
+
+if __name__ == "__main__":
+    main()
