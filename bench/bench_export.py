@@ -19,7 +19,6 @@ from journeybot.export import FORMATS, export_map
 from journeybot.export.findings import lint_findings
 from journeybot.export.sample import large_map
 
-
 T = TypeVar("T")
 
 
