@@ -84,6 +84,7 @@ def _make_local(settings: Settings, backend: str, progress: Progress | None) -> 
         timeout=settings.request_timeout,
         max_retries=settings.max_retries,
         name=f"{backend} ({spec.label})",
+        json_temperature=0.0,  # extraction from a small model: same answer, same result
     )
 
 

@@ -73,6 +73,7 @@ class OpenAIChatModel:
         backoff_base: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
+        json_temperature: float | None = None,
     ) -> None:
         self.model = model
         self.base_url = base_url
@@ -84,6 +85,8 @@ class OpenAIChatModel:
         self._backoff_base = backoff_base
         self._sleep = sleep
         self._jitter = jitter
+        self.json_temperature = json_temperature
+        """Sampling temperature for json() calls (None: the server's default). 0 makes extraction repeatable."""
         self._llm: ChatOpenAI | None = None
         self._max_tokens = 0
         self.retries_done = 0
@@ -122,8 +125,12 @@ class OpenAIChatModel:
         lc_messages = _to_langchain(messages)
         self._max_tokens = max_tokens
 
+        options: dict[str, Any] = {"response_format": response_format, "max_tokens": max_tokens}
+        if self.json_temperature is not None:
+            options["temperature"] = self.json_temperature
+
         def call() -> Any:
-            return self._client().invoke(lc_messages, response_format=response_format, max_tokens=max_tokens)
+            return self._client().invoke(lc_messages, **options)
 
         reply = self._with_retries(call)
         meta = dict(getattr(reply, "response_metadata", {}) or {})
