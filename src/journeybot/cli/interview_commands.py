@@ -1,9 +1,171 @@
-"""Commands of this group (filled by its owner)."""
+"""`journeybot interview` (headless, from an answer file) and `journeybot sessions` (list / show).
+
+The model stack is imported inside the commands, so `journeybot --help` stays fast.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
 import typer
+
+from ..domain.journey_map import Lang
+from .common import LangOption, fail, out
+
+if TYPE_CHECKING:
+    from ..llm.protocol import ChatModel
+    from ..settings import Settings
+
+ModelOption = Annotated[
+    Literal["local", "local-small", "openai", "none"] | None,
+    typer.Option("--model", help="Which model reads the answers: local, local-small, openai, none (rules only)."),
+]
+
+
+def _progress_line(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+def interview(
+    answers: Annotated[Path, typer.Option("--answers", help="YAML file of answers by phase id.")],
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the journey map (JSON).")],
+    model: ModelOption = None,
+    lang: LangOption = None,
+    transcript: Annotated[Path | None, typer.Option("--transcript", help="Write the whole conversation as Markdown.")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server (vLLM, Ollama, llama.cpp).")] = None,
+) -> None:
+    """Run an interview without the UI, from prepared answers, and write the map."""
+    from ..domain.map_file import save_map, write_atomic
+    from ..interview.headless import (
+        AnswerFileError,
+        load_answers,
+        run_headless,
+        summary_lines,
+        transcript_markdown,
+    )
+    from ..settings import SettingsError, load_settings
+    from ..store.sessions import SessionStore, StoreError
+
+    try:
+        settings = load_settings(model=model, lang=lang, base_url=base_url)
+    except SettingsError as err:
+        fail(str(err))
+    msg_lang: Lang = lang or settings.lang
+    try:
+        answer_file = load_answers(answers, msg_lang)
+    except AnswerFileError as err:
+        fail(str(err))
+    run_lang: Lang = lang or answer_file.lang or settings.lang
+    chat = _make_model(settings, run_lang)
+    try:
+        store = SessionStore()
+    except StoreError as err:
+        fail(str(err), 1)
+    try:
+        result = run_headless(answer_file, store, lang=run_lang, model=chat, progress=_progress_line)
+        try:
+            save_map(result.journey, out_path)
+        except OSError as err:
+            fail(f"{out_path}: {err.strerror or err}", 1)
+        if transcript is not None:
+            text = transcript_markdown(store.messages(result.session_id), title=answer_file.title, lang=run_lang)
+            try:
+                write_atomic(transcript, text)
+            except OSError as err:
+                fail(f"{transcript}: {err.strerror or err}", 1)
+    finally:
+        store.close()
+    fr = run_lang == "fr"
+    j = result.journey
+    out(("Carte écrite : " if fr else "Map written: ") + str(out_path)
+        + f" — {len(j.stages)} " + ("étape(s)" if fr else "stage(s)")
+        + f", {sum(1 for _ in j.touchpoints())} " + ("point(s) de contact" if fr else "touchpoint(s)")
+        + f" ; session {result.session_id}")
+    if chat is not None:
+        out(f"Lecture par le modèle : {result.model_turns} réponse(s), par règles : {result.rules_turns}" if fr
+             else f"Read by the model: {result.model_turns} answer(s), by rules: {result.rules_turns}")
+    for line in summary_lines(result, run_lang):
+        out(line)
+
+
+def _make_model(settings: Settings, lang: Lang) -> ChatModel | None:
+    from ..llm.factory import make_chat_model
+    from ..llm.protocol import ModelError
+
+    if settings.backend == "none":
+        return None
+
+    shown: set[str] = set()
+
+    def progress(stage: str, fraction: float) -> None:
+        if stage not in shown:
+            shown.add(stage)
+            _progress_line(("Modèle : " if lang == "fr" else "Model: ") + stage + "…")
+
+    try:
+        return make_chat_model(settings, progress)
+    except ModelError as err:
+        fail(err.message(lang), 1)
+
+
+def sessions(
+    session_id: Annotated[str | None, typer.Argument(help="'show ID' shows one session.")] = None,
+    show_id: Annotated[str | None, typer.Argument(hidden=True)] = None,
+    lang: LangOption = None,
+) -> None:
+    """List the saved interview sessions, or show one: `journeybot sessions show ID`."""
+    from ..store.sessions import SessionNotFound, SessionStore, StoreError
+    from .common import resolve_lang
+
+    msg_lang = resolve_lang(lang)
+    fr = msg_lang == "fr"
+    try:
+        store = SessionStore()
+    except StoreError as err:
+        fail(str(err), 1)
+    try:
+        if session_id is None:
+            rows = store.sessions()
+            if not rows:
+                out("Aucune session enregistrée." if fr else "No saved session.")
+                return
+            for s in rows:
+                out(f"{s.id}  {s.updated[:16].replace('T', ' ')}  {s.lang}  "
+                    f"{s.messages:>3} {'réponse(s)' if fr else 'answer(s)'}  "
+                    f"{(s.phase or ('terminé' if fr else 'done')):<17} {s.title}")
+            return
+        target = show_id if session_id == "show" and show_id else session_id
+        if session_id == "show" and not show_id:
+            fail("Usage : journeybot sessions show ID" if fr else "Usage: journeybot sessions show ID")
+        try:
+            record = store.session(target)
+            messages = store.messages(record.id)
+        except SessionNotFound:
+            fail(f"Session inconnue « {target} » (voir : journeybot sessions)." if fr
+                  else f"No session '{target}' (see: journeybot sessions).")
+        from ..domain.map_file import MapFileError, parse_map_text
+        from ..interview.summary import summarize_map
+
+        out(f"Session {record.id} — {record.title or ('sans titre' if fr else 'untitled')} "
+            f"({record.lang}, {record.created[:16].replace('T', ' ')})")
+        try:
+            journey = parse_map_text(record.map_json)
+            out(summarize_map(journey, msg_lang, detailed=True))
+        except MapFileError as err:
+            out(("Carte illisible : " if fr else "Unreadable map: ") + str(err))
+        out("")
+        for m in messages:
+            who = "journeybot" if m.role == "assistant" else ("vous" if fr else "you")
+            text = m.text if len(m.text) <= 2000 else m.text[:2000] + f"… (+{len(m.text) - 2000})"
+            out(f"[{m.seq}] {who}: {text}")
+    finally:
+        store.close()
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the app."""
+    app.command("interview", help="Run an interview without the UI, from an answer file (YAML).")(interview)
+    app.command("sessions", help="List saved interview sessions; `sessions show ID` shows one.")(sessions)

@@ -241,7 +241,7 @@ def _stage_text(answer: str, stage: str, journey: JourneyMap) -> str:
 def build_messages(pending: PendingExtraction, journey: JourneyMap, lang: Lang) -> list[Message]:
     """The extraction prompt: a stable system prefix, then the bounded per-turn part."""
     phase = catalog.phase(pending.phase)
-    question = pending.question.text if pending.question else phase.goal(lang)
+    question = pending.question.text if pending.question and pending.bound else phase.goal(lang)
     focus = f"\nStage: {pending.question.focus}" if pending.question and pending.question.focus else ""
     summary = summarize_map(journey, lang) or "(empty)"
     answer = pending.text.replace("<<<", "‹‹‹").replace(">>>", "›››")
@@ -269,7 +269,7 @@ def _error_text(err: Exception) -> str:
 
 def _rules_result(pending: PendingExtraction, journey: JourneyMap, lang: Lang, *, attempts: int = 0,
                   error: str | None = None, prompt_tokens: int = 0) -> ExtractionResult:
-    proposal = rules.read_answer(pending.text, pending.phase, journey, lang, pending.question)
+    proposal = rules.read_answer(pending.text, pending.phase, journey, lang, pending.question, bound=pending.bound)
     return ExtractionResult(proposal, "rules", attempts=attempts, error=error, prompt_tokens=prompt_tokens)
 
 

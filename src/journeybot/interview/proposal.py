@@ -8,6 +8,7 @@ reports every change that could not be applied (it never leaves a half-valid map
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
@@ -134,6 +135,7 @@ class SetOwner(_Change):
     touchpoint: str
     owner: str
     stage: str | None = None
+    touchpoint_id: str | None = Field(default=None, description="the touchpoint's id, when known")
 
 
 class AddMomentOfTruth(_Change):
@@ -226,6 +228,10 @@ class Applied:
 
 def _same(a: str, b: str) -> bool:
     return a.strip().casefold() == b.strip().casefold()
+
+
+def _words(text: str) -> set[str]:
+    return {w[:6] for w in re.findall(r"\w{4,}", text.casefold())}
 
 
 def _find_stage(journey: JourneyMap, name: str | None) -> Stage | None:
@@ -343,7 +349,9 @@ def _apply_one(journey: JourneyMap, change: Change, confirm: bool) -> None:
             stage.metrics.append(Metric(id=new_id(), name=change.name, value=change.value, unit=change.unit,
                                         source=change.source, touchpoint=change.touchpoint, provenance=prov))
         case SetOwner():
-            tp = _find_touchpoint(journey, change.touchpoint, change.stage)
+            tp = next((t for *_, t in journey.touchpoints() if t.id == change.touchpoint_id), None) \
+                if change.touchpoint_id else None
+            tp = tp or _find_touchpoint(journey, change.touchpoint, change.stage)
             if tp is None:
                 raise ValueError(f"no touchpoint named '{change.touchpoint}'")
             tp.owner = change.owner
@@ -364,9 +372,11 @@ def _apply_one(journey: JourneyMap, change: Change, confirm: bool) -> None:
                 raise ValueError("no opportunity to score yet")
             target = journey.opportunities[-1]
             if change.text:
-                key = change.text.casefold()
-                target = next((o for o in journey.opportunities
-                               if o.text.casefold() in key or key in o.text.casefold()), target)
+                key = _words(change.text)
+                scored = [(len(key & _words(o.text)), i) for i, o in enumerate(journey.opportunities)]
+                best, index = max(scored)
+                if best > 0:
+                    target = journey.opportunities[index]
             for scale in ("impact", "reach", "confidence", "effort"):
                 value = getattr(change, scale)
                 if value is not None:

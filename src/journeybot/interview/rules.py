@@ -163,8 +163,8 @@ def _connector_re() -> re.Pattern[str]:
 
 def _strip_item(text: str) -> str:
     text = _MARKER.sub("", text.strip())
-    text = re.sub(r"^(?:d'abord|tout d'abord|first(?:ly)?|premièrement|ensuite|puis|enfin|then|finally|next|et|and)\b[\s,:]*",
-                  "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(?:d'abord|tout d'abord|first(?:ly)?,|firstly|first of all|premièrement|ensuite|puis|enfin|then|"
+                  r"finally|next|et|and)(?:\b|(?<=,))[\s,:]*", "", text, flags=re.IGNORECASE)
     return text.strip(" \t,.;:!?-–—\"'«»()")
 
 
@@ -179,7 +179,7 @@ def _split_by_connectors(text: str) -> list[str]:
 
 
 def _split_commas(part: str, max_words: int) -> list[str]:
-    pieces = [p for p in re.split(r",\s*|\s+(?:et|and|ou|or)\s+(?=\S)", part) if p.strip()]
+    pieces = [p for p in re.split(r",\s*(?:(?:et|and|ou|or)\s+)?|\s+(?:et|and|ou|or)\s+(?=\S)", part) if p.strip()]
     if len(pieces) > 1 and all(len(p.split()) <= max_words for p in pieces):
         return pieces
     return [part]
@@ -261,6 +261,9 @@ def emotion_score(text: str) -> tuple[int, str] | None:
 
 _SCORE = re.compile(r"(?:note|score|émotion|emotion|noté|rated?)\s*(?:de|of|:|=|à|at)?\s*([+\-−–]?\s?[0-2])(?!\d|[.,]\d)"
                     r"|(?<![\w\d/.,])([+\-−–]\s?[0-2])(?!\d|[.,]\d|\s?%|/)", re.IGNORECASE)
+
+
+_TRAILING_SCORE = re.compile(r"[\s,;(]*(?:note|score)?\s*[:=]?\s*[+\-−–]\s?[0-2]\s*\)?\s*[.!]?\s*$", re.IGNORECASE)
 
 
 def _explicit_score(text: str) -> int | None:
@@ -404,23 +407,45 @@ def find_numbers(text: str) -> list[NumberFound]:
                 if kpi and kpi.group(1) and kpi.group(1).upper() in ("NPS", "CSAT", "CES") and \
                         kpi.group(1).lower() not in name.lower():
                     name = kpi.group(1).upper() + (" " + name if name else "")
+                if not name or name == unit:
+                    after = clause[m.end():]
+                    after = re.sub(r"^\s*(?:d'|d’|de|des|du|of|the|a)\s*", "", after, flags=re.IGNORECASE)
+                    src_m = _SOURCE.search(after)
+                    after = after[: src_m.start()] if src_m else after
+                    after = re.split(r"[(.;]", after)[0]
+                    name = " ".join(after.split()[:10]).strip(" ,:")
                 if not name:
                     name = unit or "valeur"
                 unit_norm = re.sub(r"\s+", " ", unit.replace("euros", "€").replace("euro", "€"))
-                out.append(NumberFound(capitalise(cap(name, 60)), value, unit_norm, source, cap(clause, 300)))
+                out.append(NumberFound(capitalise(cap(name, 70)), value, unit_norm, source, cap(clause, 300)))
     return out
 
 
 # --- stages in an answer ------------------------------------------------------------------------
 
 
-def stage_segments(text: str, journey: JourneyMap, default: Stage | None) -> list[tuple[Stage | None, str]]:
+def _is_boundary(text: str, start: int, end: int) -> bool:
+    """A stage name that heads a part of the answer: 'Devis : ...', a line or sentence starting with
+    it, or 'à l'étape Devis' / 'at the Order stage'."""
+    after = text[end:end + 4]
+    if re.match(r"\s*[»\"'’)]?\s*(?::|—|–|-\s|\))", after):
+        return True
+    before = text[max(0, start - 25):start]
+    if not before.strip() or re.search(r"(?:^|[\n.;!?])\s*[-*•\d.)]*\s*[«\"']?$", before):
+        return True
+    return bool(re.search(r"(?:étape|etape|stage|phase)\s*[«\"'’]?\s*$", before, re.IGNORECASE)
+                or re.match(r"\s*[»\"'’]?\s*(?:stage|step)\b", after, re.IGNORECASE))
+
+
+def stage_segments(text: str, journey: JourneyMap, default: Stage | None, *,
+                   loose: bool = False) -> list[tuple[Stage | None, str]]:
     """Cut the answer where it names a stage of the map: [(stage, the text about it)]. Text before
-    the first stage named goes to ``default`` (the stage the question was about)."""
+    the first stage named goes to ``default`` (the stage the question was about). Only a stage name
+    that heads a part counts ('Devis : ...'), unless ``loose``."""
     if not journey.stages:
         return [(default, text)]
     lex = Lexicon((s.name, s.id) for s in journey.stages if len(s.name) >= 3)
-    hits = lex.find_all(text)
+    hits = [h for h in lex.find_all(text) if loose or _is_boundary(text, h[0], h[1])]
     if not hits:
         return [(default, text)]
     by_id = {s.id: s for s in journey.stages}
@@ -467,14 +492,16 @@ class RulesReader:
     def __init__(self, lang: Lang):
         self.lang: Lang = lang
 
-    def read(self, text: str, phase: str, journey: JourneyMap, question: Question | None = None) -> Proposal:
+    def read(self, text: str, phase: str, journey: JourneyMap, question: Question | None = None,
+             *, bound: bool = True) -> Proposal:
         text = text[:MAX_RULES_CHARS]
         prov: Provenance = "customer" if (phase == "evidence" or _flat("customer_cues").has(text)) else "team"
         self._prov = prov
+        self._bound = bound
         self._journey = journey
         self._question = question
-        self._qi = question.index if question is not None and question.kind == "question" else None
-        self._fi = question.index if question is not None and question.kind == "follow_up" else None
+        self._qi = question.index if bound and question is not None and question.kind == "question" else None
+        self._fi = question.index if bound and question is not None and question.kind == "follow_up" else None
         focus = None
         if question is not None and question.focus_id:
             focus = next((s for s in journey.stages if s.id == question.focus_id), None)
@@ -484,6 +511,12 @@ class RulesReader:
         return Proposal(phase=phase, source="rules", changes=changes)
 
     # shared
+    def _without_persona(self, text: str) -> str:
+        persona = self._journey.persona
+        if persona is None or not persona.name:
+            return text
+        return re.sub(rf"^\s*{re.escape(persona.name)}\s+", "", text)
+
     def _default_stage(self) -> Stage | None:
         if self._focus is not None:
             return self._focus
@@ -506,7 +539,10 @@ class RulesReader:
             change.start, change.end = start, end
             if not (start or end) and qi == 2:
                 change.start = cap(text, 300)
-        if qi == 0 or (qi is None and fi is None):
+        objective_cue = re.search(r"\b(?:pourquoi|comprendre|objectif|but|voulons|veut|cherchons|reduire|ameliorer|"
+                                  r"why|understand|goal|aim|want|reduce|improve|decide|trancher|question)\b", folded)
+        unbound = qi is None and fi is None
+        if qi == 0 or (unbound and (objective_cue or not (start or end))):
             change.objective = cap(sentences(text)[0] if sentences(text) else text, 600)
             if "?" in text:
                 change.business_question = cap(next(s for s in sentences(text) if "?" in s) if any(
@@ -519,14 +555,14 @@ class RulesReader:
                 change.scope = "specific"
             elif re.search(r"complet|global|entier|bout en bout|whole|end to end|entire|full|macro", folded):
                 change.scope = "macro"
-        if fi == 0:
+        if fi == 0 or (unbound and re.search(r"\b(?:equipe|team|livrable|deliverable|atelier|workshop)\b", folded)):
             found = teams().find_all(text)
             names = []
             for *_, val in found:
                 name = val[0] if self.lang == "fr" else val[1]
                 if name not in names:
                     names.append(name)
-            change.team = names[:8] or [cap(i, 60) for i in split_items(text.split(".")[0])][:6]
+            change.team = names[:8] or ([cap(i, 60) for i in split_items(text.split(".")[0])][:6] if fi == 0 else [])
             m = re.search(r"(?:livrable|deliverable|attendons|attend|expect|obtenir|produce|produire)\s*:?\s*(.{5,300})",
                           text, re.IGNORECASE)
             if m:
@@ -605,10 +641,8 @@ class RulesReader:
             if len(name) < 2 or len(name.split()) > 10:
                 continue
             life = lifecycle_of(name)
-            if life is None and out:
-                prev = out[-1]
-                if isinstance(prev, AddStage) and prev.lifecycle in ("purchase", "after_purchase"):
-                    life = "after_purchase"
+            if life is None and any(isinstance(c, AddStage) and c.lifecycle == "purchase" for c in out):
+                life = "after_purchase"
             out.append(AddStage(name=name, description=cap(desc, 300) if desc.strip() else None,
                                 lifecycle=life or "before_purchase",
                                 provenance=self._prov, quote=cap(item, 600)))
@@ -617,14 +651,15 @@ class RulesReader:
     def _touchpoints(self, text: str) -> list[Change]:
         out: list[Change] = []
         for stage, chunk in self._segments(text):
-            for item in split_items(chunk, max_words=8)[:15]:
+            for item in split_items(chunk, max_words=10)[:15]:
+                item = self._without_persona(item)
                 ch = find_channel(item)
                 if ch is None and self._fi == 0:
                     continue
                 if ch is None and len(item.split()) > 10:
                     continue
                 name = clean_name(item, 60)
-                if len(name) < 2:
+                if len(name) < 3 or fold(name) in _NOT_NAMES:
                     continue
                 online = ch.online if ch else True
                 channel = ch.name(self.lang) if ch else ("en ligne" if self.lang == "fr" else "online")
@@ -644,7 +679,7 @@ class RulesReader:
                                       quote=cap(chunk, 600)))
             for sentence in sentences(chunk):
                 f = fold(sentence)
-                clean = cap(_strip_item(_without_stage_name(sentence, None)), 300)
+                clean = cap(_strip_item(_TRAILING_SCORE.sub("", sentence)), 300)
                 if len(clean) < 3:
                     continue
                 if self._qi == 1 or re.search(r"\b(?:attend\w*|espere|souhaite\w*|voudrait|aimerait|expects?|"
@@ -668,7 +703,8 @@ class RulesReader:
                                   r"surpri\w*|aime|adore|well|likes?|loves?|quick|fast|easy|clear|pleasant|"
                                   r"friendly|great|smooth|helpful|works)\b")
         for stage, chunk in self._segments(text):
-            for item in split_items(chunk, max_words=12)[:12]:
+            pieces = [p for ln in chunk.split("\n") for p in re.split(r";|(?<=[.!?])\s+", _MARKER.sub("", ln))]
+            for item in [p for p in pieces if p.strip()][:12]:
                 f = fold(item)
                 emo = emotion_score(item)
                 positive = self._qi == 1 or (self._qi is None and (
@@ -695,7 +731,7 @@ class RulesReader:
             why = cap(m.group(1), 300) if m else None
             head = part[: m.start()] if m else part
             name = clean_name(re.split(r"[:,;]", head)[0] if len(head.split()) > 12 else head, 80)
-            stage = next((s.name for s, _ in stage_segments(part, self._journey, None) if s is not None), None)
+            stage = next((s.name for s, _ in stage_segments(part, self._journey, None, loose=True) if s is not None), None)
             kind = kinds.first(part) or "other"
             if len(name) < 3:
                 continue
@@ -722,38 +758,69 @@ class RulesReader:
 
     def _owners(self, text: str) -> list[Change]:
         out: list[Change] = []
+        touchpoints = [t for *_, t in self._journey.touchpoints()]
         focus_tp = None
-        if self._question is not None and self._question.focus_id:
-            focus_tp = next((t for *_, t in self._journey.touchpoints() if t.id == self._question.focus_id), None)
-        tps = Lexicon((t.name, t.name) for *_, t in self._journey.touchpoints() if len(t.name) >= 3)
-        for item in split_items(text, max_words=12):
-            named = tps.first(item)
-            team = find_team(item, self.lang)
+        if self._bound and self._question is not None and self._question.focus_id:
+            focus_tp = next((t for t in touchpoints if t.id == self._question.focus_id), None)
+        done: set[str] = set()
+        pieces = [p for ln in text.split("\n") for p in re.split(r";|(?<=[.!?])\s+", _MARKER.sub("", ln))]
+        for item in (p.strip() for p in pieces):
+            if not item:
+                continue
+            m = re.search(r"\s*(?::|→|->|=>|=|—|–)\s*|\s+(?:géré(?:e|s|es)? par|pris en charge par|relève de|"
+                          r"owned by|run by|handled by|belongs to)\s+", item, re.IGNORECASE)
+            left, right = (item[: m.start()], item[m.end():]) if m else (item, "")
+            team = find_team(right, self.lang) if right else None
+            if team is None and right and 0 < len(right.split()) <= 4:
+                team = clean_name(right, 60)
             if team is None:
-                after = item.split(":", 1)[1] if ":" in item else ("" if named else item)
-                team = clean_name(after, 60) if 0 < len(after.split()) <= 4 else None
-            target = named or (focus_tp.name if focus_tp else None)
-            if target and team:
-                out.append(SetOwner(touchpoint=target, owner=team, provenance=self._prov, quote=cap(item, 600)))
+                team = find_team(item, self.lang)
+                left = item
+            if team is None:
+                continue
+            targets = _touchpoints_named(left, touchpoints)
+            if not targets and focus_tp is not None:
+                targets = [focus_tp]
+            for tp in targets:
+                if tp.id in done:
+                    continue
+                done.add(tp.id)
+                out.append(SetOwner(touchpoint=tp.name, touchpoint_id=tp.id, owner=team, provenance=self._prov,
+                                    quote=cap(item, 600)))
         if not out and focus_tp is not None:
             team = find_team(text, self.lang) or (clean_name(text, 60) if len(text.split()) <= 4 else None)
             if team:
-                out.append(SetOwner(touchpoint=focus_tp.name, owner=team, provenance=self._prov, quote=cap(text, 600)))
+                out.append(SetOwner(touchpoint=focus_tp.name, touchpoint_id=focus_tp.id, owner=team,
+                                    provenance=self._prov, quote=cap(text, 600)))
         return out
 
     def _priorities(self, text: str) -> list[Change]:
         qi, fi = self._qi, self._fi
+        f = fold(text)
+        kind = {0: "opportunities", 1: "scores", 2: "actions"}.get(qi) if qi is not None else (
+            "review" if fi == 0 else None)
+        if kind is None:
+            if _has_scores(text):
+                kind = "scores"
+            elif re.search(r"\b(?:responsable|porte par|pilote|owner|owned by|led by|kpi|indicateur)\b", f):
+                kind = "actions"
+            elif re.search(r"\b(?:revoir|reverr\w*|revue|revision|review\w*|update the map|mettre a jour)\b", f) \
+                    and find_date(text, self._journey.created):
+                kind = "review"
+            else:
+                kind = "opportunities"
         out: list[Change] = []
-        kinds, levers = _keyed("opportunity_kinds"), _keyed("opportunity_levers")
-        if qi == 0 or (qi is None and fi is None and not _has_scores(text)):
+        if kind == "opportunities":
+            kinds, levers = _keyed("opportunity_kinds"), _keyed("opportunity_levers")
             for item in split_items(text, max_words=14)[:6]:
                 if len(item.split()) < 2:
                     continue
-                stage = next((s.name for s, _ in stage_segments(item, self._journey, None) if s is not None), None)
+                stage = next((s.name for s, _ in stage_segments(item, self._journey, None, loose=True)
+                              if s is not None), None)
                 out.append(AddOpportunity(text=capitalise(cap(item, 300)), kind=kinds.first(item) or "fix",
                                           lever=levers.first(item), stage=stage, provenance=self._prov,
                                           quote=cap(item, 600), **_scores(item)))
-        if qi == 1 or (qi is None and _has_scores(text)):
+        elif kind == "scores":
             parts = [p for p in re.split(r"\n|;|(?<=\.)\s", text) if _has_scores(p)] or [text]
             for part in parts[:6]:
                 scores = _scores(part)
@@ -761,7 +828,7 @@ class RulesReader:
                     words = re.split(r"[:(]|\b(?:impact|portée|reach)\b", part, flags=re.IGNORECASE)[0]
                     out.append(ScoreOpportunity(text=cap(words.strip(" -:"), 120) if len(words.strip()) > 3 else "",
                                                 provenance=self._prov, quote=cap(part, 600), **scores))
-        if qi == 2 or (qi is None and fi is None and re.search(r"responsable|owner|kpi|indicateur|d'ici|by ", fold(text))):
+        elif kind == "actions":
             for item in _action_items(text):
                 owner = None
                 m = re.search(r"(?:responsable|porté par|pilote|owner|owned by|led by)\s*:?\s*([^,;.()]{2,60})",
@@ -774,7 +841,7 @@ class RulesReader:
                               re.IGNORECASE)
                 if m:
                     kpi = cap(m.group(1), 80)
-                due = find_date(item)
+                due = find_date(item, self._journey.created)
                 action = re.split(r"\s*[,(;]\s*(?:responsable|porté|pilote|owner|owned|led|kpi|indicateur|d'ici|"
                                   r"pour le|by|avant|before)\b", item, flags=re.IGNORECASE)[0]
                 action = capitalise(cap(_strip_item(action), 300))
@@ -782,14 +849,42 @@ class RulesReader:
                     continue
                 out.append(AddAction(action=action, owner=owner, kpi=kpi, due=due[0] if due else None,
                                      provenance=self._prov, quote=cap(item, 600)))
-        if fi == 0 or (qi is None and fi is None) or re.search(r"revoir|revue|révision|review", fold(text)):
-            found = find_date(text, self._journey.created)
-            if found and (fi == 0 or re.search(r"revoir|revue|revision|review|reverr", fold(text))):
-                out.append(SetReviewDate(date=found[0], provenance=self._prov, quote=cap(text, 600)))
+        found = find_date(text, self._journey.created)
+        if found and (kind == "review" or re.search(r"\b(?:revoir|reverr\w*|revision|review\w*)\b", f)):
+            out.append(SetReviewDate(date=found[0], provenance=self._prov, quote=cap(text, 600)))
         return out
 
 
 # --- small helpers --------------------------------------------------------------------------------
+
+
+def _touchpoints_named(text: str, touchpoints: list[Any]) -> list[Any]:
+    """The touchpoints a piece of text names ('the website, the app and the branch'): each part
+    matches the touchpoints holding most of its words, or, when the part is only a channel word
+    ('phone'), every touchpoint on that channel."""
+    found: list[Any] = []
+    parts = [p for p in re.split(r",|;|\s+(?:et|and|ou|or|&)\s+|/", text) if p.strip()]
+    for part in parts:
+        words = {w[:6] for w in re.findall(r"[a-z0-9]{3,}", fold(part))} - {"the", "les", "des", "and", "our", "nos"}
+        if not words:
+            continue
+        best: list[Any] = []
+        best_score = 0.0
+        for tp in touchpoints:
+            tp_words = {w[:6] for w in re.findall(r"[a-z0-9]{3,}", fold(tp.name))}
+            score = len(words & tp_words) / len(words)
+            if score > best_score:
+                best, best_score = [tp], score
+            elif score == best_score and score > 0:
+                best.append(tp)
+        if best_score >= 0.5:
+            found += [t for t in best if t not in found]
+            continue
+        channel = find_channel(part)
+        if channel is not None and len(part.split()) <= 3:
+            found += [t for t in touchpoints if t not in found and
+                      fold(t.channel) in (fold(channel.fr), fold(channel.en))]
+    return found
 
 
 def _start_end(text: str) -> tuple[str | None, str | None]:
@@ -879,6 +974,8 @@ def looks_like_method_question(text: str) -> bool:
     return (has_q and opener and vocab) or (opener and vocab and len(stripped.split()) <= 12)
 
 
-def read_answer(text: str, phase: str, journey: JourneyMap, lang: Lang, question: Question | None = None) -> Proposal:
-    """The rule-based reading of one answer (see the module docstring)."""
-    return RulesReader(lang).read(text, phase, journey, question)
+def read_answer(text: str, phase: str, journey: JourneyMap, lang: Lang, question: Question | None = None,
+                *, bound: bool = True) -> Proposal:
+    """The rule-based reading of one answer (see the module docstring). ``bound``: the answer
+    replies to that very question (else only the question's stage is used)."""
+    return RulesReader(lang).read(text, phase, journey, question, bound=bound)

@@ -92,6 +92,8 @@ class Interview:
         self._seen: set[str] = set(seen_warnings)
         self._pending: dict[str, Proposal] = {}
         self._lock = threading.RLock()
+        self.answers_follow_questions = True
+        """False for headless runs: an answer is about its phase, not about the exact question shown."""
         self.prompt_tokens: list[int] = []
         """Prompt tokens of each extraction call (measured by the model when it reports usage)."""
 
@@ -167,6 +169,31 @@ class Interview:
                 out.append(PendingExtraction(m.seq, m.phase or "framing", None, text, truncated))
         return out
 
+    def enter_phase(self, phase_id: str) -> Question | None:
+        """Be in ``phase_id`` (the headless runner feeds each phase's answers in turn). When the
+        interview is elsewhere it moves there and says the phase's question, as after /phase."""
+        with self._lock:
+            if self.engine.state.phase == phase_id:
+                return self.engine.next_question(self._journey, self.lang)
+            before = self.engine.state.phase
+            if (before is not None and self.engine.missing(self._journey, before)
+                    and before not in self.engine.state.left_unmet):
+                self.engine.state.left_unmet.append(before)
+            self.engine.jump(phase_id)
+            q = self.engine.next_question(self._journey, self.lang)
+            self._save_state()
+            self.store.add_message(self.session_id, "assistant", self._ask(q, header=True),
+                                   phase=self.engine.state.phase, kind="question")
+            return q
+
+    def finish(self) -> None:
+        """Record where the interview stopped (phases left unmet) and save."""
+        with self._lock:
+            for phase, missing in self.engine.gate_report(self._journey):
+                if missing and phase.id not in self.engine.state.left_unmet:
+                    self.engine.state.left_unmet.append(phase.id)
+            self.store.save(self.session_id, state=self._state(), map_json=dump_map(self._journey))
+
     # --- the turn -------------------------------------------------------------------------------
 
     def opening(self) -> Reply:
@@ -215,7 +242,8 @@ class Interview:
             if truncated:
                 notices.append(say("truncated", self.lang, size=f"{len(cleaned):,}".replace(",", " "),
                                    kept=f"{MAX_MODEL_CHARS:,}".replace(",", " ")))
-            pending = PendingExtraction(seq, phase or "priorities", asked, model_text, truncated)
+            pending = PendingExtraction(seq, phase or "priorities", asked, model_text, truncated,
+                                        bound=self.answers_follow_questions)
             q = self.engine.next_question(self._journey, self.lang)
             self._save_state()
             changed = self.engine.state.phase != before

@@ -73,6 +73,9 @@ class PendingExtraction:
     text: str
     """What the model sees (truncated for a huge paste; the stored message keeps everything)."""
     truncated: bool = False
+    bound: bool = True
+    """True when the answer replies to ``question`` itself (the chat); False when it is one of the
+    phase's answers given in advance (headless): then only the phase and the question's stage count."""
 
 
 @dataclass

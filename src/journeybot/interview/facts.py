@@ -1,0 +1,109 @@
+"""Checking a map against a facts file: what an interview's map must hold (examples/interviews/).
+
+Used by the tests, CI and bench/bench_interview.py (interview fidelity). A facts file lists the
+persona name, stage names in order, touchpoints with online/offline per stage, emotion signs, pain
+points and positives (words they contain), metrics (name words, value, unit, source), owners,
+moments of truth, and minimum counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..domain.journey_map import JourneyMap, Stage
+from .rules import fold
+
+
+@dataclass
+class FactReport:
+    total: int = 0
+    kept: int = 0
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float:
+        return self.kept / self.total if self.total else 1.0
+
+    def check(self, ok: bool, what: str) -> None:
+        self.total += 1
+        if ok:
+            self.kept += 1
+        else:
+            self.missing.append(what)
+
+
+def load_facts(path: str | Path) -> dict[str, Any]:
+    with Path(path).open(encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml.safe_load(fh)
+    return data
+
+
+def _has(text: str | None, words: str) -> bool:
+    return bool(text) and fold(words) in fold(text or "")
+
+
+def _stage(journey: JourneyMap, name: str) -> Stage | None:
+    key = fold(name)
+    exact = next((s for s in journey.stages if fold(s.name) == key), None)
+    return exact or next((s for s in journey.stages if key in fold(s.name)), None)
+
+
+def check_facts(journey: JourneyMap, facts: dict[str, Any]) -> FactReport:
+    """Which facts the map holds (each fact counts once)."""
+    r = FactReport()
+    if "persona" in facts:
+        r.check(journey.persona is not None and _has(journey.persona.name, facts["persona"]),
+                f"persona {facts['persona']}")
+    names = [str(n) for n in facts.get("stages", [])]
+    positions = []
+    for name in names:
+        st = _stage(journey, name)
+        r.check(st is not None, f"stage {name}")
+        if st is not None:
+            positions.append(journey.stages.index(st))
+    if len(positions) >= 2:
+        r.check(positions == sorted(positions), "stages in order")
+    for name in facts.get("after_purchase", []):
+        st = _stage(journey, name)
+        r.check(st is not None and st.lifecycle == "after_purchase", f"stage {name} after purchase")
+    for tp in facts.get("touchpoints", []):
+        st = _stage(journey, tp["stage"])
+        found = None
+        if st is not None:
+            found = next((t for t in st.touchpoints if _has(t.name, tp["name"]) or _has(t.channel, tp["name"])), None)
+        ok = found is not None and ("online" not in tp or found.online == tp["online"])
+        r.check(ok, f"touchpoint {tp['name']} ({'online' if tp.get('online') else 'offline'}) in {tp['stage']}")
+    for emo in facts.get("emotions", []):
+        st = _stage(journey, emo["stage"])
+        sign = emo["sign"]
+        ok = st is not None and st.emotion is not None and (
+            (sign == "negative" and st.emotion.score < 0) or (sign == "positive" and st.emotion.score > 0)
+            or (sign == "neutral" and st.emotion.score == 0))
+        r.check(ok, f"{sign} emotion in {emo['stage']}")
+    for lane, key in (("pain_points", "pain_points"), ("positives", "positives")):
+        for item in facts.get(key, []):
+            st = _stage(journey, item["stage"])
+            ok = st is not None and any(_has(x.text, item["contains"]) for x in getattr(st, lane))
+            r.check(ok, f"{lane[:-1].replace('_', ' ')} '{item['contains']}' in {item['stage']}")
+    metrics = [m for _, m in journey.metrics()]
+    for m in facts.get("metrics", []):
+        ok = any(_has(x.name + " " + (x.touchpoint or ""), m["name"]) and abs(x.value - float(m["value"])) < 1e-6
+                 and ("unit" not in m or x.unit == m["unit"]) and (not m.get("source") or bool(x.source))
+                 for x in metrics)
+        r.check(ok, f"metric {m['name']} = {m['value']}{m.get('unit', '')}")
+    for o in facts.get("owners", []):
+        ok = any(_has(t.name, o["touchpoint"]) and _has(t.owner, o["owner"]) for *_, t in journey.touchpoints())
+        r.check(ok, f"owner of {o['touchpoint']}: {o['owner']}")
+    for word in facts.get("moments_of_truth", []):
+        ok = any(_has(f"{m.name} {m.why or ''} {m.stage or ''}", word) for m in journey.moments_of_truth)
+        r.check(ok, f"moment of truth '{word}'")
+    for key in ("evidence", "opportunities", "action_plan"):
+        if key in facts:
+            r.check(len(getattr(journey, key)) >= int(facts[key]), f"at least {facts[key]} {key}")
+    if facts.get("review_date"):
+        r.check(journey.review_date is not None, "review date")
+    return r
