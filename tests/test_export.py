@@ -20,7 +20,7 @@ from journeybot.domain.journey_map import (
     json_schema,
 )
 from journeybot.domain.map_file import parse_map_text
-from journeybot.export import FORMATS, export_map
+from journeybot.export import FORMATS, export_map, normalise_format
 from journeybot.export.sample import sample_map
 from journeybot.export.text import defuse_formula, md_escape
 from journeybot.export.to_html import block_size
@@ -307,7 +307,9 @@ def test_every_format_exports_a_map_with_only_the_minimum() -> None:
         out = export_map(journey, fmt, lang="en", findings=[])
         assert out, fmt
     with pytest.raises(ValueError, match="unknown export format"):
-        export_map(journey, "pdf", lang="en")  # type: ignore[arg-type]
+        export_map(journey, "pdf", lang="en")
+    assert export_map(journey, "Markdown", lang="en", findings=[]) == export_map(journey, "md", lang="en", findings=[])
+    assert normalise_format(".HTML") == "html" and normalise_format("mmd") == "mermaid"
 
 
 def test_csv_puts_several_items_on_lines_inside_one_quoted_cell() -> None:

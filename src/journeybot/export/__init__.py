@@ -26,19 +26,31 @@ EXTENSIONS: dict[ExportFormat, str] = {
 """The usual file extension of each format (for default file names)."""
 
 _WITH_FINDINGS: frozenset[str] = frozenset({"md", "html"})
+_ALIASES: dict[str, ExportFormat] = {"markdown": "md", "mmd": "mermaid", "xml": "cjml", "htm": "html"}
+
+
+def normalise_format(fmt: str) -> ExportFormat:
+    """``"HTML"`` → ``"html"``, ``"markdown"`` → ``"md"``…; ValueError for an unknown format."""
+    key = fmt.strip().lower().lstrip(".")
+    for known in FORMATS:
+        if key == known:
+            return known
+    if key in _ALIASES:
+        return _ALIASES[key]
+    raise ValueError(f"unknown export format {fmt!r} (one of: {', '.join(FORMATS)})")
 
 
 def export_map(
     journey: JourneyMap,
-    fmt: ExportFormat,
+    fmt: ExportFormat | str,
     *,
     lang: Lang,
     findings: Sequence[FindingLike] | None = None,
     csv_separator: str | None = None,
 ) -> str | bytes:
-    """The map in format ``fmt``, with labels in ``lang`` (user text is never translated)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r} (one of: {', '.join(FORMATS)})")
+    """The map in format ``fmt`` (a name of :data:`FORMATS` or an alias such as ``markdown``), with
+    labels in ``lang`` (user text is never translated). ValueError for an unknown format."""
+    fmt = normalise_format(fmt)
     if fmt in _WITH_FINDINGS and findings is None:
         findings = lint_findings(journey, lang)
     shown: Sequence[FindingLike] = findings or ()
@@ -67,4 +79,4 @@ def export_map(
     return render_cjml(journey, lang=lang)
 
 
-__all__ = ["EXTENSIONS", "FORMATS", "ExportFormat", "FindingLike", "export_map"]
+__all__ = ["EXTENSIONS", "FORMATS", "ExportFormat", "FindingLike", "export_map", "normalise_format"]
