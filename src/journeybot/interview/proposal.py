@@ -372,8 +372,8 @@ def _apply_one(journey: JourneyMap, change: Change, confirm: bool) -> None:
                 raise ValueError("no opportunity to score yet")
             target = journey.opportunities[-1]
             if change.text:
-                key = _words(change.text)
-                scored = [(len(key & _words(o.text)), i) for i, o in enumerate(journey.opportunities)]
+                wanted_words = _words(change.text)
+                scored = [(len(wanted_words & _words(o.text)), i) for i, o in enumerate(journey.opportunities)]
                 best, index = max(scored)
                 if best > 0:
                     target = journey.opportunities[index]

@@ -292,7 +292,7 @@ _MONTHS = {
     "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7,
     "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
-_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_ISO = re.compile(r"\b(\d{4})[- ](\d{1,2})[- ](\d{1,2})\b")
 _DMY = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _MONTH_NAME = re.compile(r"\b(?:(\d{1,2})(?:er)?\s+)?(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
                          + r")\.?\s+(\d{4})\b")
@@ -682,8 +682,9 @@ class RulesReader:
                 clean = cap(_strip_item(_TRAILING_SCORE.sub("", sentence)), 300)
                 if len(clean) < 3:
                     continue
-                if self._qi == 1 or re.search(r"\b(?:attend\w*|espere|souhaite\w*|voudrait|aimerait|expects?|"
-                                              r"hopes?|wants?|would like|wishes?)\b", f):
+                if self._qi == 1 or re.search(r"\b(?:attend(?:ait)?\s+(?:que|qu'|des|du|un|une|le|la|les|de|d')\b|"
+                                              r"s'attend|espere|souhaite\w*|voudrait|aimerait|expects?|"
+                                              r"hopes?|wants?|would like|wishes?)", f):
                     out.append(AddNote(stage=stage, lane="expectations", text=clean, provenance=self._prov,
                                        quote=cap(sentence, 600)))
                 elif re.search(r"[«\"“]|\b(?:se dit|se demande|pense|pensee|thinks?|wonders?|tells? (?:her|him|them)self)\b", f):
