@@ -40,20 +40,30 @@ provider the receiver of every communication point.
 
 These element names were reconstructed offline from CJML 2.0 material (published examples and
 open-source CJML tools); validation against the official CJML XSD was not possible without network
-access. The output is well-formed XML built with ``xml.etree`` (all text escaped).
+access. The output is well-formed XML built with ``xml.etree`` (all text escaped; the few characters XML 1.0
+cannot represent at all, such as U+FFFE, are dropped).
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from ..domain.journey_map import JourneyMap, Lang, Touchpoint
 from .labels import provenance_label, t
 
+# Characters XML 1.0 cannot hold at all (escaping does not help): U+FFFE, U+FFFF and C0 controls.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text that fits in XML 1.0: characters it cannot represent are dropped."""
+    return _NOT_XML.sub("", text)
+
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     el = ET.SubElement(parent, tag)
-    el.text = text
+    el.text = xml_text(text)
     return el
 
 
