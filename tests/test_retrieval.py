@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,22 @@ def test_bad_input_is_a_clear_error(retriever: Retriever, kwargs: dict[str, obje
     with pytest.raises(KnowledgeError, match=message) as err:
         retriever.search(query, **kwargs)  # type: ignore[arg-type]
     assert err.value.bad_input and err.value.fr
+
+
+def test_index_changed_by_another_process_is_picked_up(retriever: Retriever, tmp_path: Path) -> None:
+    """Chroma's embedded store does not see another process's writes: the retriever reopens it."""
+    assert retriever.search("persona", lang="fr", k=1)
+    doc = tmp_path / "knowledge" / "fr" / "persona.md"
+    doc.write_text(doc.read_text(encoding="utf-8")
+                   + "\n## Le persona du conducteur\nIl conduit une camionnette de livraison frigorifique.\n",
+                   encoding="utf-8")
+    code = (
+        "import sys\nfrom pathlib import Path\n"
+        "from journeybot.knowledge.index import KnowledgeIndex\nfrom journeybot.settings import load_settings\n"
+        "print(KnowledgeIndex(load_settings(), builtin_dir=Path(sys.argv[1])).sync().updated)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "knowledge")], capture_output=True,
+                          text=True, check=True)
+    assert "builtin:fr/persona.md" in done.stdout
+    best = retriever.search("camionnette frigorifique", lang="fr", k=1)[0]
+    assert best.section == "Le persona du conducteur"

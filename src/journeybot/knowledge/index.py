@@ -203,6 +203,10 @@ class _Found:
     hash: str
 
 
+class IndexChangedError(KnowledgeError):
+    """The local Chroma store failed under us (usually: changed by another process); reopen and retry."""
+
+
 class KnowledgeIndex:
     """The chunks of every known method document, in one Chroma collection per embedder."""
 
@@ -250,7 +254,8 @@ class KnowledgeIndex:
         return self._collection
 
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """A Chroma call; a server that went away becomes a KnowledgeError."""
+        """A Chroma call. A server that went away becomes a KnowledgeError; a local store that
+        fails (typically because another journeybot process changed it) an IndexChangedError."""
         try:
             return fn(*args, **kwargs)
         except KnowledgeError:
@@ -258,7 +263,22 @@ class KnowledgeIndex:
         except Exception as err:
             if self.settings.chroma_url:
                 raise _unreachable(self.settings.chroma_url, err) from None
-            raise
+            raise IndexChangedError(
+                f"The knowledge index in {self.location} failed ({err.__class__.__name__}: {err}); "
+                "run journeybot index, or delete that folder if it keeps failing.",
+                f"L'index de connaissances {self.location} a échoué ({err.__class__.__name__} : {err}) ; "
+                "lancez journeybot index, ou supprimez ce dossier si l'erreur persiste.",
+            ) from err
+
+    def reopen(self) -> None:
+        """Forget the open collection. For the local store, also drop Chroma's per-process cache:
+        Chroma's embedded store does not see what another process wrote, so an index changed by a
+        `journeybot index` running elsewhere is only read correctly by a freshly opened client."""
+        self._collection = None
+        if not self.settings.chroma_url:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()
 
     # ---------- what is on disk ----------
     def _scan(self, folders: Sequence[Path], known_user_paths: Iterable[str],
@@ -312,6 +332,11 @@ class KnowledgeIndex:
 
     def sync(self, *, add: Sequence[Path] = (), progress: Progress | None = None) -> IndexReport:
         """Bring the collection in line with the documents on disk; re-embed only what changed."""
+        if not self.settings.chroma_url:
+            self.reopen()  # never write through a client that may not see another process's changes
+        return self._sync(add, progress)
+
+    def _sync(self, add: Sequence[Path], progress: Progress | None) -> IndexReport:
         start = time.perf_counter()
         report = IndexReport()
         folders = self.user_folders([Path(p).expanduser() for p in add])

@@ -100,14 +100,22 @@ class Retriever:
 
     def __init__(self, index: KnowledgeIndex, chunks: Sequence[Chunk], *, mode: Mode = "hybrid",
                  report: IndexReport | None = None):
-        from .keyword import KeywordIndex
-
         self.index = index
         self.mode: Mode = mode
         self.report = report
+        self._load(chunks)
+
+    def _load(self, chunks: Sequence[Chunk]) -> None:
+        from .keyword import KeywordIndex
+
         self.chunks = list(chunks)
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self._keyword = KeywordIndex([c.search_text for c in self.chunks])
+
+    def refresh(self) -> None:
+        """Reopen the index and reload its chunks (after another process changed it)."""
+        self.index.reopen()
+        self._load(self.index.chunks())
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -158,6 +166,16 @@ class Retriever:
             raise KnowledgeError(f"k must be between 1 and {MAX_K}.", f"k doit être entre 1 et {MAX_K}.",
                                  bad_input=True)
         _check_filters(phase, pitfall, lang)
+        from .index import IndexChangedError
+
+        try:
+            return self._search(query, lang, phase, pitfall, k)
+        except IndexChangedError:
+            self.refresh()  # once: a second failure is reported as it is
+            return self._search(query, lang, phase, pitfall, k)
+
+    def _search(self, query: str, lang: str | None, phase: str | None, pitfall: str | None,
+                k: int) -> list[Passage]:
         allowed = self._allowed(lang, phase, pitfall)
         if not any(allowed):
             return []

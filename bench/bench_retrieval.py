@@ -1,0 +1,204 @@
+"""Retrieval quality and speed on journeybot's own method documents, against a plain BM25 baseline.
+
+    .venv/bin/python bench/bench_retrieval.py [--eval bench/retrieval_eval.yaml] [--passes 5] [--json]
+
+Indexes the real knowledge/ documents into a temporary JOURNEYBOT_HOME (so nothing of yours is
+touched), then for every entry of the evaluation file ({query, lang, expected: "<doc id>#<## heading>"
+or a list of them}) searches with the entry's language filter and prints, for each system:
+recall@3, MRR@10 and query latency p50/p95 (after one warm-up pass over all queries).
+Systems: journeybot (hybrid: Chroma vectors + BM25, reciprocal rank fusion), vector only, keyword
+only (journeybot's tokenizer), and a plain BM25 baseline (rank_bm25 over the same chunks, lower-cased
+words, no accent folding, no stop words).
+Also: the time of the first index build, of an update with nothing changed (in-process, new client)
+and of the `journeybot index` command with nothing changed (a whole process).
+Targets: recall@3 >= 0.95 and not below BM25; p95 query <= 20 ms; no-change index <= 0.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    pos = (len(ordered) - 1) * q
+    low, high = int(pos), min(int(pos) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def load_eval(path: Path) -> list[dict[str, Any]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries = (data.get("queries") or []) if isinstance(data, dict) else (data or [])
+    out = []
+    for e in entries:
+        expected = e["expected"] if isinstance(e["expected"], list) else [e["expected"]]
+        out.append({"query": str(e["query"]), "lang": e.get("lang"), "expected": [str(x) for x in expected]})
+    return out
+
+
+def evaluate(name: str, search: Callable[[str, str | None], list[str]], entries: list[dict[str, Any]],
+             passes: int) -> dict[str, Any]:
+    """search(query, lang) -> ranked list of "doc_id#section" keys."""
+    for e in entries:  # warm-up pass
+        search(e["query"], e["lang"])
+    hits3 = 0
+    rr = 0.0
+    misses: list[str] = []
+    for e in entries:
+        ranked = search(e["query"], e["lang"])[:10]
+        ranks = [i for i, key in enumerate(ranked) if key in e["expected"]]
+        if ranks and ranks[0] < 3:
+            hits3 += 1
+        else:
+            misses.append(f"{e['query']!r} -> {ranked[:3]} (expected {e['expected']})")
+        rr += 1.0 / (ranks[0] + 1) if ranks else 0.0
+    times = []
+    for _ in range(passes):
+        for e in entries:
+            start = time.perf_counter()
+            search(e["query"], e["lang"])
+            times.append((time.perf_counter() - start) * 1000)
+    n = len(entries)
+    return {"system": name, "recall@3": hits3 / n, "mrr": rr / n, "p50_ms": _percentile(times, 0.5),
+            "p95_ms": _percentile(times, 0.95), "misses": misses}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--eval", type=Path, default=REPO / "bench" / "retrieval_eval.yaml")
+    parser.add_argument("--passes", type=int, default=5, help="timed passes over all queries")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--misses", action="store_true", help="list the queries missed at rank 3")
+    args = parser.parse_args(argv)
+    if not args.eval.is_file():
+        print(f"No evaluation file at {args.eval}.", file=sys.stderr)
+        return 2
+
+    home = tempfile.mkdtemp(prefix="jb-bench-")
+    os.environ["JOURNEYBOT_HOME"] = home
+    os.environ["ANONYMIZED_TELEMETRY"] = "False"
+    for var in ("JOURNEYBOT_CHROMA_URL", "JOURNEYBOT_EXTRA_DOCS", "JOURNEYBOT_EMBEDDINGS"):
+        os.environ.pop(var, None)
+
+    from rank_bm25 import BM25Okapi
+
+    from journeybot.knowledge.embeddings import UseEmbedder
+    from journeybot.knowledge.index import KnowledgeIndex
+    from journeybot.knowledge.retriever import Retriever, open_retriever
+    from journeybot.resources import knowledge_dir
+    from journeybot.settings import load_settings
+
+    entries = load_eval(args.eval)
+    settings = load_settings()
+    # a snapshot, so that documents being edited meanwhile do not change the index under the timings
+    docs = Path(home) / "knowledge"
+    shutil.copytree(knowledge_dir(), docs, ignore=shutil.ignore_patterns(".*"))
+    embedder = UseEmbedder()
+    load_s = embedder.warm_up()
+
+    start = time.perf_counter()
+    index = KnowledgeIndex(settings, embedder=embedder, builtin_dir=docs)
+    first = index.sync()
+    build_s = time.perf_counter() - start
+
+    no_change = []
+    for _ in range(5):
+        start = time.perf_counter()
+        report = KnowledgeIndex(settings, embedder=embedder, builtin_dir=docs).sync()
+        no_change.append(time.perf_counter() - start)
+        assert not report.changed, report.as_dict()
+
+    retriever = open_retriever(settings, index=KnowledgeIndex(settings, embedder=embedder,
+                                                             builtin_dir=docs))
+    chunks = retriever.chunks
+    keys = [f"{c.doc_id}#{c.section}" for c in chunks]
+    known = set(keys)
+    unknown = sorted({x for e in entries for x in e["expected"] if x not in known})
+
+    def system(mode: str) -> Callable[[str, str | None], list[str]]:
+        r = Retriever(retriever.index, chunks, mode=mode)  # type: ignore[arg-type]
+
+        def search(query: str, lang: str | None) -> list[str]:
+            return [f"{p.doc_id}#{p.section}" for p in r.search(query, lang=lang, k=10)]
+
+        return search
+
+    plain_tokens = [re.findall(r"\w+", c.search_text.lower()) for c in chunks]
+    plain = BM25Okapi(plain_tokens)
+
+    def bm25_plain(query: str, lang: str | None) -> list[str]:
+        scores = plain.get_scores(re.findall(r"\w+", query.lower()))
+        order = sorted((i for i in range(len(chunks)) if lang is None or chunks[i].lang == lang),
+                       key=lambda i: -scores[i])
+        return [keys[i] for i in order[:10]]
+
+    results = [
+        evaluate("journeybot (hybrid)", system("hybrid"), entries, args.passes),
+        evaluate("vector only (USE + Chroma)", system("vector"), entries, args.passes),
+        evaluate("keyword only (journeybot BM25)", system("keyword"), entries, args.passes),
+        evaluate("plain BM25 baseline", bm25_plain, entries, args.passes),
+    ]
+    # `journeybot index` as a user runs it (whole process: interpreter, imports, Chroma, scan). It reads
+    # the live knowledge/ folder: a run that had edits to pick up is not counted.
+    cli = Path(sys.executable).parent / "journeybot"
+    cli_s: list[float] = []
+    for _ in range(6 if cli.exists() else 0):
+        start = time.perf_counter()
+        done = subprocess.run([str(cli), "index", "--format", "json"], check=True, capture_output=True)
+        elapsed = time.perf_counter() - start
+        if json.loads(done.stdout)["chunks_embedded"] == 0 and not json.loads(done.stdout)["removed"]:
+            cli_s.append(elapsed)
+        if len(cli_s) == 3:
+            break
+
+    figures = {
+        "queries": len(entries), "documents": first.documents, "chunks": first.chunks,
+        "model_load_s": round(load_s, 3), "first_index_s": round(build_s, 3),
+        "no_change_index_s_median": round(statistics.median(no_change), 3),
+        "no_change_index_s_max": round(max(no_change), 3),
+        "no_change_cli_wall_s_median": round(statistics.median(cli_s), 3) if cli_s else None,
+        "unknown_expected": unknown,
+        "systems": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()
+                     if k != "misses" or args.misses} for r in results],
+    }
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{len(entries)} queries over {first.documents} documents / {first.chunks} chunks "
+          f"({args.eval.relative_to(REPO) if args.eval.is_relative_to(REPO) else args.eval})")
+    print(f"USE model load {load_s:.2f} s; first index build {build_s:.2f} s; "
+          f"no-change index {statistics.median(no_change):.3f} s median (max {max(no_change):.3f} s, "
+          "in-process, new client)"
+          + (f"; `journeybot index` no-change, whole process {statistics.median(cli_s):.2f} s" if cli_s else ""))
+    if unknown:
+        print(f"WARNING: {len(unknown)} expected key(s) match no chunk: {unknown}")
+    print(f"{'system':34} {'recall@3':>9} {'MRR':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    for r in results:
+        print(f"{r['system']:34} {r['recall@3']:9.3f} {r['mrr']:7.3f} {r['p50_ms']:8.2f} {r['p95_ms']:8.2f}")
+    if args.misses:
+        for r in results:
+            for m in r["misses"]:
+                print(f"  miss [{r['system']}] {m}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
