@@ -139,3 +139,13 @@ def test_evidence_import_with_links_in_a_real_process(map_file: Path) -> None:
     ticket = next(e for e in journey.evidence if e.text.startswith("Justificatif de domicile"))
     target = journey.stages[2].pain_points[1]
     assert ticket.links == [target.id] and target.provenance == "customer"
+
+
+def test_evidence_import_keeps_the_evidence_when_linking_cannot_run(
+        map_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOURNEYBOT_EMBEDDINGS", "no-such-embedder")
+    result = runner.invoke(app, ["evidence", "import", str(FIXTURES / "survey_en.tsv"), "--map", str(map_file),
+                                 "--link", "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    assert "No link proposed (the evidence is imported all the same)" in result.output
+    assert "Traceback" not in result.output and len(load_map(map_file).evidence) == 4

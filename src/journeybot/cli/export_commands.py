@@ -200,10 +200,22 @@ def evidence_import(
         typer.echo(f"- {say('duplicates', msg, count=duplicates)}", err=True)
     typer.echo(say("added", msg, count=len(added)), err=True)
 
+    link_failed = False
     if (link or accept_links) and added:
-        proposals = propose_links(updated, added, _embed_function())
-        head = "Liens proposés" if msg == "fr" else "Proposed links"
-        typer.echo(f"{head}: {len(proposals)}", err=True)
+        from ..knowledge.errors import KnowledgeError
+        from ..settings import SettingsError
+
+        try:
+            proposals = propose_links(updated, added, _embed_function())
+        except (KnowledgeError, SettingsError) as err:
+            why = err.message(msg) if isinstance(err, KnowledgeError) else str(err)
+            head = ("Liens non proposés (les preuves sont importées quand même)" if msg == "fr"
+                    else "No link proposed (the evidence is imported all the same)")
+            typer.echo(f"{head}: {why}", err=True)
+            proposals, link_failed = [], True
+        if not link_failed:
+            head = "Liens proposés" if msg == "fr" else "Proposed links"
+            typer.echo(f"{head}: {len(proposals)}", err=True)
         for line in _proposal_lines(updated, proposals, msg):
             typer.echo(line, err=True)
         if accept_links and proposals:
@@ -219,6 +231,8 @@ def evidence_import(
         fail(f"{target}: {what} ({err.strerror or err})", 1)
     done = "Carte écrite" if msg == "fr" else "Map written"
     typer.echo(f"{done}: {target}", err=True)
+    if link_failed:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
