@@ -156,8 +156,13 @@ def _key_text(change: Change) -> str:
     return ""
 
 
+_ENUMS = {"id", "op", "provenance", "quote", "lifecycle", "kind", "lane", "effort", "ownership", "scope",
+          "motivations", "lever", "touchpoint_id"}
+
+
 def _values(change: Change) -> list[str]:
-    data = change.model_dump(exclude={"id", "op", "provenance", "quote"})
+    """The free-text values of a change (not its enums: those come from the schema by design)."""
+    data = change.model_dump(exclude=_ENUMS)
     out: list[str] = []
     for value in data.values():
         if isinstance(value, str):
