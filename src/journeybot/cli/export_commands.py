@@ -32,6 +32,11 @@ OutputOption = Annotated[
     typer.Option("--output", "-o", help="File to write; '-' writes to standard output. "
                                         "Default: the map's name with the format's extension."),
 ]
+ExportLangOption = Annotated[
+    Literal["fr", "en"] | None,
+    typer.Option("--lang", help="Language of the document's labels and of messages: fr or en "
+                                "(default: JOURNEYBOT_LANG, then the map's own language)."),
+]
 CsvSepOption = Annotated[
     Literal[",", ";", "tab"] | None,
     typer.Option("--csv-sep", help="CSV separator: ';' (default in French, for French Excel), ',' "
@@ -117,7 +122,7 @@ def export_command(
     src: Annotated[str, typer.Argument(help="A journey map file (JSON).", metavar="SRC")],
     fmt: ExportFormatOption = "html",
     output: OutputOption = None,
-    lang: LangOption = None,
+    lang: ExportLangOption = None,
     csv_sep: CsvSepOption = None,
 ) -> None:
     """Export a map for the people who will use it: Excel (csv), slides or PDF (html), a wiki (md),
