@@ -361,3 +361,10 @@ def test_markdown_renders_user_text_literally_in_a_real_renderer() -> None:
     cells = text_of("td")
     assert "Grille tarifaire en une page [T]" in cells and "Taux d'abandon < 25 %" in cells
     assert any(li.startswith("=HYPERLINK(\"http://evil.example\",\"clic\") — ") for li in text_of("li"))
+
+
+def test_evidence_shows_what_it_supports() -> None:
+    md = str(export_map(sample_map(), "md", lang="fr", findings=[]))
+    assert "[C] — appuie → Cinq jours sans nouvelles après l'envoi des pièces" in md
+    html = str(export_map(sample_map(), "html", lang="en", findings=[]))
+    assert "supports → Vingt minutes d&#39;attente au téléphone" in html

@@ -79,6 +79,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "fix": ("Que faire", "What to do"),
     "evidence": ("Preuves", "Evidence"),
     "evidence_items": ("Preuves clients", "Customer evidence"),
+    "supports": ("appuie", "supports"),
     "findings": ("Points d'attention (méthode)", "Method findings"),
     "no_findings": ("Aucun point d'attention.", "No findings."),
     "severity.error": ("erreur", "error"),
@@ -172,3 +173,12 @@ def format_number(value: float, lang: Lang) -> str:
 def format_emotion(score: int) -> str:
     """−2..+2 with an explicit sign (+1, 0, −2)."""
     return f"+{score}" if score > 0 else str(score)
+
+
+def item_label(item: object) -> str:
+    """A short human name for any map item (its name, text or action)."""
+    for attr in ("name", "text", "action"):
+        value = getattr(item, attr, None)
+        if isinstance(value, str) and value:
+            return value if len(value) <= 80 else value[:77] + "..."
+    return str(getattr(item, "id", "?"))

@@ -21,7 +21,7 @@ import jinja2
 from ..domain.journey_map import JourneyMap, Lang, Stage
 from ..plan import action_plan_rows, rank_opportunities, review_date
 from .findings import FindingLike, fix_of
-from .labels import PROVENANCE_MARK, format_emotion, format_number, t
+from .labels import PROVENANCE_MARK, format_emotion, format_number, item_label, t
 
 STAGES_PER_BLOCK = 6
 """Stage columns per block (one printed landscape page each)."""
@@ -101,6 +101,7 @@ def _blocks(journey: JourneyMap) -> list[Block]:
 
 def render_html(journey: JourneyMap, *, lang: Lang, findings: Sequence[FindingLike] = ()) -> str:
     when, own = review_date(journey)
+    names = {item.id: item_label(item) for _, item in journey.items()}
     template = _environment().get_template("journey.html.j2")
     return template.render(
         j=journey,
@@ -116,6 +117,7 @@ def render_html(journey: JourneyMap, *, lang: Lang, findings: Sequence[FindingLi
         curve_col=CURVE_COL,
         findings=list(findings),
         fix_of=fix_of,
+        names=names,
         ranked=rank_opportunities(journey),
         actions=action_plan_rows(journey),
         review=when,

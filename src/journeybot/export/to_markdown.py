@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from ..domain.journey_map import Item, JourneyMap, Lang, Provenance, Stage
 from ..plan import action_plan_rows, rank_opportunities, review_date
 from .findings import FindingLike, fix_of
-from .labels import PROVENANCE_MARK, format_emotion, format_number, t
+from .labels import PROVENANCE_MARK, format_emotion, format_number, item_label, t
 from .text import md_escape as esc
 
 
@@ -137,12 +137,17 @@ def render_markdown(journey: JourneyMap, *, lang: Lang, findings: Sequence[Findi
         out.append("")
 
     if journey.evidence:
+        names = {item.id: item_label(item) for _, item in journey.items()}
         out += [f"## {t('evidence_items', lang)}", ""]
         for ev_item in journey.evidence:
             meta = [ev_item.kind] + [x for x in (ev_item.source, ev_item.date and ev_item.date.isoformat()) if x]
             if ev_item.score is not None:
                 meta.append(f"{t('score', lang).lower()} {format_number(ev_item.score, lang)}")
-            out.append(f"- « {esc(ev_item.text)} » ({esc(', '.join(meta))}) {_mark(ev_item.provenance)}")
+            links = ""
+            if ev_item.links:
+                named = [names.get(i, i) for i in ev_item.links]
+                links = f" — {t('supports', lang)} → " + " ; ".join(esc(n) for n in named)
+            out.append(f"- « {esc(ev_item.text)} » ({esc(', '.join(meta))}) {_mark(ev_item.provenance)}{links}")
         out.append("")
 
     out += [f"## {t('findings', lang)}", ""]
