@@ -1,0 +1,53 @@
+"""normalise() and the word-list matcher: accent-, case-, apostrophe- and hyphen-insensitive, whole words."""
+
+from __future__ import annotations
+
+import pytest
+
+from journeybot.lint.text import WordList, normalise, word_list
+
+
+@pytest.mark.parametrize(("raw", "folded"), [
+    ("Bouche-à-Oreille", "bouche a oreille"),
+    ("  Délai   d’attente ", "delai d'attente"),
+    ("SAV\u00a0rapide", "sav rapide"),
+    ("Cœur de cible", "coeur de cible"),
+    ("ÉTÉ", "ete"),
+    ("Straße", "strasse"),
+    ("back_office", "back office"),
+    ("", ""),
+])
+def test_normalise(raw: str, folded: str) -> None:
+    assert normalise(raw) == folded
+
+
+def test_matching_ignores_accents_case_and_hyphens() -> None:
+    words = WordList("t", ["bouche à oreille", "délai"])
+    assert words.find("Un BOUCHE-A-OREILLE favorable") == "bouche a oreille"
+    assert not words.matches("Les DELAISSÉS")
+    assert words.matches("Quel délai ?")
+
+
+def test_matching_is_whole_words_only() -> None:
+    words = WordList("t", ["lead", "sav"])
+    assert not words.matches("Our leader")
+    assert not words.matches("savoir-faire")
+    assert words.matches("a new lead")
+    assert words.matches("appel au SAV")
+
+
+def test_is_exactly_compares_the_whole_text() -> None:
+    words = word_list("generic_persona")
+    assert words.is_exactly("  Les  Clients ")
+    assert words.is_exactly("L’utilisateur")
+    assert not words.is_exactly("Les clients du lundi")
+    assert not words.is_exactly(None)
+
+
+def test_an_empty_list_matches_nothing() -> None:
+    assert not WordList("empty", []).matches("anything at all")
+
+
+def test_unknown_list_names_fail_loudly() -> None:
+    with pytest.raises(KeyError):
+        word_list("no-such-list")
