@@ -116,7 +116,7 @@ class Metric(Item):
     """A number with its unit and where it comes from (seed 001, criterion 4)."""
 
     name: Name
-    value: float
+    value: Annotated[float, Field(allow_inf_nan=False)]
     unit: Label = ""
     source: Label | None = Field(default=None, description="where the number comes from")
     period: Label | None = None
@@ -215,7 +215,7 @@ class EvidenceItem(Item):
     text: LongText
     source: Label | None = None
     date: dt.date | None = None
-    score: float | None = None
+    score: Annotated[float, Field(allow_inf_nan=False)] | None = None
     links: list[str] = Field(
         default_factory=list, description="ids of the items this evidence supports"
     )
