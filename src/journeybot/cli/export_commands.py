@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from ..domain.journey_map import JourneyMap, Lang
+from ..evidence.linking import DEFAULT_THRESHOLD
 from .common import LangOption, fail, fail_map
 
 if TYPE_CHECKING:
@@ -162,13 +163,20 @@ def _embed_function() -> Embed:
     return embed
 
 
+SHOWN_PROPOSALS = 50
+"""Link proposals printed at most (the rest are counted)."""
+
+
 def _proposal_lines(journey: JourneyMap, proposals: list[LinkProposal], lang: Lang) -> list[str]:
     texts = {e.id: e.text for e in journey.evidence}
     lines = []
-    for p in proposals:
+    for p in proposals[:SHOWN_PROPOSALS]:
         quote = " ".join(texts.get(p.evidence_id, "").split())
         quote = quote if len(quote) <= 70 else quote[:67] + "..."
         lines.append(f"  {p.score:.2f}  « {quote} » → {p.target_label} ({p.target_path})")
+    if len(proposals) > SHOWN_PROPOSALS:
+        more = len(proposals) - SHOWN_PROPOSALS
+        lines.append(f"  … {more} autre(s)" if lang == "fr" else f"  … {more} more")
     return lines
 
 
@@ -183,6 +191,8 @@ def evidence_import(
                                        "points (offline embeddings).")] = False,
     accept_links: Annotated[bool, typer.Option("--accept-links", help="Record the proposed links and mark "
                                                "the linked items as customer-backed.")] = False,
+    min_score: Annotated[float, typer.Option("--min-score", min=0.0, max=1.0, help="Cosine similarity a link "
+                                             "needs (0..1).")] = DEFAULT_THRESHOLD,
     lang: LangOption = None,
 ) -> None:
     """Add customer evidence from a CSV file to a map. Only the map's evidence changes: nothing written
@@ -211,7 +221,7 @@ def evidence_import(
         from ..settings import SettingsError
 
         try:
-            proposals = propose_links(updated, added, _embed_function())
+            proposals = propose_links(updated, added, _embed_function(), threshold=min_score)
         except (KnowledgeError, SettingsError) as err:
             why = err.message(msg) if isinstance(err, KnowledgeError) else str(err)
             head = ("Liens non proposés (les preuves sont importées quand même)" if msg == "fr"

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..domain.journey_map import EvidenceItem, Item, JourneyMap
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Embed = Callable[[list[str]], Any]
 """Texts → a 2-D array-like of shape (len(texts), dim)."""
@@ -70,6 +71,8 @@ def link_targets(journey: JourneyMap) -> list[LinkTarget]:
 
 
 def _unit_rows(matrix: Any) -> np.ndarray:
+    import numpy as np
+
     m = np.asarray(matrix, dtype=np.float64)
     if m.ndim != 2:
         raise ValueError(f"embed() must return a 2-D array, got shape {m.shape}")
@@ -88,6 +91,8 @@ def propose_links(
     batch_size: int = 256,
 ) -> list[LinkProposal]:
     """Best targets for each evidence item, strongest first within an item; items in input order."""
+    import numpy as np
+
     targets = link_targets(journey)
     if not targets or not evidence_items or top_k <= 0:
         return []
