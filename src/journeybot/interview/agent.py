@@ -43,7 +43,7 @@ from .proposal import (
     SetReviewDate,
 )
 from .readings import READINGS, schema_for, to_changes
-from .summary import summarize_map
+from .summary import prompt_summary
 from .types import ExtractionResult, MethodAnswer, PassageLike, PendingExtraction
 
 MAX_TOKENS = 400
@@ -248,7 +248,7 @@ def build_messages(pending: PendingExtraction, journey: JourneyMap, lang: Lang) 
     phase = catalog.phase(pending.phase)
     question = pending.question.text if pending.question and pending.bound else phase.goal(lang)
     focus = f"\nStage: {pending.question.focus}" if pending.question and pending.question.focus else ""
-    summary = summarize_map(journey, lang) or "(empty)"
+    summary = prompt_summary(journey, pending.phase) or "(empty)"
     answer = pending.text.replace("<<<", "‹‹‹").replace(">>>", "›››")
     user = (f"Phase: {phase.title(lang)}\nQuestion: {question}{focus}\nMap so far:\n{summary}\n"
             f"Answer:\n<<<\n{answer}\n>>>")

@@ -409,6 +409,30 @@ def apply_report(
     Each change is applied on its own copy and validated; one that would make the map invalid is
     refused with a reason and the others still apply."""
     wanted = None if accepted is None else set(accepted)
+    current = JourneyMap.model_validate(journey.model_dump())  # a deep, validated copy (faster than deepcopy)
+    result = Applied(journey=current)
+    for change in proposal.changes:
+        if wanted is not None and change.id not in wanted:
+            continue
+        stages_before = len(current.stages)
+        try:
+            # Every item is validated when it is built and every assignment is validated (the map's
+            # models validate assignments), so a failing change raises before it mutates anything,
+            # except a stage it created on its way: that one is taken back.
+            _apply_one(current, change, confirm)
+        except (ValidationError, ValueError) as err:
+            del current.stages[stages_before:]
+            result.refused.append((change.id, _short_error(err)))
+            continue
+        result.applied.append(change.id)
+    try:
+        result.journey = JourneyMap.model_validate(current.model_dump())
+    except ValidationError:  # cannot happen with validated parts; stay safe: one change at a time
+        return _apply_one_by_one(journey, proposal, wanted, confirm)
+    return result
+
+
+def _apply_one_by_one(journey: JourneyMap, proposal: Proposal, wanted: set[str] | None, confirm: bool) -> Applied:
     current = journey.model_copy(deep=True)
     result = Applied(journey=current)
     for change in proposal.changes:

@@ -8,6 +8,8 @@ proposal changes; provenance is decided later by the agent (what the user did no
 from __future__ import annotations
 
 import datetime as dt
+import json
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -185,9 +187,14 @@ def _strip_titles(node: Any) -> Any:
     return node
 
 
+@cache
+def _schema(phase: str) -> str:
+    return json.dumps(_strip_titles(READINGS[phase].model_json_schema()))
+
+
 def schema_for(phase: str) -> dict[str, Any]:
     """The phase's JSON schema (no titles, no defaults: fewer words for the model to copy)."""
-    schema: dict[str, Any] = _strip_titles(READINGS[phase].model_json_schema())
+    schema: dict[str, Any] = json.loads(_schema(phase))
     return schema
 
 

@@ -53,18 +53,38 @@ _FOLD_CHARS = {"’": "'", "‘": "'", "`": "'", "´": "'", "-": " ", "‐": " "
                "\u00a0": " ", "\u202f": " ", "−": "-"}
 
 
+class _FoldTable(dict[int, str]):
+    """str.translate table built lazily: each character folded once, then looked up in C."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        mapped = _FOLD_CHARS.get(ch, ch)
+        low = mapped.lower()
+        if len(low) != 1:
+            low = mapped
+        base = unicodedata.normalize("NFKD", low)[:1] or low
+        out = base if base.isascii() or not unicodedata.combining(base) else low
+        self[code] = out
+        return out
+
+
+_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, one apostrophe, hyphens as spaces; SAME LENGTH as ``text`` so that a
     match in the folded text is the same span in the original."""
-    out = []
-    for ch in text:
-        ch = _FOLD_CHARS.get(ch, ch)
-        low = ch.lower()
-        if len(low) != 1:
-            low = ch
-        base = unicodedata.normalize("NFKD", low)[:1] or low
-        out.append(base if base.isascii() or not unicodedata.combining(base) else low)
-    return "".join(out)
+    return text.translate(_TABLE)
+
+
+def warm_up() -> None:
+    """Load and compile every word list now (the first answer then reads as fast as the others)."""
+    channels(), emotions(), teams(), _negations(), _connector_re()
+    for name in ("lifecycle", "evidence_kinds", "efforts", "opportunity_kinds", "opportunity_levers", "soncas",
+                 "moment_kinds"):
+        _keyed(name)
+    for name in ("customer_cues", "method_vocabulary", "method_question_starts"):
+        _flat(name)
 
 
 class Lexicon:

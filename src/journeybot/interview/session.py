@@ -134,11 +134,23 @@ class Interview:
 
     # --- reading -----------------------------------------------------------------------------
 
+    @staticmethod
+    def warm_up() -> None:
+        """Load the method data and compile the word lists (call it at start-up, in a worker), so the
+        first answer is as fast as the others."""
+        from . import rules
+
+        catalog.phases()
+        catalog.pitfalls()
+        rules.warm_up()
+        _lint(JourneyMap(), "fr")
+
     @property
     def journey(self) -> JourneyMap:
-        """The current map (a copy: change it through proposals)."""
+        """The current map. Read-only: the Interview never changes a map in place (every accepted
+        proposal makes a new one), so this snapshot stays valid; change the map through proposals."""
         with self._lock:
-            return self._journey.model_copy(deep=True)
+            return self._journey
 
     @property
     def done(self) -> bool:
@@ -262,7 +274,7 @@ class Interview:
         """Read one answer into a proposal (model, retry once, rules fallback). Slow; thread-safe.
         The proposal is stored as pending; accept or reject it next."""
         with self._lock:
-            journey = self._journey.model_copy(deep=True)
+            journey = self._journey  # maps are never changed in place: accept() swaps in a new one
         start = time.perf_counter()
         result = agent.extract(self.model, pending, journey, self.lang)
         result.seconds = time.perf_counter() - start
@@ -289,7 +301,7 @@ class Interview:
                                     status="accepted")
             warnings = self._new_warnings()
             self.store.save(self.session_id, state=self._state(), map_json=dump_map(self._journey))
-            return AcceptResult(self._journey.model_copy(deep=True), done.applied, done.refused, warnings)
+            return AcceptResult(self._journey, done.applied, done.refused, warnings)
 
     def reject(self, proposal: Proposal) -> None:
         """Drop a proposal; the answer it was read from stays stored."""

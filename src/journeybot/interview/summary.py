@@ -7,10 +7,29 @@ from ..domain.journey_map import JourneyMap, Lang
 MAX_STAGES = 12
 MAX_NAMES = 4
 MAX_CHARS = 600
+PROMPT_CHARS = 220
+"""What the model sees of the map each turn: a few names, so the prompt does not grow with the map."""
 
 
 def _cap(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def prompt_summary(journey: JourneyMap, phase: str, *, budget: int = PROMPT_CHARS) -> str:
+    """The map as the extraction prompt needs it: stage names (the model must name the stage an item
+    belongs to), and touchpoint names in the phases that refer to them; at most ``budget`` characters
+    whatever the map holds."""
+    parts: list[str] = []
+    if phase in ("owners", "metrics"):
+        names = [_cap(t.name, 30) for *_, t in journey.touchpoints()]
+        if names:
+            parts.append("Touchpoints: " + "; ".join(names))
+    if journey.stages and phase not in ("framing", "persona", "evidence"):
+        parts.insert(0, "Stages: " + "; ".join(_cap(s.name, 30) for s in journey.stages))
+    text = "\n".join(parts)
+    if len(text) <= budget:
+        return text
+    return text[: budget - 1].rsplit(";", 1)[0] + "…"
 
 
 def summarize_map(journey: JourneyMap, lang: Lang, *, detailed: bool = False) -> str:
