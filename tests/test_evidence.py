@@ -255,3 +255,11 @@ def test_real_use_model_links_verbatims_to_the_right_items() -> None:
     confirmed = confirm_links(journey, proposals)
     assert confirmed.model_dump(exclude={"evidence", "stages"}) == journey.model_dump(exclude={"evidence", "stages"})
     assert len(confirmed.stages) == len(journey.stages)
+
+
+def test_threshold_is_tuned_per_embedder() -> None:
+    from journeybot.evidence.linking import DEFAULT_THRESHOLD, threshold_for
+
+    assert threshold_for("use-m3") == DEFAULT_THRESHOLD == 0.4
+    assert threshold_for("e5-small") > 0.9
+    assert threshold_for("text-embedding-3-small") == DEFAULT_THRESHOLD

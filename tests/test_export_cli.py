@@ -149,3 +149,11 @@ def test_evidence_import_keeps_the_evidence_when_linking_cannot_run(
     assert result.exit_code == 1, result.output
     assert "No link proposed (the evidence is imported all the same)" in result.output
     assert "Traceback" not in result.output and len(load_map(map_file).evidence) == 4
+
+
+def test_evidence_link_proposals_respect_min_score(map_file: Path) -> None:
+    result = runner.invoke(app, ["evidence", "import", str(FIXTURES / "tickets_cp1252.csv"), "--map", str(map_file),
+                                 "--link", "--min-score", "0.99", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Proposed links: 0" in result.output
+    assert all(e.links == [] for e in load_map(map_file).evidence[2:])

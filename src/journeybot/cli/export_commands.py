@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from ..domain.journey_map import JourneyMap, Lang
-from ..evidence.linking import DEFAULT_THRESHOLD
 from .common import LangOption, fail, fail_map
 
 if TYPE_CHECKING:
@@ -148,8 +147,8 @@ evidence_app = typer.Typer(
 )
 
 
-def _embed_function() -> Embed:
-    """The app's embedder as ``texts -> array`` (loaded only when linking is asked for)."""
+def _embed_function() -> tuple[Embed, str]:
+    """The app's embedder as ``texts -> array``, and its name (loaded only when linking is asked for)."""
     import numpy as np
 
     from ..knowledge.embeddings import make_embedder
@@ -160,7 +159,7 @@ def _embed_function() -> Embed:
     def embed(texts: list[str]) -> np.ndarray:
         return np.asarray(embedder.embed_documents(texts))
 
-    return embed
+    return embed, embedder.name
 
 
 SHOWN_PROPOSALS = 50
@@ -191,8 +190,9 @@ def evidence_import(
                                        "points (offline embeddings).")] = False,
     accept_links: Annotated[bool, typer.Option("--accept-links", help="Record the proposed links and mark "
                                                "the linked items as customer-backed.")] = False,
-    min_score: Annotated[float, typer.Option("--min-score", min=0.0, max=1.0, help="Cosine similarity a link "
-                                             "needs (0..1).")] = DEFAULT_THRESHOLD,
+    min_score: Annotated[float | None, typer.Option("--min-score", min=0.0, max=1.0, help="Cosine similarity "
+                                                    "a link needs (0..1; default: tuned per embedder, 0.4 for "
+                                                    "USE).")] = None,
     lang: LangOption = None,
 ) -> None:
     """Add customer evidence from a CSV file to a map. Only the map's evidence changes: nothing written
@@ -221,7 +221,11 @@ def evidence_import(
         from ..settings import SettingsError
 
         try:
-            proposals = propose_links(updated, added, _embed_function(), threshold=min_score)
+            from ..evidence.linking import threshold_for
+
+            embed, embedder_name = _embed_function()
+            threshold = min_score if min_score is not None else threshold_for(embedder_name)
+            proposals = propose_links(updated, added, embed, threshold=threshold)
         except (KnowledgeError, SettingsError) as err:
             why = err.message(msg) if isinstance(err, KnowledgeError) else str(err)
             head = ("Liens non proposés (les preuves sont importées quand même)" if msg == "fr"

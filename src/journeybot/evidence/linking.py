@@ -32,6 +32,16 @@ DEFAULT_THRESHOLD = 0.4
 """Cosine similarity a proposal needs. Measured with the multilingual USE model on the sample map and
 the test fixtures: the right target scored 0.44–0.77 (0.46 for an English answer against a French
 pain point), the best wrong one 0.38 and a prompt-injection verbatim 0.19 at most."""
+THRESHOLDS: dict[str, float] = {"use-m3": DEFAULT_THRESHOLD, "e5-small": 0.905}
+"""Threshold per embedder name (journeybot.knowledge.embeddings). multilingual-e5 squeezes every
+similarity into 0.8–0.96 on the same fixtures (right target 0.85–0.96, wrong ones up to 0.90), so it
+needs a much higher bar and still separates less well than USE; other embedders get the USE default."""
+
+
+def threshold_for(embedder_name: str) -> float:
+    return THRESHOLDS.get(embedder_name, DEFAULT_THRESHOLD)
+
+
 DEFAULT_TOP_K = 2
 DEFAULT_MARGIN = 0.1
 """A second target is kept only if it scores within this of the item's best (a verbatim usually
