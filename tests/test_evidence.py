@@ -135,7 +135,7 @@ def test_header_and_value_parsing() -> None:
         "text": 3, "source": 4, "date": 1, "score": 2}
     assert map_columns(["Review", "Rating", "Platform"]) == {"text": 0, "score": 1, "source": 2}
     assert sniff_delimiter('"a;b",c,d\n') == "," and sniff_delimiter("a;b;c\n") == ";"
-    assert sniff_delimiter("a\tb\n") == "\t" and sniff_delimiter("seule\n") == ","
+    assert sniff_delimiter("a\tb\n") == "\t" and sniff_delimiter("seule\n") == "\x1f"
     assert parse_date("2026-10-01T12:00:00Z") == dt.date(2026, 10, 1)
     assert parse_date("31/12/2026") == dt.date(2026, 12, 31) and parse_date("12/31/2026") == dt.date(2026, 12, 31)
     assert parse_date("03/04/2026") == dt.date(2026, 4, 3)            # day first when ambiguous (FR)
@@ -263,3 +263,9 @@ def test_threshold_is_tuned_per_embedder() -> None:
     assert threshold_for("use-m3") == DEFAULT_THRESHOLD == 0.4
     assert threshold_for("e5-small") > 0.9
     assert threshold_for("text-embedding-3-small") == DEFAULT_THRESHOLD
+
+
+def test_a_single_text_column_keeps_commas_and_semicolons_in_the_text() -> None:
+    data = 'verbatim\nBonjour, super service; rien à dire\n"Deux lignes,\navec virgule"\n'.encode()
+    result = read_evidence_csv(data, name="x.csv")
+    assert [i.text for i in result.items] == ["Bonjour, super service; rien à dire", "Deux lignes,\navec virgule"]

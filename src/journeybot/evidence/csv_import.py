@@ -154,13 +154,18 @@ def decode(raw: bytes) -> tuple[str, str, bool]:
         return raw.decode("latin-1"), "Latin-1 (ISO-8859-1)", True
 
 
+ONE_COLUMN = "\x1f"
+"""Delimiter used when the header has a single column: commas in the texts then stay in the text."""
+
+
 def sniff_delimiter(text: str) -> str:
-    """The delimiter among , ; tab that occurs most on the first non-empty line, outside quotes."""
+    """The delimiter among , ; tab that occurs most on the first non-empty line, outside quotes;
+    :data:`ONE_COLUMN` when the header names one column only."""
     first = next((line for line in text.splitlines() if line.strip()), "")
     unquoted = re.sub(r'"[^"]*"', "", first)
     counts = {d: unquoted.count(d) for d in ("\t", ";", ",")}
     best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
+    return best if counts[best] > 0 else ONE_COLUMN
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y%m%d")
