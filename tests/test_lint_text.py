@@ -51,3 +51,18 @@ def test_an_empty_list_matches_nothing() -> None:
 def test_unknown_list_names_fail_loudly() -> None:
     with pytest.raises(KeyError):
         word_list("no-such-list")
+
+
+def test_find_each_agrees_with_find_one_by_one() -> None:
+    words = word_list("internal_process")
+    texts = ["Validation du dossier", None, "", "I compare offers", "Back-Office", "a lead", "qualified leads",
+             "Le service juridique relit", "dossier\u00a0validé"]
+    assert words.find_each(texts) == [words.find(t) for t in texts]
+    assert words.find_each([]) == []
+
+
+def test_a_phrase_never_matches_across_two_texts() -> None:
+    words = WordList("t", ["back office"])
+    assert words.find_each(["back", "office"]) == [None, None]
+    assert not words.in_any(["back", "office"])
+    assert words.in_any(["nothing", "the back office"])

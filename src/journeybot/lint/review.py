@@ -136,7 +136,7 @@ def _criteria(m: JourneyMap, codes: set[str], lang: Lang) -> list[CriterionScore
 
     # 2. a journey, not a process chart
     process_words = word_list("internal_process")
-    process_stages = [s.name for s in m.stages if process_words.matches(s.name)]
+    process_stages = [hit for hit in process_words.find_each([s.name for s in m.stages]) if hit]
     if not m.stages:
         pts, why = 0, _t(lang, "aucune étape n'est encore décrite", "no stage is described yet")
     elif len(process_stages) * 2 >= len(m.stages):
@@ -161,7 +161,7 @@ def _criteria(m: JourneyMap, codes: set[str], lang: Lang) -> list[CriterionScore
                                        "A journey, not a process chart")))
 
     # 3. precise touchpoints
-    count = sum(1 for _ in m.touchpoints())
+    count = sum(len(s.touchpoints) for s in m.stages)
     empty = [s.name for s in m.stages if not s.touchpoints]
     if count <= 7:
         pts, why = 0, _t(lang, f"{count} point(s) de contact, c'est trop grossier (8 au moins)",
@@ -172,7 +172,7 @@ def _criteria(m: JourneyMap, codes: set[str], lang: Lang) -> list[CriterionScore
     elif "online-only" in codes:
         pts, why = 1, _t(lang, f"{count} points de contact, tous en ligne", f"{count} touchpoints, all online")
     else:
-        offline = sum(1 for *_, t in m.touchpoints() if not t.online)
+        offline = sum(1 for s in m.stages for t in s.touchpoints if not t.online)
         pts, why = 2, _t(lang, f"{count} points de contact précis, dont {offline} hors ligne",
                          f"{count} precise touchpoints, {offline} of them offline")
     out.append(CriterionScore(id="precise-touchpoints", points=pts, reason=why,

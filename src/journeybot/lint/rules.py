@@ -94,13 +94,6 @@ def _is_after_purchase(stage: Stage) -> bool:
     return word_list("after_purchase").matches(stage.name)
 
 
-def _is_discovery(stage: Stage) -> bool:
-    """A discovery/awareness stage: named so, and not marked purchase or after purchase."""
-    if stage.lifecycle in ("purchase", "after_purchase"):
-        return False
-    return word_list("discovery").matches(stage.name)
-
-
 def _is_offline(online: bool, channel: str) -> bool:
     return not online or word_list("offline_channel").matches(channel)
 
@@ -154,18 +147,26 @@ def process_not_journey(m: JourneyMap, lang: Lang) -> Hit | None:
     """Fires when a stage name or a touchpoint name holds an internal-process word (word list
     ``internal_process``: funnel states, back-office steps, department names). Descriptions,
     actions and pain points are not scanned: customers may mention a process in their own words."""
-    words = word_list("internal_process")
-    found: list[tuple[str, str]] = []
+    places: list[tuple[int, int | None]] = []  # (stage index, touchpoint index or None), in map order
+    texts: list[str] = []
     for si, stage in enumerate(m.stages):
-        word = words.find(stage.name)
-        if word:
-            found.append((f"stages[{si}]", _t(lang, f"étape {_q(lang, stage.name)}", f"stage {_q(lang, stage.name)}")))
+        places.append((si, None))
+        texts.append(stage.name)
         for ti, tp in enumerate(stage.touchpoints):
-            if words.find(tp.name):
-                found.append((
-                    f"stages[{si}].touchpoints[{ti}]",
-                    _t(lang, f"point de contact {_q(lang, tp.name)}", f"touchpoint {_q(lang, tp.name)}"),
-                ))
+            places.append((si, ti))
+            texts.append(tp.name)
+    hits = word_list("internal_process").find_each(texts)
+    found: list[tuple[str, str]] = []
+    for (si, where), hit in zip(places, hits, strict=True):
+        if not hit:
+            continue
+        if where is None:
+            name = m.stages[si].name
+            found.append((f"stages[{si}]", _t(lang, f"étape {_q(lang, name)}", f"stage {_q(lang, name)}")))
+        else:
+            name = m.stages[si].touchpoints[where].name
+            found.append((f"stages[{si}].touchpoints[{where}]",
+                          _t(lang, f"point de contact {_q(lang, name)}", f"touchpoint {_q(lang, name)}")))
     if not found:
         return None
     shown = ", ".join(label for _, label in found[:MAX_NAMED])
@@ -185,7 +186,7 @@ def process_not_journey(m: JourneyMap, lang: Lang) -> Hit | None:
 def too_coarse(m: JourneyMap, lang: Lang) -> Hit | None:
     """Fires when the whole map has fewer than MIN_TOUCHPOINTS (8) touchpoints, i.e. 7 or fewer,
     or when a stage has no touchpoint."""
-    count = sum(1 for _ in m.touchpoints())
+    count = sum(len(s.touchpoints) for s in m.stages)
     empty = [(i, s) for i, s in enumerate(m.stages) if not s.touchpoints]
     if count >= MIN_TOUCHPOINTS and not empty:
         return None
@@ -354,7 +355,9 @@ def top_of_funnel_only(m: JourneyMap, lang: Lang) -> Hit | None:
     stages when there are no touchpoints yet. Quiet when framing.scope is ``specific``."""
     if not m.stages or m.framing.scope == "specific":
         return None
-    discovery = [(i, s) for i, s in enumerate(m.stages) if _is_discovery(s)]
+    named = word_list("discovery").find_each([s.name for s in m.stages])
+    discovery = [(i, s) for i, s in enumerate(m.stages)
+                 if named[i] and s.lifecycle not in ("purchase", "after_purchase")]
     if not discovery:
         return None
     total = sum(len(s.touchpoints) for s in m.stages)
@@ -427,7 +430,8 @@ def flat_or_only_positive(m: JourneyMap, lang: Lang) -> Hit | None:
 def no_owners(m: JourneyMap, lang: Lang) -> Hit | None:
     """Fires when a touchpoint the company runs (ownership ``owned``) has no owner team.
     Partner and third-party touchpoints need none."""
-    missing = [(si, ti, tp) for si, _, ti, tp in m.touchpoints() if tp.ownership == "owned" and not tp.owner]
+    missing = [(si, ti, tp) for si, stage in enumerate(m.stages) for ti, tp in enumerate(stage.touchpoints)
+               if tp.ownership == "owned" and not tp.owner]
     if not missing:
         return None
     return Hit(
@@ -482,10 +486,9 @@ def invisible_moments(m: JourneyMap, lang: Lang) -> Hit | None:
     word (list ``invisible_moment``) in touchpoints, actions, thoughts, pain points or metric names."""
     if not m.stages:
         return None
-    if any(tp.invisible or tp.ownership == "third_party" for *_, tp in m.touchpoints()):
+    if any(tp.invisible or tp.ownership == "third_party" for s in m.stages for tp in s.touchpoints):
         return None
-    words = word_list("invisible_moment")
-    if any(words.matches(text) for text in _invisible_texts(m)):
+    if word_list("invisible_moment").in_any(list(_invisible_texts(m))):
         return None
     return Hit(_t(
         lang,
