@@ -28,8 +28,8 @@ no finding scores 100; an empty map scores 0 + 0 + 0.
 Next steps: the three most useful things to do, most useful first: what blocks (error findings and
 unmet exit checks), then warnings, then infos; within each group, the earliest phase of the method
 first (you cannot prioritise stages you have not mapped). One step per phase, so the three steps point at three
-different places. A map with nothing left to fix gets steps that carry the work on (run the first
-action, review on the planned date).
+different places. When fewer than three problems remain, steps that carry the work on fill the list
+(run the first action, bring fresh evidence to the planned review, share the map with the owners).
 """
 
 from __future__ import annotations
@@ -258,8 +258,15 @@ def _next_steps(m: JourneyMap, findings: list[Finding], checks: list[PhaseCheck]
         first = min(catalogue[f.code].phases, key=_phase_index)
         candidates.append((rank[f.severity], _phase_index(first), first,
                            NextStep(text=f.fix, detail=f.message, code=f.code, phase=first)))
+    by_phase: dict[str, NextStep] = {}
+    for _, _, phase_id, step in sorted(candidates, key=lambda c: c[0]):
+        by_phase.setdefault(phase_id, step)
     for c in checks:
         if c.met:
+            continue
+        if c.phase in by_phase:
+            # A finding about this phase says more precisely what to do: it takes the exit check's rank.
+            candidates.append((0, _phase_index(c.phase), c.phase, by_phase[c.phase]))
             continue
         text = _t(lang, f"Terminez la phase « {c.title} » : il manque {', '.join(c.missing)}.",
                   f"Finish the \"{c.title}\" phase: still missing {', '.join(c.missing)}.")
@@ -274,24 +281,23 @@ def _next_steps(m: JourneyMap, findings: list[Finding], checks: list[PhaseCheck]
         steps.append(step)
         if len(steps) == MAX_STEPS:
             return steps
-    if steps:
-        return steps
-    # Nothing left to fix: carry the work on.
-    if m.action_plan:
+    # Little or nothing left to fix: carry the work on.
+    if m.action_plan and not steps:
         action = m.action_plan[0]
         who = f" ({action.owner})" if action.owner else ""
         steps.append(NextStep(text=_t(lang, f"Lancez la première action : {_q(lang, action.action)}{who}.",
                                       f"Start the first action: {_q(lang, action.action)}{who}.")))
-    if m.review_date is not None:
+    if m.review_date is not None and m.evidence:
         day = m.review_date.isoformat()
         steps.append(NextStep(text=_t(
             lang,
             f"Rapportez de nouvelles preuves clients (entretiens, dernier NPS) avant la révision du {day}.",
             f"Bring fresh customer evidence (interviews, latest NPS) to the review on {day}.")))
-    steps.append(NextStep(text=_t(
-        lang,
-        "Partagez la carte avec chaque équipe responsable d'un point de contact et recueillez leurs retours.",
-        "Share the map with every team that owns a touchpoint and collect their feedback.")))
+    if any(s.touchpoints for s in m.stages):
+        steps.append(NextStep(text=_t(
+            lang,
+            "Partagez la carte avec chaque équipe responsable d'un point de contact et recueillez leurs retours.",
+            "Share the map with every team that owns a touchpoint and collect their feedback.")))
     return steps[:MAX_STEPS]
 
 
