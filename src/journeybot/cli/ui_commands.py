@@ -1,9 +1,84 @@
-"""Commands of this group (filled by its owner)."""
+"""`journeybot` with no sub-command opens the chat UI; `journeybot serve` shows it in a browser.
+
+Textual is imported inside the functions (through journeybot.tui), so other commands stay fast.
+"""
 
 from __future__ import annotations
 
+import shlex
+import sys
+from typing import Annotated
+
 import typer
+
+from .common import LangOption, fail, resolve_lang
+
+ModelOption = Annotated[
+    str | None,
+    typer.Option("--model", help="Model: local (default), local-small, openai, none."),
+]
+BaseUrlOption = Annotated[
+    str | None,
+    typer.Option("--base-url", help="An OpenAI-compatible server (vLLM, Ollama, llama.cpp)."),
+]
+SessionOption = Annotated[
+    str | None, typer.Option("--session", help="Resume this session (see `journeybot sessions`).")
+]
+
+
+def _settings(model: str | None, base_url: str | None, lang: str | None) -> object:
+    from ..settings import SettingsError, load_settings
+
+    try:
+        return load_settings(model=model, base_url=base_url, lang=lang)
+    except SettingsError as err:
+        fail(str(err))
+
+
+def chat(
+    ctx: typer.Context,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    lang: LangOption = None,
+    session: SessionOption = None,
+) -> None:
+    """Open the chat: the interview, the live map and the warnings, in this terminal."""
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = _settings(model, base_url, lang)
+    from ..tui.app import JourneyApp
+
+    chosen = lang if lang is not None else None
+    app = JourneyApp(settings, session_id=session, lang=chosen)  # type: ignore[arg-type]
+    app.run()
+    if app.return_code not in (None, 0):
+        raise typer.Exit(app.return_code or 1)
+
+
+def serve_command(
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.", min=1, max=65535)] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (keep 127.0.0.1 unless you "
+                                                     "know the network).")] = "127.0.0.1",
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Serve the same chat app in a web browser (textual-serve), e.g. for a workshop."""
+    _settings(model, base_url, lang)  # fail early on bad settings, in the terminal
+    from ..tui.serve import make_server
+
+    shown_lang = resolve_lang(lang)
+    command = [sys.executable, "-m", "journeybot.tui.app"]
+    for flag, value in (("--model", model), ("--base-url", base_url), ("--lang", lang)):
+        if value:
+            command += [flag, value]
+    server = make_server(shlex.join(command), host=host, port=port)
+    typer.echo(("Ouvrez " if shown_lang == "fr" else "Open ") + f"http://{host}:{port}"
+               + (" (Ctrl+C pour arrêter)" if shown_lang == "fr" else " (Ctrl+C to stop)"), err=True)
+    server.serve()
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the app."""
+    """`journeybot` alone opens the chat; `journeybot serve` serves it to a browser."""
+    app.callback(invoke_without_command=True)(chat)
+    app.command("serve")(serve_command)

@@ -1,0 +1,708 @@
+"""The journeybot terminal app: chat, live map, phase bar, warnings, slash commands.
+
+The first question comes from the phase engine (no model needed), so the screen is usable at once;
+the chat model and the method index load in a worker thread (LangChain/Chroma are imported there,
+never at module load). Run it with ``journeybot`` or ``python -m journeybot.tui.app``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Header
+
+from .. import paths
+from ..settings import Settings
+from .chat_pane import ChatMessage, ChatPane, StatusLine
+from .commands import COMMANDS, CommandError, is_command, parse
+from .map_pane import MapPane
+from .phase_bar import PhaseBar, phase_rows
+from .port import BotReply, Conversation, ProposalView
+from .prompt_box import PromptBox
+from .screens import EditableItem, ProposalScreen, SessionRow, SessionsScreen, TextScreen
+from .texts import Lang, help_markdown, t
+from .warnings_pane import WarningsPane
+
+log = logging.getLogger("journeybot.tui")
+
+Progress = Callable[[str, float], None]
+"""progress(stage, fraction) of the model loading (journeybot.llm.weights.Progress)."""
+IndexProgress = Callable[[int, int, str], None]
+"""progress(done, total, what) of the index loading (journeybot.knowledge.index.Progress)."""
+ModelFactory = Callable[[Settings, Progress], Any]
+RetrieverFactory = Callable[[Settings, IndexProgress], Any]
+ConversationFactory = Callable[[Settings, "str | None", Lang], Conversation]
+
+READY_FILE_ENV = "JOURNEYBOT_TUI_READY_FILE"
+"""If set, the app writes time.time() to this file once the first question is on screen (bench)."""
+
+
+def default_conversation(settings: Settings, session_id: str | None, lang: Lang) -> Conversation:
+    from .interview_adapter import open_conversation
+
+    return open_conversation(settings, session_id, lang)
+
+
+def default_model_factory(settings: Settings, progress: Progress) -> Any:
+    from ..llm.factory import make_chat_model  # heavy: LangChain/openai load here, in the worker
+
+    return make_chat_model(settings, progress)
+
+
+def default_retriever_factory(settings: Settings, progress: IndexProgress) -> Any:
+    from ..knowledge.retriever import open_retriever  # heavy: Chroma loads here, in the worker
+
+    return open_retriever(settings, progress)
+
+
+def log_file() -> Path:
+    return paths.data_dir() / "logs" / "tui.log"
+
+
+def _setup_logging() -> None:
+    """Log to paths.data_dir()/logs/tui.log (re-pointed when JOURNEYBOT_HOME changes, as in tests)."""
+    path = log_file()
+    for handler in list(log.handlers):
+        if isinstance(handler, logging.FileHandler):
+            if Path(handler.baseFilename) == path:
+                return
+            log.removeHandler(handler)
+            handler.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
+def readable(error: BaseException, lang: Lang) -> str:
+    """One plain sentence for an error (ModelError and friends carry their own FR/EN sentence)."""
+    message = getattr(error, "message", None)
+    if callable(message):
+        try:
+            text = message(lang)
+            if isinstance(text, str) and text:
+                return text
+        except TypeError:
+            pass
+    for attr in (lang, "en"):
+        value = getattr(error, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    problems = getattr(error, "problems", None)
+    if isinstance(problems, list) and problems:
+        return "; ".join(str(p) for p in problems[:3])
+    return str(error) or type(error).__name__
+
+
+class ModelLoading(Message):
+    def __init__(self, what: str, stage: str, fraction: float) -> None:
+        super().__init__()
+        self.what, self.stage, self.fraction = what, stage, fraction
+
+
+class ModelReady(Message):
+    def __init__(self, model: Any) -> None:
+        super().__init__()
+        self.model = model
+
+
+class ModelFailed(Message):
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
+
+
+class IndexReady(Message):
+    def __init__(self, retriever: Any) -> None:
+        super().__init__()
+        self.retriever = retriever
+
+
+class IndexFailed(Message):
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
+
+
+class ProposalReady(Message):
+    def __init__(self, proposal: ProposalView | None) -> None:
+        super().__init__()
+        self.proposal = proposal
+
+
+class ExtractionFailed(Message):
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
+
+
+class _KeepText(Exception):
+    """A command refused with its own message already shown: keep the text in the box."""
+
+
+class JourneyApp(App[None]):
+    TITLE = "journeybot"
+    CSS = """
+    #main { height: 1fr; }
+    #chat-column { width: 3fr; }
+    #side { width: 2fr; min-width: 36; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+y", "accept_proposal", "Accept", priority=True),
+        Binding("f2", "edit_proposal", "Correct", priority=True),
+        Binding("ctrl+d", "reject_proposal", "Drop", priority=True),
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        session_id: str | None = None,
+        lang: Lang | None = None,
+        conversation_factory: ConversationFactory | None = None,
+        model_factory: ModelFactory | None = None,
+        retriever_factory: RetrieverFactory | None = None,
+        load_backends: bool = True,
+    ) -> None:
+        super().__init__()
+        self.settings = settings if settings is not None else Settings()
+        self.lang: Lang = lang or self.settings.lang
+        self.session_id = session_id
+        self.conversation_factory = conversation_factory or default_conversation
+        self.model_factory = model_factory or default_model_factory
+        self.retriever_factory = retriever_factory or default_retriever_factory
+        self.load_backends = load_backends
+        self.conversation: Conversation | None = None
+        self.proposals: list[ProposalView] = []
+        self.model_name: str = self.settings.backend
+        self.model_state = "loading"  # loading | ready | none | failed
+        self._pending: deque[Any] = deque()
+        self._reading = 0
+        self._model_settled = threading.Event()
+        self._extracting = False
+        self._ready_written = False
+        self.title = t("title", self.lang)
+
+    # --- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="◆")
+        yield PhaseBar(id="phases")
+        with Horizontal(id="main"):
+            with Vertical(id="chat-column"):
+                yield ChatPane(id="chat")
+                yield StatusLine("", id="status")
+                yield PromptBox(placeholder=t("input.placeholder", self.lang), id="prompt")
+            with Vertical(id="side"):
+                yield MapPane(id="map-pane")
+                yield WarningsPane(id="warnings")
+        yield Footer()
+
+    @property
+    def chat(self) -> ChatPane:
+        return self.query_one(ChatPane)
+
+    @property
+    def prompt(self) -> PromptBox:
+        return self.query_one(PromptBox)
+
+    def on_mount(self) -> None:
+        _setup_logging()
+        self.prompt.completion_args = self._completion_args
+        if self.is_headless:  # tests and snapshots: no blinking cursor, deterministic frames
+            self.prompt.cursor_blink = False
+        self.prompt.focus()
+        self._open(self.session_id)
+        self._set_status(t("model.loading", self.lang), "busy")
+        if self.load_backends:
+            self._load_model()
+        else:
+            self._model_settled.set()
+            self.model_state = "none"
+            self._set_status(t("model.none", self.lang), "")
+        self.call_after_refresh(self._mark_ready)
+
+    def _mark_ready(self) -> None:
+        target = os.environ.get(READY_FILE_ENV)
+        if target and not self._ready_written:
+            self._ready_written = True
+            Path(target).write_text(f"{time.time():.6f}\n", encoding="utf-8")
+
+    def _completion_args(self) -> dict[str, list[str]]:
+        from ..method.model import PHASE_IDS
+
+        return {
+            "phase": list(PHASE_IDS),
+            "lang": ["fr", "en"],
+            "model": ["local", "local-small", "openai", "none"],
+            "export": ["json", "md", "html", "csv", "mermaid", "cjml"],
+        }
+
+    # --- conversation -------------------------------------------------------------------
+
+    def _open(self, session_id: str | None) -> None:
+        try:
+            conversation = self.conversation_factory(self.settings, session_id, self.lang)
+        except Exception as err:  # a broken database, an unknown session id...
+            log.exception("could not open the session")
+            self.chat.add(t("error.generic", self.lang, reason=readable(err, self.lang), log=log_file()), "error")
+            return
+        if self.conversation is not None:
+            self.conversation.close()
+        self.conversation = conversation
+        self.session_id = conversation.session_id
+        self.lang = conversation.lang
+        self.proposals.clear()
+        self.chat.remove_children()
+        opening = conversation.opening()
+        for role, text in opening.history:
+            if role == "user":
+                self.chat.add_user(text, self.lang)
+            else:
+                self.chat.add(text, "bot" if role == "assistant" else role)
+        for text in opening.messages:
+            self.chat.add(text, "bot")
+        self.proposals.extend(opening.proposals)
+        for pending in opening.unread:
+            self._queue_extraction(pending)
+        if self.model_state == "ready" and self._model is not None:
+            conversation.set_model(self._model)
+        if self._retriever is not None:
+            conversation.set_retriever(self._retriever)
+        self.refresh_views()
+
+    _model: Any = None
+    _retriever: Any = None
+
+    def refresh_views(self) -> None:
+        """Map, phase bar, warnings and proposals after every turn."""
+        conv = self.conversation
+        if conv is None:
+            return
+        lang = self.lang
+        self.title = t("title", lang)
+        self.query_one(MapPane).show_map(conv.journey, lang)
+        self.query_one(MapPane).show_proposals(self.proposals, self._reading, lang)
+        try:
+            self.query_one(PhaseBar).show(phase_rows(lang), conv.phase_id, conv.gates_met())
+        except Exception:  # method data unreadable: keep the rest of the screen working
+            log.exception("phase bar")
+        try:
+            findings = list(conv.findings())
+        except Exception:
+            log.exception("lint")
+            findings = []
+        self.query_one(WarningsPane).show(findings, lang)
+        self.prompt.placeholder = t("input.placeholder", lang)
+
+    def _show_reply(self, reply: BotReply) -> None:
+        for text in reply.messages:
+            self.chat.add(text, "bot")
+        if reply.notice:
+            self.notify(reply.notice, timeout=4)
+        if reply.stream is not None:
+            message = self.chat.add("", "bot")
+            self._stream_into(message, reply.stream)
+        if reply.pending is not None:
+            self._queue_extraction(reply.pending)
+        self.refresh_views()
+
+    def on_prompt_box_submitted(self, event: PromptBox.Submitted) -> None:
+        text = event.text
+        if not text.strip():
+            self.notify(t("error.empty", self.lang), severity="warning", timeout=3)
+            return
+        if is_command(text):
+            self._run_command(text.strip())
+            return
+        conv = self.conversation
+        if conv is None:
+            self.notify(t("error.not_ready", self.lang), severity="warning")
+            return
+        try:
+            reply = conv.submit(text)
+        except Exception as err:  # the text stays in the box
+            log.exception("submit failed")
+            self.notify(t("error.send", self.lang, reason=readable(err, self.lang)), severity="error", timeout=8)
+            return
+        event.box.remember(text)
+        event.box.clear()
+        self.chat.add_user(text, self.lang)
+        self._show_reply(reply)
+
+    # --- workers: model + index loading, extraction, streaming ---------------------------
+
+    @work(thread=True, exclusive=True, group="model")
+    def _load_model(self) -> None:
+        self._model_settled.clear()
+        settings = self.settings
+
+        def progress(stage: str, fraction: float) -> None:
+            self.post_message(ModelLoading("model", stage, fraction))
+
+        try:
+            model = self.model_factory(settings, progress)
+        except Exception as err:
+            log.warning("model failed to load: %s: %s", type(err).__name__, readable(err, "en"))
+            self.post_message(ModelFailed(err))
+        else:
+            self.post_message(ModelReady(model))
+        self._load_index()
+
+    def _load_index(self) -> None:
+        def progress(done: int, total: int, what: str) -> None:
+            self.post_message(ModelLoading("index", what, done / total if total else 0.0))
+
+        try:
+            retriever = self.retriever_factory(self.settings, progress)
+        except Exception as err:
+            log.warning("index failed to load: %s: %s", type(err).__name__, readable(err, "en"))
+            self.post_message(IndexFailed(err))
+        else:
+            self.post_message(IndexReady(retriever))
+
+    def on_model_loading(self, event: ModelLoading) -> None:
+        key = "model.loading" if event.what == "model" else "index.loading"
+        pct = f" {event.stage} {event.fraction:.0%}" if event.stage else ""
+        self._set_status(t(key, self.lang) + pct, "busy")
+
+    def on_model_ready(self, event: ModelReady) -> None:
+        self._model = event.model
+        if event.model is None:
+            self.model_state = "none"
+            self._set_status(t("model.none", self.lang), "")
+        else:
+            self.model_state = "ready"
+            self.model_name = str(getattr(event.model, "name", self.settings.backend))
+            self._set_status(t("model.ready", self.lang, name=self.model_name), "")
+        if self.conversation is not None:
+            self.conversation.set_model(event.model)
+        self._model_settled.set()
+
+    def on_model_failed(self, event: ModelFailed) -> None:
+        self._model = None
+        self.model_state = "failed"
+        reason = readable(event.error, self.lang)
+        self._set_status(t("model.failed", self.lang, reason=reason), "failed")
+        self.chat.add(t("model.failed", self.lang, reason=reason) + "\n\n" + t("model.guided_fallback", self.lang),
+                      "error")
+        if self.conversation is not None:
+            self.conversation.set_model(None)
+        self._model_settled.set()
+
+    def on_index_ready(self, event: IndexReady) -> None:
+        self._retriever = event.retriever
+        if self.conversation is not None:
+            self.conversation.set_retriever(event.retriever)
+        if self.model_state == "ready":
+            self._set_status(t("model.ready", self.lang, name=self.model_name), "")
+        elif self.model_state == "none":
+            self._set_status(t("model.none", self.lang), "")
+
+    def on_index_failed(self, event: IndexFailed) -> None:
+        self.notify(t("index.failed", self.lang, reason=readable(event.error, self.lang)),
+                    severity="warning", timeout=6)
+        if self.model_state == "ready":
+            self._set_status(t("model.ready", self.lang, name=self.model_name), "")
+
+    def _set_status(self, text: str, state: str) -> None:
+        status = self.query_one(StatusLine)
+        status.update(text)
+        status.set_class(state == "busy", "busy")
+        status.set_class(state == "failed", "failed")
+
+    def _queue_extraction(self, pending: Any) -> None:
+        self._pending.append(pending)
+        self._reading += 1
+        if not self._extracting:
+            self._extracting = True
+            self._extract_all()
+
+    @work(thread=True, group="extract")
+    def _extract_all(self) -> None:
+        self._model_settled.wait(timeout=600)
+        while True:
+            try:
+                pending = self._pending.popleft()
+            except IndexError:
+                break
+            conv = self.conversation
+            try:
+                view = conv.extract(pending) if conv is not None else None
+            except Exception as err:
+                log.warning("extraction failed: %s: %s", type(err).__name__, readable(err, "en"))
+                self.post_message(ExtractionFailed(err))
+            else:
+                self.post_message(ProposalReady(view))
+        self.call_from_thread(self._extraction_done)
+
+    def _extraction_done(self) -> None:
+        self._extracting = False
+        if self._pending:
+            self._extracting = True
+            self._extract_all()
+
+    def on_proposal_ready(self, event: ProposalReady) -> None:
+        self._reading = max(0, self._reading - 1)
+        if event.proposal is not None and event.proposal.lines:
+            self.proposals.append(event.proposal)
+        elif event.proposal is not None:
+            self.notify(t("proposal.none", self.lang), timeout=3)
+        self.refresh_views()
+
+    def on_extraction_failed(self, event: ExtractionFailed) -> None:
+        self._reading = max(0, self._reading - 1)
+        self.chat.add(readable(event.error, self.lang), "error")
+        self.refresh_views()
+
+    @work(thread=True, group="stream")
+    def _stream_into(self, message: ChatMessage, chunks: Iterator[str]) -> None:
+        text = ""
+        try:
+            for chunk in chunks:
+                text += chunk
+                self.call_from_thread(message.append, chunk)
+        except Exception as err:
+            log.warning("stream failed: %s: %s", type(err).__name__, readable(err, "en"))
+            self.call_from_thread(self.chat.add, readable(err, self.lang), "error")
+        message.text = text
+
+    # --- proposals ------------------------------------------------------------------------
+
+    def action_accept_proposal(self) -> None:
+        if not self.proposals or self.conversation is None:
+            self.notify(t("proposal.nothing", self.lang), timeout=3)
+            return
+        proposal = self.proposals.pop(0)
+        self._guarded(lambda: self._show_reply(self.conversation.accept(proposal)) if self.conversation else None,
+                      restore=proposal)
+        self.notify(t("proposal.accepted", self.lang), timeout=3)
+
+    def action_reject_proposal(self) -> None:
+        if not self.proposals or self.conversation is None:
+            self.notify(t("proposal.nothing", self.lang), timeout=3)
+            return
+        proposal = self.proposals.pop(0)
+        self._guarded(lambda: self._show_reply(self.conversation.reject(proposal)) if self.conversation else None,
+                      restore=proposal)
+        self.notify(t("proposal.rejected", self.lang), timeout=3)
+
+    def action_edit_proposal(self) -> None:
+        if not self.proposals or self.conversation is None:
+            self.notify(t("proposal.nothing", self.lang), timeout=3)
+            return
+        proposal = self.proposals[0]
+        items = [EditableItem(line.key, line.kind, line.text) for line in proposal.lines]
+
+        def done(kept: dict[str, str] | None) -> None:
+            if kept is None or self.conversation is None or proposal not in self.proposals:
+                return
+            self.proposals.remove(proposal)
+            conv = self.conversation
+            self._guarded(lambda: self._show_reply(conv.correct(proposal, kept)), restore=proposal)
+            self.notify(t("proposal.kept", self.lang, n=len(kept)), timeout=3)
+
+        self.push_screen(ProposalScreen(items, self.lang), done)
+
+    def _guarded(self, action: Callable[[], object], restore: ProposalView | None = None) -> bool:
+        try:
+            action()
+        except _KeepText:
+            return False
+        except Exception as err:
+            log.exception("action failed")
+            if restore is not None:
+                self.proposals.insert(0, restore)
+            self.notify(t("error.generic", self.lang, reason=readable(err, self.lang), log=log_file()),
+                        severity="error", timeout=8)
+            self.refresh_views()
+            return False
+        return True
+
+    # --- slash commands -------------------------------------------------------------------
+
+    def _run_command(self, line: str) -> None:
+        try:
+            command = parse(line)
+        except CommandError as err:
+            key = "error.unknown_command" if err.kind == "unknown" else "error.usage"
+            self.notify(t(key, self.lang, name=err.name, usage=err.usage), severity="warning", timeout=5)
+            return
+        handler = getattr(self, f"_cmd_{command.name}", None)
+        ok = self._guarded(lambda: (handler or self._cmd_interview)(command.name, command.args))
+        if ok:
+            self.prompt.remember(line)
+            self.prompt.clear()
+
+    def _cmd_interview(self, name: str, args: Sequence[str]) -> None:
+        """next, back, skip, phase, lint, review: the interview's own moves."""
+        if self.conversation is None:
+            raise RuntimeError(t("error.no_session", self.lang))
+        self.chat.add(f"`/{name}{' ' + ' '.join(args) if args else ''}`", "note")
+        self._show_reply(self.conversation.command(name, args))
+
+    def _cmd_help(self, name: str, args: Sequence[str]) -> None:
+        self.action_help()
+
+    def action_help(self) -> None:
+        self.push_screen(TextScreen(t("help.title", self.lang), help_markdown(self.lang), self.lang))
+
+    def _cmd_quit(self, name: str, args: Sequence[str]) -> None:
+        self.exit()
+
+    def _cmd_why(self, name: str, args: Sequence[str]) -> None:
+        if self.conversation is None:
+            raise RuntimeError(t("error.no_session", self.lang))
+        why = self.conversation.why(args[0] if args else None)
+        body = why.markdown + (f"\n\n*{t('why.source', self.lang)} : {why.source}*" if why.source else "")
+        self.push_screen(TextScreen(t("why.title", self.lang), body, self.lang))
+
+    def _cmd_map(self, name: str, args: Sequence[str]) -> None:
+        if self.conversation is None:
+            raise RuntimeError(t("error.no_session", self.lang))
+        from ..export import export_map
+
+        text = export_map(self.conversation.journey, "md", lang=self.lang,
+                          findings=list(self.conversation.findings()))
+        self.push_screen(TextScreen(t("map.title", self.lang), str(text), self.lang))
+
+    def _cmd_export(self, name: str, args: Sequence[str]) -> None:
+        if self.conversation is None:
+            raise RuntimeError(t("error.no_session", self.lang))
+        from .exporting import export_to_file
+
+        try:
+            path = export_to_file(self.conversation.journey, args[0], args[1] if len(args) > 1 else None,
+                                  lang=self.lang, findings=list(self.conversation.findings()),
+                                  session_id=self.session_id or "map")
+        except Exception as err:
+            log.warning("export failed: %s", readable(err, "en"))
+            self.chat.add(t("export.failed", self.lang, reason=readable(err, self.lang)), "error")
+            return
+        self.chat.add(t("export.done", self.lang, path=path), "note")
+
+    def _cmd_sessions(self, name: str, args: Sequence[str]) -> None:
+        if self.conversation is None:
+            raise RuntimeError(t("error.no_session", self.lang))
+        rows = [SessionRow(s.id, s.title, s.phase, s.updated) for s in self.conversation.sessions()]
+
+        def picked(session_id: str | None) -> None:
+            if session_id and session_id != self.session_id:
+                self._open(session_id)
+                self.notify(t("sessions.resumed", self.lang, id=session_id), timeout=3)
+
+        self.push_screen(SessionsScreen(rows, self.lang), picked)
+
+    def _cmd_model(self, name: str, args: Sequence[str]) -> None:
+        if not args:
+            self.chat.add(t("model.current", self.lang, name=self.model_name), "note")
+            return
+        from ..settings import load_settings
+
+        wanted = args[0]
+        flags = self.settings.model_dump(exclude_unset=True)
+        flags["model"] = wanted
+        self.settings = load_settings(**flags)
+        self.model_name = self.settings.backend
+        self.model_state = "loading"
+        self.chat.add(t("model.switching", self.lang, name=wanted), "note")
+        self._set_status(t("model.loading", self.lang), "busy")
+        self._load_model()
+
+    def _cmd_lang(self, name: str, args: Sequence[str]) -> None:
+        lang = args[0].lower()
+        if lang not in ("fr", "en"):
+            self.notify(t("error.usage", self.lang, usage=COMMANDS["lang"].usage), severity="warning")
+            raise _KeepText
+        if self.conversation is not None:
+            self._cmd_interview(name, (lang,))
+            self.lang = self.conversation.lang
+        else:
+            self.lang = "fr" if lang == "fr" else "en"
+        self.chat.add(t("lang.set", self.lang), "note")
+        self.refresh_views()
+
+    def _cmd_accept(self, name: str, args: Sequence[str]) -> None:
+        self.action_accept_proposal()
+
+    def _cmd_reject(self, name: str, args: Sequence[str]) -> None:
+        self.action_reject_proposal()
+
+    # --- never a traceback ------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Last resort for a bug that escaped every handler (Textual stops the widget's message loop
+        then, so the app cannot go on): log the traceback to the log file (no settings, no key), and
+        exit with one plain sentence, the session id to resume, and the unsent text of the box."""
+        log.error("unexpected error", exc_info=error)
+        self._return_code = 1
+        if self._exception is None:  # under Pilot the test sees the error
+            self._exception = error
+            self._exception_event.set()
+        try:
+            draft = self.prompt.text
+        except Exception:
+            draft = ""
+        lines = [t("error.fatal", self.lang, reason=readable(error, self.lang), log=log_file())]
+        if self.session_id:
+            lines.append(t("error.resume", self.lang, id=self.session_id))
+        if draft.strip():
+            lines.append(t("error.draft", self.lang) + "\n" + draft)
+        self.panic(Text("\n".join(lines)))
+
+    def on_unmount(self) -> None:
+        if self.conversation is not None:
+            self.conversation.close()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="journeybot-tui", description="journeybot terminal UI")
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--base-url", default=None)
+    parser.add_argument("--lang", choices=["fr", "en"], default=None)
+    parser.add_argument("--session", default=None)
+    return parser
+
+
+def run(model: str | None = None, base_url: str | None = None, lang: Lang | None = None,
+        session: str | None = None) -> None:
+    """Load settings (flags > env > config.toml) and run the app in this terminal."""
+    from ..settings import load_settings
+
+    settings = load_settings(model=model, base_url=base_url, lang=lang)
+    JourneyApp(settings, session_id=session, lang=lang).run()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from ..settings import SettingsError
+
+    try:
+        run(args.model, args.base_url, args.lang, args.session)
+    except SettingsError as err:
+        print(str(err), file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

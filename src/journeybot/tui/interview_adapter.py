@@ -1,0 +1,223 @@
+"""The UI's Conversation over the real ``journeybot.interview.session.Interview`` and its SQLite store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..domain.journey_map import JourneyMap
+from ..interview.proposal import Proposal, describe
+from ..interview.session import Interview, format_warning
+from ..interview.types import PendingExtraction, PitfallWarning, Reply
+from ..method.catalog import phases, pitfalls
+from ..method.gates import gate_met
+from ..settings import Settings
+from ..store.sessions import SessionStore
+from .port import BotReply, Opening, ProposalLine, ProposalView, SessionInfo, WhyText
+from .texts import Lang, t
+
+EDITABLE_FIELDS = ("name", "text", "label", "owner", "action")
+"""The field of a change the editor lets the user correct (the first one the change has)."""
+HISTORY_SHOWN = 30
+"""How many earlier messages a resumed session shows."""
+
+
+def _editable_field(change: Any) -> str | None:
+    for name in EDITABLE_FIELDS:
+        if isinstance(getattr(change, name, None), str):
+            return name
+    return None
+
+
+def proposal_view(proposal: Proposal, lang: Lang, note: str = "") -> ProposalView:
+    lines = []
+    for change in proposal.changes:
+        field = _editable_field(change)
+        text = str(getattr(change, field)) if field else (_values(change) or describe(change, lang))
+        lines.append(ProposalLine(change.id, describe(change, lang), text, change.provenance, field is not None))
+    notes = [note] if note else []
+    notes += proposal.notes
+    return ProposalView(proposal, lines, " ".join(n for n in notes if n))
+
+
+def corrected(proposal: Proposal, kept: dict[str, str]) -> Proposal:
+    """The proposal with only the kept changes, their text corrected; a renamed stage is renamed in the
+    other changes that point at it."""
+    renames: dict[str, str] = {}
+    changes = []
+    for change in proposal.changes:
+        if change.id not in kept:
+            continue
+        field = _editable_field(change)
+        new_text = kept[change.id].strip()
+        if field and new_text and new_text != getattr(change, field):
+            if getattr(change, "op", "") == "add_stage":
+                renames[str(getattr(change, field))] = new_text
+            change = change.model_copy(update={field: new_text})
+        changes.append(change)
+    if renames:
+        renamed = []
+        for change in changes:
+            stage = getattr(change, "stage", None)
+            if isinstance(stage, str) and stage in renames:
+                change = change.model_copy(update={"stage": renames[stage]})
+            renamed.append(change)
+        changes = renamed
+    return proposal.model_copy(update={"changes": changes})
+
+
+def warnings_summary(warnings: Sequence[PitfallWarning], lang: Lang) -> str:
+    """New pitfall warnings in the chat: one line each (the reason and source are in the Pitfalls pane
+    and behind /why CODE); a single warning is shown in full."""
+    if len(warnings) == 1:
+        return format_warning(warnings[0], lang)
+    lines = [t("warnings.new", lang, n=len(warnings))]
+    lines += [f"- ⚠ {w.message} `{w.code}`" for w in warnings]
+    return "\n".join(lines)
+
+
+def _values(change: Any) -> str:
+    data = change.model_dump(exclude={"id", "op", "provenance", "quote"}, exclude_none=True)
+    return "; ".join(f"{k}: {v}" for k, v in data.items() if v not in ("", [], None))
+
+
+class InterviewConversation:
+    """Adapts an Interview to what the app needs (see port.Conversation)."""
+
+    def __init__(self, interview: Interview, store: SessionStore, *, resumed: bool) -> None:
+        self.interview = interview
+        self.store = store
+        self.resumed = resumed
+
+    @property
+    def session_id(self) -> str:
+        return self.interview.session_id
+
+    @property
+    def lang(self) -> Lang:
+        return self.interview.lang
+
+    @property
+    def journey(self) -> JourneyMap:
+        return self.interview.journey
+
+    @property
+    def phase_id(self) -> str:
+        return self.interview.engine.state.phase or "priorities"
+
+    def gates_met(self) -> list[str]:
+        journey = self.interview.journey
+        return [p.id for p in phases() if gate_met(p, journey)]
+
+    def opening(self) -> Opening:
+        history: list[tuple[str, str]] = []
+        if self.resumed:
+            past = [m for m in self.interview.messages() if m.role in ("user", "assistant")]
+            history = [(m.role, m.text) for m in past[-HISTORY_SHOWN:]]
+        reply = self.interview.opening()
+        lang = self.lang
+        proposals = [proposal_view(p, lang) for p in self.interview.pending_proposals()]
+        unread = self.interview.unread_answers() if self.resumed else []
+        return Opening([reply.text], history, proposals, unread)
+
+    def _bot(self, reply: Reply) -> BotReply:
+        messages = [reply.text] if reply.text else []
+        if reply.warnings:
+            messages.append(warnings_summary(reply.warnings, self.lang))
+        return BotReply(messages, pending=reply.pending, notice=" ".join(reply.notices) or None)
+
+    def submit(self, text: str) -> BotReply:
+        return self._bot(self.interview.submit(text))
+
+    def extract(self, pending: Any) -> ProposalView | None:
+        assert isinstance(pending, PendingExtraction)
+        result = self.interview.run_extraction(pending)
+        if not result.proposal.changes:
+            self.interview.reject(result.proposal)
+        return proposal_view(result.proposal, self.lang, result.error or "")
+
+    def _outcome(self, proposal: Proposal, only: list[str] | None) -> BotReply:
+        outcome = self.interview.accept(proposal, only)
+        lang = self.lang
+        messages = []
+        for change_id, why in outcome.refused:
+            change = proposal.change(change_id)
+            what = describe(change, lang) if change else change_id
+            messages.append(t("proposal.refused", lang, what=what, why=why))
+        if outcome.warnings:
+            messages.append(warnings_summary(outcome.warnings, lang))
+        return BotReply(messages)
+
+    def accept(self, proposal: ProposalView) -> BotReply:
+        return self._outcome(proposal.handle, None)
+
+    def reject(self, proposal: ProposalView) -> BotReply:
+        self.interview.reject(proposal.handle)
+        return BotReply()
+
+    def correct(self, proposal: ProposalView, kept: dict[str, str]) -> BotReply:
+        fixed = corrected(proposal.handle, kept)
+        if not fixed.changes:
+            self.interview.reject(proposal.handle)
+            return BotReply()
+        return self._outcome(fixed, [c.id for c in fixed.changes])
+
+    def command(self, name: str, args: Sequence[str]) -> BotReply:
+        line = "/" + " ".join([name, *args])
+        return self._bot(self.interview.submit(line))
+
+    def findings(self) -> Sequence[Any]:
+        from ..lint import lint
+
+        return lint(self.interview.journey, self.lang)
+
+    def why(self, code: str | None) -> WhyText:
+        lang = self.lang
+        if code:
+            pitfall = pitfalls().get(code)
+            if pitfall is None:
+                raise ValueError(t("why.unknown", lang, code=code, codes=", ".join(pitfalls())))
+            body = (f"### {pitfall.title(lang)}\n\n{pitfall.why(lang)}\n\n"
+                    f"**{t('why.fix', lang)}** {pitfall.fix(lang)}")
+            sources = [pitfall.source]
+            retriever = self.interview.retriever
+            if retriever is not None:
+                try:
+                    for passage in retriever.search(pitfall.title(lang), lang=lang, pitfall=code, k=2):
+                        body += "\n\n> " + " ".join(passage.text.split())[:600]
+                        sources.append(passage.citation(lang))
+                except Exception:  # the index is a helper: the catalogue's reason is enough
+                    pass
+            return WhyText(body, "; ".join(sources))
+        reply = self.interview.submit("/why")
+        method = reply.method
+        if method is None:
+            return WhyText(reply.text, "")
+        return WhyText(method.text, "; ".join(method.citations))
+
+    def set_model(self, model: Any) -> None:
+        self.interview.model = model
+
+    def set_retriever(self, retriever: Any) -> None:
+        self.interview.retriever = retriever
+
+    def sessions(self) -> list[SessionInfo]:
+        out = []
+        for s in self.store.sessions():
+            out.append(SessionInfo(s.id, s.title or "—", s.phase or "—", s.updated[:16].replace("T", " ")))
+        return out
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_conversation(settings: Settings, session_id: str | None, lang: Lang,
+                      store: SessionStore | None = None) -> InterviewConversation:
+    """Start a new interview, or resume ``session_id`` (an id or a unique prefix of one)."""
+    store = store if store is not None else SessionStore()
+    try:
+        interview = Interview.resume(store, session_id) if session_id else Interview.start(store, lang=lang)
+    except Exception:
+        store.close()
+        raise
+    return InterviewConversation(interview, store, resumed=bool(session_id))
