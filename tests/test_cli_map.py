@@ -171,3 +171,11 @@ def test_the_installed_command_never_shows_a_traceback(tmp_path: Path) -> None:
         assert done.returncode == 2, done.stderr
         assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
         assert files[name][1] in done.stderr
+
+
+def test_without_lang_the_map_speaks_its_own_language() -> None:
+    fr = runner.invoke(app, ["lint", str(FLAWED / "fuzzy-boundaries.fr.json")])
+    en = runner.invoke(app, ["lint", str(FLAWED / "stale-map.en.json")])
+    assert "AVERTISSEMENTS" in fr.stdout and "WARNINGS" in en.stdout
+    forced = runner.invoke(app, ["review", str(FLAWED / "stale-map.en.json"), "--lang", "fr"])
+    assert "Prochaines étapes" in forced.stdout

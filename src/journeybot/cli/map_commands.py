@@ -10,6 +10,7 @@ error-severity pitfall, 2 = the map file cannot be used (every problem is printe
 from __future__ import annotations
 
 import json
+import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -36,6 +37,13 @@ def _load(path: str, lang: Lang) -> JourneyMap:
         return load_map(path, lang=lang)
     except MapFileError as err:
         fail_map(err, lang)
+
+
+def _output_lang(lang: Lang | None, journey: JourneyMap) -> Lang:
+    """--lang, else JOURNEYBOT_LANG, else the map's own language."""
+    if lang is not None or os.environ.get("JOURNEYBOT_LANG", "").strip().lower() in ("fr", "en"):
+        return resolve_lang(lang)
+    return journey.lang
 
 
 def schema_command() -> None:
@@ -98,12 +106,14 @@ def _lint_text(path: str, items: list[Finding], lang: Lang) -> str:
 def lint_command(path: MapArgument, fmt: FormatOption = "text", lang: LangOption = None) -> None:
     """Check a map against the method's pitfalls and explain each one (why, what to do, source).
 
+    Messages are in --lang, else JOURNEYBOT_LANG, else the map's own language.
+
     Exit code: 0 when no error-severity pitfall is found (warnings allowed), 1 when at least one error-severity pitfall is found, 2 when the file cannot be read as a journey map (every problem is printed with its JSON path).
     """
     from ..lint import lint
 
-    chosen = resolve_lang(lang)
-    journey = _load(path, chosen)
+    journey = _load(path, resolve_lang(lang))
+    chosen = _output_lang(lang, journey)
     findings = lint(journey, chosen)
     if fmt == "json":
         out(json.dumps([f.model_dump(mode="json") for f in findings], indent=2, ensure_ascii=False))
@@ -118,12 +128,14 @@ def review_command(path: MapArgument, fmt: FormatOption = "text", lang: LangOpti
 
     It scores the five KPAM criteria (seed 001), shows each phase's exit check (met, or what is missing), gives a score out of 100 (the formula is printed with it) and the three most useful next steps.
 
+    Messages are in --lang, else JOURNEYBOT_LANG, else the map's own language.
+
     Exit code: 0 when the review is printed, 2 when the file cannot be read as a journey map.
     """
     from ..lint import render_review_text, review
 
-    chosen = resolve_lang(lang)
-    journey = _load(path, chosen)
+    journey = _load(path, resolve_lang(lang))
+    chosen = _output_lang(lang, journey)
     result = review(journey, chosen)
     if fmt == "json":
         out(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
