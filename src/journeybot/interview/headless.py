@@ -158,7 +158,8 @@ def run_headless(answers: AnswerFile, store: SessionStore, *, lang: Lang, model:
                 + ("changement(s)" if lang == "fr" else "change(s)")
                 + f" ({extraction.source}, {extraction.seconds:.1f} s)"
                 + (f" — {len(outcome.refused)} " + ("refusé(s)" if lang == "fr" else "refused") if outcome.refused else "")
-                + f" [{result.turns}/{total}]")
+                + f" [{result.turns}/{total}]"
+                + (f" — {extraction.error}" if extraction.error else ""))
     interview.finish()
     journey = interview.journey
     result.journey = journey
