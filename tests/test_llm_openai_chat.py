@@ -259,6 +259,7 @@ def test_a_server_that_is_down_gives_one_plain_sentence() -> None:
     (Reply.error_status(404, "The model `nope` does not exist"), "other"),
     (Reply.error_status(400, "Invalid schema for response_format"), "other"),
 ], ids=["context", "404", "400"])
+@pytest.mark.filterwarnings("ignore:Invalid schema for OpenAI:UserWarning")
 def test_client_errors_are_not_retried(stub: StubOpenAI, reply: Reply, kind: str) -> None:
     stub.set_default(reply)
     with pytest.raises(ModelError) as info:

@@ -105,6 +105,14 @@ def test_an_answer_cut_by_max_tokens_is_bad_output(model: ChatModel) -> None:
     assert info.value.kind == "bad_output" and "4" in info.value.en
 
 
+def test_a_prompt_longer_than_the_context_is_a_clear_error(model: ChatModel) -> None:
+    too_long: list[Message] = [("user", "mot " * 6000)]  # about 6,000 tokens for a 4,096-token context
+    for call in (lambda: model.json(too_long, SCHEMA, max_tokens=5), lambda: list(model.stream(too_long))):
+        with pytest.raises(ModelError) as info:
+            call()
+        assert info.value.kind == "context_too_long" and "context_size" in info.value.en
+
+
 def test_the_server_stops_cleanly_and_comes_back(model: ChatModel, model_home: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(model, OpenAIChatModel)

@@ -20,6 +20,7 @@ import json
 import logging
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from email.utils import parsedate_to_datetime
@@ -88,6 +89,7 @@ class OpenAIChatModel:
         self.json_temperature = json_temperature
         """Sampling temperature for json() calls (None: the server's default). 0 makes extraction repeatable."""
         self._llm: ChatOpenAI | None = None
+        self._client_lock = threading.Lock()
         self._max_tokens = 0
         self.retries_done = 0
         """How many retries the last call needed (for logs and benchmarks)."""
@@ -97,7 +99,9 @@ class OpenAIChatModel:
 
     # --- the client --------------------------------------------------------------------------
     def _client(self) -> ChatOpenAI:
-        if self._llm is None:
+        with self._client_lock:  # the UI may call from two worker threads at once
+            if self._llm is not None:
+                return self._llm
             from langchain_openai import ChatOpenAI
 
             self._llm = ChatOpenAI(
@@ -108,7 +112,7 @@ class OpenAIChatModel:
                 max_retries=0,
                 stream_usage=True,
             )
-        return self._llm
+            return self._llm
 
     def list_models(self) -> list[str]:
         """The model ids the server lists (GET /models), with the same retries and error sentences."""
