@@ -617,6 +617,7 @@ def test_every_finding_is_explained_and_points_at_real_items(name: str, lang: st
         assert f.severity == entry.severity
         assert f.why == entry.why("fr" if lang == "fr" else "en")
         assert f.source == entry.source
+        assert f.phases == list(entry.phases)
         assert f.message and (f.message[0].isupper() or f.message[0].isdigit()), f.message
         for path in f.items:
             resolve(dumped, path)  # raises if the path does not exist

@@ -14,7 +14,8 @@ class Finding(BaseModel):
 
     ``message`` says what is wrong in this map (naming the stages and touchpoints concerned);
     ``why`` is the method's reason and ``source`` where the method says so (pitfalls.yaml);
-    ``items`` are the JSON paths of the map items concerned, e.g. ``stages[2].touchpoints[0]``.
+    ``items`` are the JSON paths of the map items concerned, e.g. ``stages[2].touchpoints[0]``;
+    ``phases`` the interview phases where it gets fixed (catalogue ``phases``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -27,3 +28,4 @@ class Finding(BaseModel):
     fix: str
     source: str
     items: list[str] = Field(default_factory=list)
+    phases: list[str] = Field(default_factory=list)

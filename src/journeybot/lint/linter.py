@@ -36,6 +36,7 @@ def lint(journey: JourneyMap, lang: Lang = "en") -> list[Finding]:
                 fix=pitfall.fix(lang),
                 source=pitfall.source,
                 items=list(hit.items),
+                phases=list(pitfall.phases),
             )
         )
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
