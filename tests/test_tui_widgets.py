@@ -397,8 +397,9 @@ async def test_streamed_reply_is_appended_piece_by_piece() -> None:
         await pilot.press(*"what is a moment of truth?", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        last = list(app.query(ChatMessage))[-1]
-        assert last.text == "A **method** answer."
+        *_, user, streamed, question = list(app.query(ChatMessage))
+        assert user.role == "user"
+        assert streamed.text == "A **method** answer." and question.text == "Question 2?"
 
 
 async def test_quit_command_exits() -> None:

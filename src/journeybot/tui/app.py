@@ -315,13 +315,13 @@ class JourneyApp(App[None]):
         self.prompt.placeholder = t("input.placeholder", lang)
 
     def _show_reply(self, reply: BotReply) -> None:
+        if reply.stream is not None:
+            message = self.chat.add("", "bot")
+            self._stream_into(message, reply.stream)
         for text in reply.messages:
             self.chat.add(text, "bot")
         if reply.notice:
             self.notify(reply.notice, timeout=4)
-        if reply.stream is not None:
-            message = self.chat.add("", "bot")
-            self._stream_into(message, reply.stream)
         if reply.pending is not None:
             self._queue_extraction(reply.pending)
         self.refresh_views()
@@ -463,6 +463,8 @@ class JourneyApp(App[None]):
 
     def on_proposal_ready(self, event: ProposalReady) -> None:
         self._reading = max(0, self._reading - 1)
+        if event.proposal is not None and event.proposal.error:
+            self.chat.add(event.proposal.error, "error")
         if event.proposal is not None and event.proposal.lines:
             self.proposals.append(event.proposal)
         elif event.proposal is not None:
@@ -597,7 +599,7 @@ class JourneyApp(App[None]):
         except Exception as err:
             log.warning("export failed: %s", readable(err, "en"))
             self.chat.add(t("export.failed", self.lang, reason=readable(err, self.lang)), "error")
-            return
+            raise _KeepText from None
         self.chat.add(t("export.done", self.lang, path=path), "note")
 
     def _cmd_sessions(self, name: str, args: Sequence[str]) -> None:

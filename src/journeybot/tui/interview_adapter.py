@@ -127,14 +127,24 @@ class InterviewConversation:
         return BotReply(messages, pending=reply.pending, notice=" ".join(reply.notices) or None)
 
     def submit(self, text: str) -> BotReply:
-        return self._bot(self.interview.submit(text))
+        reply = self.interview.submit(text)
+        bot = self._bot(reply)
+        method = reply.method
+        if reply.kind == "method" and method is not None and method.passages and self.interview.model is not None:
+            # The model's short answer streams first; the passages it rests on, their sources and the
+            # way back to the interview follow.
+            bot.stream = self.interview.stream_method_answer(method.question or text)
+        return bot
 
     def extract(self, pending: Any) -> ProposalView | None:
         assert isinstance(pending, PendingExtraction)
         result = self.interview.run_extraction(pending)
         if not result.proposal.changes:
             self.interview.reject(result.proposal)
-        return proposal_view(result.proposal, self.lang, result.error or "")
+        view = proposal_view(result.proposal, self.lang)
+        if result.error:
+            view.error = t("extraction.fallback", self.lang, reason=result.error)
+        return view
 
     def _outcome(self, proposal: Proposal, only: list[str] | None) -> BotReply:
         outcome = self.interview.accept(proposal, only)

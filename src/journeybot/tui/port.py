@@ -44,6 +44,8 @@ class ProposalView:
     handle: Any
     lines: list[ProposalLine]
     note: str = ""
+    error: str = ""
+    """Why the model's reading was not used (the rule-based reading was), shown once in the chat."""
 
 
 @dataclass

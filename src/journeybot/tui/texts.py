@@ -56,6 +56,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "{n} nouveaux pièges (raisons et sources dans le volet Pièges, ou /why CODE) :",
         "{n} new pitfalls (reasons and sources in the Pitfalls pane, or /why CODE):",
     ),
+    "extraction.fallback": (
+        "Le modèle n'a pas pu lire votre réponse ({reason}) : je l'ai lue avec les règles simples.",
+        "The model could not read your answer ({reason}): I read it with the simple rules instead.",
+    ),
     "warnings.title": ("Pièges", "Pitfalls"),
     "warnings.none": ("Aucun piège détecté.", "No pitfall found."),
     "warnings.why": ("Pourquoi", "Why"),

@@ -1,0 +1,295 @@
+"""The app over the REAL interview (engine, rules reader, SQLite store, linter, exports), driven with
+Pilot as a user would: answer, accept/correct proposals, move between phases, resume, export, errors.
+Models are fakes from journeybot.llm.fake (no real model is loaded here)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from journeybot.domain.map_file import parse_map_text
+from journeybot.llm.fake import ScriptedChatModel
+from journeybot.llm.protocol import ModelError
+from journeybot.settings import Settings
+from journeybot.store.sessions import SessionStore
+from journeybot.tui.app import JourneyApp
+from journeybot.tui.chat_pane import ChatMessage
+from journeybot.tui.map_pane import MapPane
+from journeybot.tui.phase_bar import PhaseBar
+from journeybot.tui.screens import ProposalScreen, SessionsScreen, TextScreen
+from journeybot.tui.warnings_pane import WarningsPane
+
+pytestmark = pytest.mark.anyio
+
+STAGES = ("Discover the bank through a friend, compare offers on a website, open the account in the app, "
+          "wait for validation, first use of the card")
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@dataclass
+class FakePassage:
+    doc_id: str = "moments-of-truth"
+    title: str = "Moments of truth"
+    section: str = "ZMOT"
+    text: str = "A moment of truth is where the customer decides to stay or to leave."
+    score: float = 1.0
+
+    def citation(self, lang: str) -> str:
+        return f"{self.title} — {self.section} (source: 003 monday.com partner)"
+
+
+@dataclass
+class FakeRetriever:
+    queries: list[str] = field(default_factory=list)
+
+    def search(self, query: str, *, lang: str | None = None, phase: str | None = None,
+               pitfall: str | None = None, k: int = 4) -> list[FakePassage]:
+        self.queries.append(query)
+        return [FakePassage()]
+
+
+def real_app(model: Any = None, *, session_id: str | None = None, retriever: Any = None,
+             lang: str = "en") -> JourneyApp:
+    return JourneyApp(Settings(model="none"), lang=lang, session_id=session_id,  # type: ignore[arg-type]
+                      model_factory=lambda s, p: model, retriever_factory=lambda s, p: retriever)
+
+
+def texts(app: JourneyApp, role: str = "bot") -> list[str]:
+    return [text for r, text in app.chat.transcript() if r == role]
+
+
+async def settle(app: JourneyApp, pilot: Any) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def answer(app: JourneyApp, pilot: Any, text: str) -> None:
+    app.prompt.text = text
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+async def test_answer_gives_the_next_question_then_the_proposal_goes_into_the_map() -> None:
+    app = real_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        assert "Phase 1/11" in texts(app)[0]
+        await pilot.press(*"/phase stages", "enter")
+        await settle(app, pilot)
+        assert app.query_one(PhaseBar).current == "stages"
+        await answer(app, pilot, STAGES)
+        assert "after the purchase" in texts(app)[-1]  # the next question came at once
+        assert app.proposals and len(app.proposals[0].lines) == 5
+        proposal = str(app.query_one(MapPane).query_one("#proposal").render())
+        assert "Discover the bank through a friend" in proposal and "Ctrl+Y" in proposal
+        await pilot.press("ctrl+y")
+        await settle(app, pilot)
+        journey = app.conversation.journey  # type: ignore[union-attr]
+        assert [s.name for s in journey.stages][:2] == ["Discover the bank through a friend",
+                                                        "Compare offers on a website"]
+        shown = str(app.query_one(MapPane).query_one("#map").render())
+        assert "5. First use of the card" in shown
+        assert app.query_one(WarningsPane).findings, "the linter runs after the map changed"
+        sid = app.session_id
+    with SessionStore() as store:  # saved in SQLite, not only on screen
+        saved = parse_map_text(store.session(sid or "").map_json)
+    assert len(saved.stages) == 5
+
+
+async def test_f2_corrects_one_item_and_drops_another() -> None:
+    app = real_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"/phase stages", "enter")
+        await answer(app, pilot, "Search online, buy in the shop")
+        await pilot.press("f2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ProposalScreen)
+        screen.query_one("#text-0").value = "Searching on my phone"  # type: ignore[attr-defined]
+        screen.query_one("#keep-1").value = False  # type: ignore[attr-defined]
+        await pilot.click("#apply")
+        await settle(app, pilot)
+        names = [s.name for s in app.conversation.journey.stages]  # type: ignore[union-attr]
+        assert names == ["Searching on my phone"]
+        assert not app.proposals
+
+
+async def test_next_and_back_move_through_the_real_phases() -> None:
+    app = real_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        bar = app.query_one(PhaseBar)
+        await pilot.press(*"/next", "enter")
+        await settle(app, pilot)
+        assert bar.current == "persona" and "Phase 2/11" in texts(app)[-1]
+        await pilot.press(*"/next", "enter")
+        await pilot.press(*"/back", "enter")
+        await settle(app, pilot)
+        assert bar.current == "persona"
+        await pilot.press(*"/suivant", "enter")  # the French word works too
+        await settle(app, pilot)
+        assert bar.current == "evidence"
+
+
+async def test_resume_shows_the_past_conversation_the_map_and_the_waiting_proposal() -> None:
+    first = real_app()
+    async with first.run_test(size=(140, 45)) as pilot:
+        await settle(first, pilot)
+        await pilot.press(*"/phase stages", "enter")
+        await answer(first, pilot, "Search online, buy in the shop")
+        await pilot.press("ctrl+y")
+        await answer(first, pilot, "Then I use the card and call support")
+        assert first.proposals  # left waiting
+        sid = first.session_id
+        await pilot.press(*"/quit", "enter")
+    assert sid
+    again = real_app(session_id=sid[:8])  # a unique prefix is enough
+    async with again.run_test(size=(140, 45)) as pilot:
+        await settle(again, pilot)
+        assert again.session_id == sid
+        assert "Search online, buy in the shop" in " ".join(texts(again, "user"))
+        assert "Resuming" in texts(again)[-1]
+        assert [s.name for s in again.conversation.journey.stages] == [  # type: ignore[union-attr]
+            "Search online", "Buy in the shop"]
+        assert again.proposals, "the proposal left waiting is offered again"
+
+
+async def test_sessions_screen_switches_to_another_session() -> None:
+    first = real_app()
+    async with first.run_test(size=(140, 45)) as pilot:
+        await settle(first, pilot)
+        await answer(first, pilot, "We want to know why people leave during sign-up")
+        old = first.session_id
+    second = real_app()
+    async with second.run_test(size=(140, 45)) as pilot:
+        await settle(second, pilot)
+        assert second.session_id != old
+        await pilot.press(*"/sessions", "enter")
+        await pilot.pause()
+        assert isinstance(second.screen, SessionsScreen)
+        table = second.screen.query_one("DataTable")
+        assert table.row_count == 2  # type: ignore[attr-defined]
+        row = [r.id for r in second.screen.rows].index(old or "")
+        for _ in range(row):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(second, pilot)
+        assert second.session_id == old
+        assert "We want to know why people leave during sign-up" in " ".join(texts(second, "user"))
+
+
+async def test_export_writes_the_file_and_a_bad_format_keeps_the_command(tmp_path: Path) -> None:
+    app = real_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"/phase stages", "enter")
+        await answer(app, pilot, "Search online, buy in the shop")
+        await pilot.press("ctrl+y")
+        target = tmp_path / "out" / "map.json"
+        app.prompt.text = f"/export json {target}"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Map exported" in texts(app, "note")[-1]
+        exported = parse_map_text(target.read_text(encoding="utf-8"))
+        assert [s.name for s in exported.stages] == ["Search online", "Buy in the shop"]
+        html = tmp_path / "map.html"
+        app.prompt.text = f"/export html {html}"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Buy in the shop" in html.read_text(encoding="utf-8")
+        app.prompt.text = "/export pdf"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Export failed" in texts(app, "error")[-1] and "pdf" in texts(app, "error")[-1]
+        assert app.prompt.text == "/export pdf"
+
+
+async def test_a_model_error_falls_back_to_the_rules_and_says_so() -> None:
+    model = ScriptedChatModel([ModelError("server_down", "The model server at 127.0.0.1:9 does not answer.",
+                                          "Le serveur du modèle ne répond pas.", retryable=True)])
+    app = real_app(model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        assert app.model_state == "ready"
+        await pilot.press(*"/phase stages", "enter")
+        await answer(app, pilot, "Search online, buy in the shop")
+        assert [c.kind for c in model.calls] == ["json"]
+        errors = texts(app, "error")
+        assert errors and "does not answer" in errors[-1] and "simple rules" in errors[-1]
+        assert app.proposals and len(app.proposals[0].lines) == 2  # nothing typed is lost
+        assert app.is_running
+
+
+async def test_a_method_question_streams_the_model_answer_with_its_sources() -> None:
+    model = ScriptedChatModel(["A moment of truth is where the customer decides."], chunk_words=2)
+    retriever = FakeRetriever()
+    app = real_app(model, retriever=retriever)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await answer(app, pilot, "What is a moment of truth?")
+        messages = list(app.query(ChatMessage))
+        streamed = messages[-2]
+        assert streamed.text == "A moment of truth is where the customer decides."
+        assert "003 monday.com partner" in messages[-1].text
+        assert [c.kind for c in model.calls] == ["stream"]
+        assert not app.proposals, "a question about the method is not an answer to read into the map"
+
+
+async def test_why_shows_the_reason_and_sources_of_the_question_and_of_a_pitfall() -> None:
+    app = real_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"/why", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextScreen)
+        assert "000 Different Factory" in app.screen.markdown
+        await pilot.press("escape")
+        await pilot.press(*"/why online-only", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextScreen)
+        assert "002" in app.screen.markdown or "003" in app.screen.markdown
+        await pilot.press("escape")
+        await pilot.press(*"/why banana", "enter")
+        await settle(app, pilot)
+        assert any("Unknown pitfall: banana" in n.message for n in app._notifications)
+
+
+async def test_lang_fr_switches_the_bot_and_the_interface() -> None:
+    app = real_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"/lang fr", "enter")
+        await settle(app, pilot)
+        assert app.lang == "fr"
+        assert app.prompt.placeholder.startswith("Votre réponse")
+        assert "Phase 1/11 — Cadrage" in texts(app)[-1]
+        assert app.query_one(PhaseBar).phases[0][1] == "Cadrage"
+
+
+async def test_map_lint_and_review_commands() -> None:
+    app = real_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"/phase stages", "enter")
+        await answer(app, pilot, "Search online, buy in the shop")
+        await pilot.press("ctrl+y")
+        await pilot.press(*"/map", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextScreen) and "Buy in the shop" in app.screen.markdown
+        await pilot.press("escape")
+        for command in ("/lint", "/review"):
+            app.prompt.text = command
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert len(texts(app)[-1]) > 40
+        assert "stops-at-purchase" in json.dumps([f.code for f in app.query_one(WarningsPane).findings])
