@@ -136,9 +136,10 @@ def test_review_round_trips_as_json() -> None:
     assert again == rv
 
 
-def test_a_nearly_clean_map_still_gets_three_steps_problem_first() -> None:
+def test_a_nearly_clean_map_still_gets_three_steps_the_problem_first() -> None:
     data = _data(EN)
     data["stages"][1]["touchpoints"][1]["owner"] = None
     rv = review(parse_map(data), "en")
-    assert [s.code for s in rv.next_steps] == ["no-owners", None, None]
+    assert [s.phase for s in rv.next_steps] == ["owners", None, None]
+    assert "owner" in rv.next_steps[0].text
     assert "2027-03-01" in rv.next_steps[1].text

@@ -210,8 +210,9 @@ def _criteria(m: JourneyMap, codes: set[str], lang: Lang) -> list[CriterionScore
         pts, why = 1, _t(lang, f"{scored} opportunité(s) notée(s), mais il manque ", f"{scored} scored opportunit{'y' if scored == 1 else 'ies'}, but missing ") + \
             _t(lang, " et ", " and ").join(missing)
     else:
-        pts, why = 2, _t(lang, f"{scored} opportunités notées et {len(m.action_plan)} actions avec responsables",
-                         f"{scored} scored opportunities and {len(m.action_plan)} owned actions")
+        pts, why = 2, _t(lang, f"{scored} opportunité(s) notée(s) et {len(m.action_plan)} action(s) avec responsable",
+                         f"{scored} scored opportunit{'y' if scored == 1 else 'ies'} and "
+                         f"{len(m.action_plan)} owned action{'' if len(m.action_plan) == 1 else 's'}")
     out.append(CriterionScore(id="clear-priorities", points=pts, reason=why,
                               title=_t(lang, "Des priorités claires", "Clear priorities")))
     return out
@@ -258,15 +259,8 @@ def _next_steps(m: JourneyMap, findings: list[Finding], checks: list[PhaseCheck]
         first = min(catalogue[f.code].phases, key=_phase_index)
         candidates.append((rank[f.severity], _phase_index(first), first,
                            NextStep(text=f.fix, detail=f.message, code=f.code, phase=first)))
-    by_phase: dict[str, NextStep] = {}
-    for _, _, phase_id, step in sorted(candidates, key=lambda c: c[0]):
-        by_phase.setdefault(phase_id, step)
     for c in checks:
         if c.met:
-            continue
-        if c.phase in by_phase:
-            # A finding about this phase says more precisely what to do: it takes the exit check's rank.
-            candidates.append((0, _phase_index(c.phase), c.phase, by_phase[c.phase]))
             continue
         text = _t(lang, f"Terminez la phase « {c.title} » : il manque {', '.join(c.missing)}.",
                   f"Finish the \"{c.title}\" phase: still missing {', '.join(c.missing)}.")
