@@ -143,3 +143,13 @@ def test_a_nearly_clean_map_still_gets_three_steps_the_problem_first() -> None:
     assert [s.phase for s in rv.next_steps] == ["owners", None, None]
     assert "owner" in rv.next_steps[0].text
     assert "2027-03-01" in rv.next_steps[1].text
+
+
+def test_unconfirmed_evidence_does_not_meet_the_evidence_exit_check() -> None:
+    data = _data(EN)
+    data["evidence"] = [dict(data["evidence"][0], provenance="inferred")]
+    rv = review(parse_map(data))
+    evidence = next(p for p in rv.phases if p.phase == "evidence")
+    assert not evidence.met
+    data["evidence"][0]["provenance"] = "customer"
+    assert next(p for p in review(parse_map(data)).phases if p.phase == "evidence").met
