@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--passes", type=int, default=5, help="timed passes over all queries")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--misses", action="store_true", help="list the queries missed at rank 3")
+    parser.add_argument("--embeddings", choices=["use", "e5"], default="use",
+                        help="embedder for the vector side (e5 needs journeybot[e5])")
     args = parser.parse_args(argv)
     if not args.eval.is_file():
         print(f"No evaluation file at {args.eval}.", file=sys.stderr)
@@ -95,24 +97,25 @@ def main(argv: list[str] | None = None) -> int:
     home = tempfile.mkdtemp(prefix="jb-bench-")
     os.environ["JOURNEYBOT_HOME"] = home
     os.environ["ANONYMIZED_TELEMETRY"] = "False"
-    for var in ("JOURNEYBOT_CHROMA_URL", "JOURNEYBOT_EXTRA_DOCS", "JOURNEYBOT_EMBEDDINGS"):
+    for var in ("JOURNEYBOT_CHROMA_URL", "JOURNEYBOT_EXTRA_DOCS"):
         os.environ.pop(var, None)
+    os.environ["JOURNEYBOT_EMBEDDINGS"] = args.embeddings  # the `journeybot index` runs below too
 
     from rank_bm25 import BM25Okapi
 
-    from journeybot.knowledge.embeddings import UseEmbedder
+    from journeybot.knowledge.embeddings import Embedder, make_embedder
     from journeybot.knowledge.index import KnowledgeIndex
     from journeybot.knowledge.retriever import Retriever, open_retriever
     from journeybot.resources import knowledge_dir
     from journeybot.settings import load_settings
 
     entries = load_eval(args.eval)
-    settings = load_settings()
+    settings = load_settings(embeddings=args.embeddings)
     # a snapshot, so that documents being edited meanwhile do not change the index under the timings
     docs = Path(home) / "knowledge"
     shutil.copytree(knowledge_dir(), docs, ignore=shutil.ignore_patterns(".*"))
-    embedder = UseEmbedder()
-    load_s = embedder.warm_up()
+    embedder: Embedder = make_embedder(settings)
+    load_s = float(getattr(embedder, "warm_up", lambda: 0.0)())
 
     start = time.perf_counter()
     index = KnowledgeIndex(settings, embedder=embedder, builtin_dir=docs)
@@ -152,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results = [
         evaluate("journeybot (hybrid)", system("hybrid"), entries, args.passes),
-        evaluate("vector only (USE + Chroma)", system("vector"), entries, args.passes),
+        evaluate(f"vector only ({embedder.name} + Chroma)", system("vector"), entries, args.passes),
         evaluate("keyword only (journeybot BM25)", system("keyword"), entries, args.passes),
         evaluate("plain BM25 baseline", bm25_plain, entries, args.passes),
     ]
@@ -170,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             break
 
     figures = {
-        "queries": len(entries), "documents": first.documents, "chunks": first.chunks,
+        "embeddings": embedder.name, "queries": len(entries), "documents": first.documents, "chunks": first.chunks,
         "model_load_s": round(load_s, 3), "first_index_s": round(build_s, 3),
         "no_change_index_s_median": round(statistics.median(no_change), 3),
         "no_change_index_s_max": round(max(no_change), 3),
@@ -182,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
         return 0
-    print(f"{len(entries)} queries over {first.documents} documents / {first.chunks} chunks "
+    print(f"embeddings: {embedder.name}; {len(entries)} queries over {first.documents} documents / {first.chunks} chunks "
           f"({args.eval.relative_to(REPO) if args.eval.is_relative_to(REPO) else args.eval})")
     print(f"USE model load {load_s:.2f} s; first index build {build_s:.2f} s; "
           f"no-change index {statistics.median(no_change):.3f} s median (max {max(no_change):.3f} s, "

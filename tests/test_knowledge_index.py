@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import threading
 from collections.abc import Iterator, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 
 from journeybot import paths
-from journeybot.knowledge.embeddings import E5Embedder, Embedder, OpenAIEmbedder, UseEmbedder, make_embedder
+from journeybot.knowledge.embeddings import (
+    E5Embedder,
+    Embedder,
+    OpenAIEmbedder,
+    UseEmbedder,
+    as_langchain,
+    make_embedder,
+)
 from journeybot.knowledge.errors import KnowledgeError
 from journeybot.knowledge.index import KnowledgeIndex, collection_name
+from journeybot.knowledge.retriever import open_retriever
 from journeybot.settings import Settings, load_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "knowledge"
@@ -182,3 +194,79 @@ def test_openai_embeddings_without_key_is_a_clear_error() -> None:
         make_embedder(load_settings(embeddings="openai"))
     embedder = make_embedder(load_settings(embeddings="openai", api_key="sk-test"))
     assert isinstance(embedder, OpenAIEmbedder) and embedder.name == "openai-text-embedding-3-small"
+
+
+class _EmbeddingsHandler(BaseHTTPRequestHandler):
+    """A minimal OpenAI-compatible /v1/embeddings endpoint: 8-d vectors from letter counts."""
+
+    seen: ClassVar[list[dict[str, Any]]] = []
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).seen.append(body)
+        texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        data = []
+        for i, text in enumerate(texts):
+            assert isinstance(text, str), "journeybot must send text, not token ids"
+            vec = [float(sum(ch in group for ch in text.lower())) + 1.0 for group in
+                   ("ae", "io", "u", "bcd", "fgh", "klm", "npq", "rst")]
+            norm = sum(v * v for v in vec) ** 0.5
+            data.append({"object": "embedding", "index": i, "embedding": [v / norm for v in vec]})
+        payload = json.dumps({"object": "list", "data": data, "model": body["model"],
+                              "usage": {"prompt_tokens": 1, "total_tokens": 1}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+@pytest.fixture
+def embeddings_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EmbeddingsHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _EmbeddingsHandler.seen.clear()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_openai_compatible_embeddings_get_their_own_collection(builtin: Path, embeddings_server: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    use_index = make_index(builtin)
+    use_index.sync()
+    monkeypatch.setenv("JOURNEYBOT_EMBEDDING_MODEL", "tiny/embed:v1")
+    settings = load_settings(embeddings="openai", base_url=embeddings_server, api_key="sk-local-test")
+    remote = KnowledgeIndex(settings, builtin_dir=builtin)
+    assert remote.embedder.name == "openai-tiny-embed-v1"
+    report = remote.sync()
+    assert len(report.added) == 6 and report.chunks == 12  # its own collection: nothing reused from USE
+    assert remote.collection.name == "journeybot-openai-tiny-embed-v1"
+    assert remote.embedder.dim == 8
+    assert _EmbeddingsHandler.seen and all(b["model"] == "tiny/embed:v1" for b in _EmbeddingsHandler.seen)
+    assert use_index.sync().unchanged == 6  # the USE collection is untouched
+    retriever = open_retriever(settings, index=KnowledgeIndex(settings, builtin_dir=builtin))
+    assert retriever.search("persona", lang="en", k=2)
+
+
+def test_openai_embeddings_server_down_is_a_clear_error(builtin: Path) -> None:
+    settings = load_settings(embeddings="openai", base_url="http://127.0.0.1:9/v1", api_key="sk-x",
+                             max_retries=0, request_timeout=2)
+    with pytest.raises(KnowledgeError, match="embeddings server did not answer"):
+        KnowledgeIndex(settings, builtin_dir=builtin).sync()
+
+
+def test_langchain_adapter_uses_the_same_embedder() -> None:
+    from langchain_core.embeddings import Embeddings
+
+    embedder = UseEmbedder()
+    adapter = as_langchain(embedder)
+    assert isinstance(adapter, Embeddings)
+    assert adapter.embed_query("parcours client") == embedder.embed_query("parcours client")
+    assert len(adapter.embed_documents(["a", "b"])) == 2
