@@ -18,10 +18,12 @@ class FakeConversation:
     """Answers each message with the next canned question and proposes one stage per answer."""
 
     def __init__(self, session_id: str = "s1", lang: Lang = "en", *, fail_submit: bool = False,
-                 fail_extract: Exception | None = None, stream: list[str] | None = None) -> None:
+                 fail_extract: Exception | None = None, stream: list[str] | None = None,
+                 journey: JourneyMap | None = None, findings: Sequence[Any] = ()) -> None:
         self._id = session_id
         self._lang: Lang = lang
-        self._journey = JourneyMap(title="t", lang=lang, created="2026-01-01")  # type: ignore[arg-type]
+        self._journey = journey or JourneyMap(title="t", lang=lang, created="2026-01-01")  # type: ignore[arg-type]
+        self._findings = list(findings)
         self.phase = 0
         self.answers: list[str] = []
         self.fail_submit = fail_submit
@@ -90,7 +92,7 @@ class FakeConversation:
         return BotReply([f"Now in {self.phase_id}."])
 
     def findings(self) -> Sequence[Any]:
-        return []
+        return self._findings
 
     def why(self, code: str | None) -> WhyText:
         return WhyText(f"Because of {code or 'the phase'}.", "000 Different Factory")

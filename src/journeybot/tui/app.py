@@ -24,7 +24,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header
+from textual.widgets import Header, Static
 
 from .. import paths
 from ..settings import Settings
@@ -163,13 +163,14 @@ class JourneyApp(App[None]):
     #main { height: 1fr; }
     #chat-column { width: 3fr; }
     #side { width: 2fr; min-width: 36; }
+    #keys { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+y", "accept_proposal", "Accept", priority=True),
-        Binding("f2", "edit_proposal", "Correct", priority=True),
-        Binding("ctrl+d", "reject_proposal", "Drop", priority=True),
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+y", "accept_proposal", show=False, priority=True),
+        Binding("f2", "edit_proposal", show=False, priority=True),
+        Binding("ctrl+d", "reject_proposal", show=False, priority=True),
+        Binding("f1", "help", show=False),
+        Binding("ctrl+q", "quit", show=False, priority=True),
     ]
 
     def __init__(
@@ -215,7 +216,7 @@ class JourneyApp(App[None]):
             with Vertical(id="side"):
                 yield MapPane(id="map-pane")
                 yield WarningsPane(id="warnings")
-        yield Footer()
+        yield Static(t("keys", self.lang), id="keys")
 
     @property
     def chat(self) -> ChatPane:
@@ -313,6 +314,7 @@ class JourneyApp(App[None]):
             findings = []
         self.query_one(WarningsPane).show(findings, lang)
         self.prompt.placeholder = t("input.placeholder", lang)
+        self.query_one("#keys", Static).update(t("keys", lang))
 
     def _show_reply(self, reply: BotReply) -> None:
         if reply.stream is not None:
@@ -513,7 +515,7 @@ class JourneyApp(App[None]):
             self.notify(t("proposal.nothing", self.lang), timeout=3)
             return
         proposal = self.proposals[0]
-        items = [EditableItem(line.key, line.kind, line.text) for line in proposal.lines]
+        items = [EditableItem(line.key, line.kind, line.text, line.editable) for line in proposal.lines]
 
         def done(kept: dict[str, str] | None) -> None:
             if kept is None or self.conversation is None or proposal not in self.proposals:

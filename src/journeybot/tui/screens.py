@@ -105,6 +105,7 @@ class EditableItem:
     key: str
     kind: str
     text: str
+    editable: bool = True
 
 
 class ProposalScreen(ModalScreen[dict[str, str] | None]):
@@ -114,9 +115,9 @@ class ProposalScreen(ModalScreen[dict[str, str] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False), Binding("ctrl+s", "apply", show=False)]
     DEFAULT_CSS = """
     ProposalScreen { align: center middle; }
-    ProposalScreen > Vertical { width: 90%; max-width: 110; height: 85%; border: thick $accent;
-                                background: $surface; padding: 0 1; }
-    ProposalScreen VerticalScroll { height: 1fr; }
+    ProposalScreen > Vertical { width: 90%; max-width: 110; height: auto; max-height: 85%;
+                                border: thick $accent; background: $surface; padding: 0 1; }
+    ProposalScreen VerticalScroll { height: auto; max-height: 30; }
     ProposalScreen .row { height: auto; }
     ProposalScreen .row Checkbox { width: auto; min-width: 20; }
     ProposalScreen .row Input { width: 1fr; }
@@ -136,7 +137,7 @@ class ProposalScreen(ModalScreen[dict[str, str] | None]):
                 for i, item in enumerate(self.items):
                     with Horizontal(classes="row"):
                         yield Checkbox(item.kind, value=True, id=f"keep-{i}")
-                        yield Input(item.text, id=f"text-{i}")
+                        yield Input(item.text, id=f"text-{i}", disabled=not item.editable)
             with Horizontal(classes="buttons"):
                 yield Button(t("proposal.apply", self.lang), variant="primary", id="apply")
                 yield Button(t("proposal.cancel", self.lang), id="cancel")

@@ -12,6 +12,10 @@ Lang = Literal["fr", "en"]
 _TEXTS: dict[str, tuple[str, str]] = {
     # key: (fr, en)
     "title": ("journeybot — carte du parcours client", "journeybot — customer journey map"),
+    "keys": (
+        "Entrée envoyer · Ctrl+J ligne · Ctrl+Y accepter · F2 corriger · Ctrl+D ignorer · F1 aide · Ctrl+Q quitter",
+        "Enter send · Ctrl+J line · Ctrl+Y accept · F2 correct · Ctrl+D drop · F1 help · Ctrl+Q quit",
+    ),
     "you": ("Vous", "You"),
     "bot": ("journeybot", "journeybot"),
     "input.placeholder": (
