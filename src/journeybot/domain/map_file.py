@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .journey_map import JourneyMap, Lang
+from .journey_map import NO_CONTROL_PATTERN, JourneyMap, Lang
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """A map file larger than this is refused before parsing (a real map is a few hundred KB)."""
@@ -119,6 +119,8 @@ def problems_from_validation(err: ValidationError, lang: Lang = "en") -> list[Ma
     for e in err.errors(include_url=False):
         kind = e["type"]
         ctx = dict(e.get("ctx") or {})
+        if kind == "string_pattern_mismatch" and ctx.get("pattern") == NO_CONTROL_PATTERN:
+            kind = "control"
         if kind == "value_error":
             raw = str(ctx.get("error", e.get("msg", "")))
             if "control characters" in raw:
