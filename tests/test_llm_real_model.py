@@ -67,7 +67,7 @@ def model(model_home: Path, monkeypatch: pytest.MonkeyPatch) -> ChatModel:
     monkeypatch.setenv("JOURNEYBOT_HOME", str(model_home))  # assembled once for the whole module
     stages: list[str] = []
     try:
-        built = make_chat_model(load_settings(model="local-small", request_timeout=120),
+        built = make_chat_model(load_settings(model="local-small", request_timeout=600),
                                 progress=lambda stage, fraction: stages.append(stage))
     except ModelError as err:
         pytest.fail(f"the embedded test model is missing: {err.en}")
