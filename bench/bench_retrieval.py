@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"embeddings: {embedder.name}; {len(entries)} queries over {first.documents} documents / {first.chunks} chunks "
           f"({args.eval.relative_to(REPO) if args.eval.is_relative_to(REPO) else args.eval})")
-    print(f"USE model load {load_s:.2f} s; first index build {build_s:.2f} s; "
+    print(f"embedding model load {load_s:.2f} s; first index build {build_s:.2f} s; "
           f"no-change index {statistics.median(no_change):.3f} s median (max {max(no_change):.3f} s, "
           "in-process, new client)"
           + (f"; `journeybot index` no-change, whole process {statistics.median(cli_s):.2f} s" if cli_s else ""))

@@ -154,10 +154,15 @@ def test_unreadable_documents_are_reported_not_fatal(builtin: Path, tmp_path: Pa
     (notes / "broken.md").write_text("---\nid: [oops\n---\n# X\n", encoding="utf-8")
     (notes / "empty.txt").write_text("\n\n", encoding="utf-8")
     (notes / "ok.txt").write_text("Le client attend trop longtemps au téléphone.", encoding="utf-8")
+    (notes / "codes.md").write_text("---\nphases: [framing, checkout]\npitfalls: [no-persona, oops]\n---\n"
+                                    "# Codes\n\n## Section\nThe customer waits.\n", encoding="utf-8")
     report = make_index(builtin, load_settings(extra_docs=[str(notes)])).sync()
-    assert len(report.added) == 7
+    assert len(report.added) == 8
     assert any("broken.md" in p and "YAML" in p for p in report.problems)
     assert any("empty.txt" in p and "no text" in p for p in report.problems)
+    assert any("codes.md" in p and "unknown phase id 'checkout'" in p for p in report.problems)
+    assert any("codes.md" in p and "unknown pitfall code 'oops'" in p for p in report.problems)
+    assert not any("'framing'" in p or "'no-persona'" in p for p in report.problems)
 
 
 def test_missing_extra_folder_is_a_clear_error(builtin: Path, tmp_path: Path) -> None:

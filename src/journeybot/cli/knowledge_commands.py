@@ -7,6 +7,7 @@ stays fast.
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -43,6 +44,8 @@ class _Bar:
         self._task: Any = None
 
     def __call__(self, done: int, total: int, what: str) -> None:
+        if not sys.stderr.isatty():
+            return  # a log file or a pipe gets the summary only
         if self._progress is None:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -113,6 +113,18 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+def _unknown_codes(doc: Document) -> list[str]:
+    """Phase ids and pitfall codes in a document's front matter that the method does not know
+    (the document is still indexed: its filters simply never match them)."""
+    from ..method.catalog import pitfalls
+    from ..method.model import PHASE_IDS
+
+    codes = pitfalls()
+    out = [f"unknown phase id '{p}' in its front matter" for p in doc.phases if p not in PHASE_IDS]
+    out += [f"unknown pitfall code '{p}' in its front matter" for p in doc.pitfalls if p not in codes]
+    return out
+
+
 def collection_name(embedder: Embedder) -> str:
     return f"{COLLECTION_PREFIX}{embedder.name}"
 
@@ -355,6 +367,7 @@ class KnowledgeIndex:
                 report.problems.append(f"{item.path}: {err}")
                 continue
             report.problems.extend(f"{item.path}: {p}" for p in doc.problems)
+            report.problems.extend(f"{item.path}: {p}" for p in _unknown_codes(doc))
             if not any(c.text.strip() for c in doc.chunks):
                 report.problems.append(f"{item.path}: has no text to index")
                 continue
