@@ -186,7 +186,11 @@ class Interview:
         interview is elsewhere it moves there and says the phase's question, as after /phase."""
         with self._lock:
             if self.engine.state.phase == phase_id:
-                return self.engine.next_question(self._journey, self.lang)
+                q = self.engine.next_question(self._journey, self.lang)
+                if self.engine.state.phase == phase_id:
+                    return q
+                # The phase ran out of questions (a session resumed between an answer and the next
+                # question): go back to it as below, or the answer would be stored in the next phase.
             before = self.engine.state.phase
             if (before is not None and self.engine.missing(self._journey, before)
                     and before not in self.engine.state.left_unmet):
