@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+Search = Callable[[str, "str | None"], list[str]]
 
 
 def _percentile(values: Sequence[float], q: float) -> float:
@@ -54,11 +55,8 @@ def load_eval(path: Path) -> list[dict[str, Any]]:
     return out
 
 
-def evaluate(name: str, search: Callable[[str, str | None], list[str]], entries: list[dict[str, Any]],
-             passes: int) -> dict[str, Any]:
-    """search(query, lang) -> ranked list of "doc_id#section" keys."""
-    for e in entries:  # warm-up pass
-        search(e["query"], e["lang"])
+def quality(name: str, search: Search, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """recall@3 and MRR@10 of one system; search(query, lang) -> ranked "doc_id#section" keys."""
     hits3 = 0
     rr = 0.0
     misses: list[str] = []
@@ -70,15 +68,24 @@ def evaluate(name: str, search: Callable[[str, str | None], list[str]], entries:
         else:
             misses.append(f"{e['query']!r} -> {ranked[:3]} (expected {e['expected']})")
         rr += 1.0 / (ranks[0] + 1) if ranks else 0.0
-    times = []
+    n = len(entries)
+    return {"system": name, "recall@3": hits3 / n, "mrr": rr / n, "misses": misses}
+
+
+def latencies(systems: list[Search], entries: list[dict[str, Any]], passes: int) -> list[list[float]]:
+    """Per system, the milliseconds of every query, after a warm-up pass. The systems take turns on
+    each query, so that a burst of load on a shared machine hits them all alike."""
+    for search in systems:
+        for e in entries:
+            search(e["query"], e["lang"])
+    times: list[list[float]] = [[] for _ in systems]
     for _ in range(passes):
         for e in entries:
-            start = time.perf_counter()
-            search(e["query"], e["lang"])
-            times.append((time.perf_counter() - start) * 1000)
-    n = len(entries)
-    return {"system": name, "recall@3": hits3 / n, "mrr": rr / n, "p50_ms": _percentile(times, 0.5),
-            "p95_ms": _percentile(times, 0.95), "misses": misses}
+            for i, search in enumerate(systems):
+                start = time.perf_counter()
+                search(e["query"], e["lang"])
+                times[i].append((time.perf_counter() - start) * 1000)
+    return times
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     known = set(keys)
     unknown = sorted({x for e in entries for x in e["expected"] if x not in known})
 
-    def system(mode: str) -> Callable[[str, str | None], list[str]]:
+    def system(mode: str) -> Search:
         r = Retriever(retriever.index, chunks, mode=mode)  # type: ignore[arg-type]
 
         def search(query: str, lang: str | None) -> list[str]:
@@ -153,12 +160,18 @@ def main(argv: list[str] | None = None) -> int:
                        key=lambda i: -scores[i])
         return [keys[i] for i in order[:10]]
 
-    results = [
-        evaluate("journeybot (hybrid)", system("hybrid"), entries, args.passes),
-        evaluate(f"vector only ({embedder.name} + Chroma)", system("vector"), entries, args.passes),
-        evaluate("keyword only (journeybot BM25)", system("keyword"), entries, args.passes),
-        evaluate("plain BM25 baseline", bm25_plain, entries, args.passes),
+    systems: list[tuple[str, Search]] = [
+        ("journeybot (hybrid)", system("hybrid")),
+        (f"vector only ({embedder.name} + Chroma)", system("vector")),
+        ("keyword only (journeybot BM25)", system("keyword")),
+        ("plain BM25 baseline", bm25_plain),
     ]
+    results = [quality(name, search, entries) for name, search in systems]
+    load_before = os.getloadavg()[0]
+    for r, times in zip(results, latencies([s for _, s in systems], entries, args.passes), strict=True):
+        r["p50_ms"] = _percentile(times, 0.5)
+        r["p95_ms"] = _percentile(times, 0.95)
+    load_after = os.getloadavg()[0]
     # `journeybot index` as a user runs it (whole process: interpreter, imports, Chroma, scan). It reads
     # the live knowledge/ folder: a run that had edits to pick up is not counted.
     cli = Path(sys.executable).parent / "journeybot"
@@ -177,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         "model_load_s": round(load_s, 3), "first_index_s": round(build_s, 3),
         "no_change_index_s_median": round(statistics.median(no_change), 3),
         "no_change_index_s_max": round(max(no_change), 3),
+        "load_average_1min": [round(load_before, 2), round(load_after, 2)], "cpus": os.cpu_count(),
         "no_change_cli_wall_s_median": round(statistics.median(cli_s), 3) if cli_s else None,
         "unknown_expected": unknown,
         "systems": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()
@@ -193,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
           + (f"; `journeybot index` no-change, whole process {statistics.median(cli_s):.2f} s" if cli_s else ""))
     if unknown:
         print(f"WARNING: {len(unknown)} expected key(s) match no chunk: {unknown}")
+    print(f"query latency measured with a 1-min load average of {load_before:.1f} -> {load_after:.1f} "
+          f"on {os.cpu_count()} CPUs, {args.passes} passes, systems taking turns on each query")
     print(f"{'system':34} {'recall@3':>9} {'MRR':>7} {'p50 ms':>8} {'p95 ms':>8}")
     for r in results:
         print(f"{r['system']:34} {r['recall@3']:9.3f} {r['mrr']:7.3f} {r['p50_ms']:8.2f} {r['p95_ms']:8.2f}")
