@@ -151,3 +151,70 @@ def test_the_api_key_is_never_written(tmp_path: Path, monkeypatch: pytest.Monkey
     for p in written:
         assert secret.encode() not in p.read_bytes(), p
     assert secret not in done.output
+
+
+def _stored_answers(db: Path) -> dict[str, list[str]]:
+    store = SessionStore(db)
+    out = {s.id: [m.text for m in store.messages(s.id) if m.role == "user" and m.kind == "answer"]
+           for s in store.sessions()}
+    store.close()
+    return out
+
+
+def _count_answers(db: Path) -> int:
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return int(con.execute("SELECT COUNT(*) FROM messages WHERE role = 'user'").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+def test_kill_9_at_random_moments_then_resume_loses_nothing(tmp_path: Path) -> None:
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    answers = INTERVIEWS[0]
+    facts = load_facts(answers.with_name(answers.name.replace(".yaml", ".facts.yaml")))
+    every_answer = [a.strip() for texts in load_answers(answers).answers.values() for a in texts]
+    rng = random.Random(7)
+    resumed_mid_way = 0
+    for round_ in range(6):
+        home = tmp_path / f"home{round_}"
+        env = {**os.environ, "JOURNEYBOT_HOME": str(home)}
+        cmd = [sys.executable, "-m", "journeybot", "interview", "--answers", str(answers), "--model", "none",
+               "--out", str(tmp_path / f"m{round_}.json")]
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        db = home / "data" / "sessions.db"
+        target = rng.randint(1, len(every_answer) - 2)  # kill once this many answers are stored, give or take
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            if db.exists() and _count_answers(db) >= target:
+                break
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0, 0.05))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if not db.exists():
+            continue
+        before = _stored_answers(db)
+        if not before:
+            continue
+        (sid, stored), = before.items()
+        assert stored == every_answer[: len(stored)]  # what was committed is there, in order
+        resumed_mid_way += len(stored) < len(every_answer)
+        done = subprocess.run([*cmd, "--resume", sid], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        after = _stored_answers(db)
+        assert after[sid] == every_answer  # the interview went on to the end, nothing twice
+        journey = load_map(tmp_path / f"m{round_}.json")
+        assert check_facts(journey, facts).missing == []
+    assert resumed_mid_way >= 2, "the kills did not land in the middle of the interview"

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from journeybot.domain.journey_map import JourneyMap, Stage
+from journeybot.domain.journey_map import Emotion, JourneyMap, Stage
 from journeybot.interview import agent
 from journeybot.interview.engine import Question
 from journeybot.interview.proposal import AddMetric, AddPainPoint, AddStage, AddTouchpoint, SetEmotion
@@ -49,7 +49,7 @@ def test_invalid_json_is_fed_back_once_then_accepted() -> None:
 
 
 def test_json_failing_the_schema_twice_falls_back_to_the_rules() -> None:
-    bad = json.dumps({"stages": [{"name": "x" * 500}]})
+    bad = json.dumps({"stages": [{"after_purchase": True}]})  # "name" is required
     model = ScriptedChatModel([bad, json.dumps({"stages": "nope"})])
     result = agent.extract(model, _pending("Need; research; order"), JourneyMap(), "en")
     assert result.source == "rules" and result.attempts == 2 and result.error
@@ -61,6 +61,26 @@ def test_a_model_error_falls_back_to_the_rules_at_once() -> None:
     result = agent.extract(model, _pending("Besoin ; achat"), JourneyMap(), "fr")
     assert result.source == "rules" and result.error == "Le serveur est arrêté."
     assert len(model.calls) == 1
+
+
+def test_long_strings_are_cut_not_refused() -> None:
+    model = ScriptedChatModel([json.dumps({"stages": [{"name": "Order " + "x" * 500}]})])
+    result = agent.extract(model, _pending("Order"), JourneyMap(), "en")
+    assert result.source == "model"
+    stage = result.proposal.changes[0]
+    assert isinstance(stage, AddStage) and len(stage.name) <= 80
+
+
+def test_an_unsaid_emotion_never_overwrites_the_users() -> None:
+    journey = _map("Devis", "Souscription")
+    journey.stages[1].emotion = Emotion(score=1, label="contente")
+    reading = {"stages": [{"stage": "Devis", "feeling": "furieuse", "score": -2},
+                          {"stage": "Souscription", "feeling": "", "score": 0}]}
+    model = ScriptedChatModel([json.dumps(reading)])
+    result = agent.extract(model, _pending("Devis : elle est furieuse, -2.", "experience"), journey, "fr")
+    emotions = [(c.stage, c.score, c.provenance) for c in result.proposal.changes if isinstance(c, SetEmotion)]
+    assert emotions == [("Devis", -2, "team")]
+    assert any("Souscription" in n for n in result.proposal.notes)
 
 
 def test_no_model_means_rules() -> None:

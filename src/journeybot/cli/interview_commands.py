@@ -36,6 +36,7 @@ def interview(
     lang: LangOption = None,
     transcript: Annotated[Path | None, typer.Option("--transcript", help="Write the whole conversation as Markdown.")] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server (vLLM, Ollama, llama.cpp).")] = None,
+    resume: Annotated[str | None, typer.Option("--resume", help="Continue a run of this file that stopped (session id).")] = None,
 ) -> None:
     """Run an interview without the UI, from prepared answers, and write the map."""
     from ..domain.map_file import save_map, write_atomic
@@ -64,8 +65,18 @@ def interview(
         store = SessionStore()
     except StoreError as err:
         fail(str(err), 1)
+    from ..domain.map_file import MapFileError
+    from ..store.sessions import SessionNotFound
+
     try:
-        result = run_headless(answer_file, store, lang=run_lang, model=chat, progress=_progress_line)
+        try:
+            result = run_headless(answer_file, store, lang=run_lang, model=chat, progress=_progress_line,
+                                  resume=resume)
+        except MapFileError as err:
+            fail(f"{err.source}: {err}", 1)
+        except SessionNotFound:
+            fail(f"Session inconnue « {resume} » (voir : journeybot sessions)." if run_lang == "fr"
+                  else f"No session '{resume}' (see: journeybot sessions).")
         try:
             save_map(result.journey, out_path)
         except OSError as err:

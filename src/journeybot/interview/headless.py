@@ -121,12 +121,31 @@ Progress = Callable[[str], None]
 
 
 def run_headless(answers: AnswerFile, store: SessionStore, *, lang: Lang, model: ChatModel | None,
-                 retriever: RetrieverLike | None = None, progress: Progress | None = None) -> HeadlessResult:
-    """Run the interview from the answer file; returns the map and what it still misses."""
+                 retriever: RetrieverLike | None = None, progress: Progress | None = None,
+                 resume: str | None = None) -> HeadlessResult:
+    """Run the interview from the answer file; returns the map and what it still misses.
+
+    ``resume``: a session id of an earlier run of the same file that stopped (killed, crashed): what
+    it stored is kept, answers it stored but never read are read now, and the file goes on from the
+    first answer it had not stored."""
     say = progress or (lambda _line: None)
-    interview = Interview.start(store, lang=lang, model=model, retriever=retriever, title=answers.title)
-    interview.answers_follow_questions = False
-    interview.opening()
+    given: dict[str, int] = {}
+    if resume is not None:
+        interview = Interview.resume(store, resume, model=model, retriever=retriever)
+        interview.answers_follow_questions = False
+        for stored in interview.messages():
+            if stored.role == "user" and stored.kind == "answer" and stored.phase:
+                given[stored.phase] = given.get(stored.phase, 0) + 1
+        for proposal in interview.pending_proposals():
+            interview.accept(proposal, confirm=False)
+        for pending in interview.unread_answers():
+            interview.accept(interview.run_extraction(pending).proposal, confirm=False)
+        say(("Reprise de la session " if lang == "fr" else "Resuming session ") + interview.session_id
+            + f" ({sum(given.values())} " + ("réponse(s) déjà enregistrée(s))" if lang == "fr" else "answer(s) already stored)"))
+    else:
+        interview = Interview.start(store, lang=lang, model=model, retriever=retriever, title=answers.title)
+        interview.answers_follow_questions = False
+        interview.opening()
     result = HeadlessResult(interview.journey, interview.session_id)
     total = sum(len(v) for v in answers.answers.values())
     for number, phase_id in enumerate(PHASE_IDS, 1):
@@ -135,6 +154,8 @@ def run_headless(answers: AnswerFile, store: SessionStore, *, lang: Lang, model:
             result.skipped.append(phase_id)
             continue
         for i, text in enumerate(texts, 1):
+            if i <= given.get(phase_id, 0):
+                continue
             interview.enter_phase(phase_id)
             reply = interview.submit(text)
             result.turns += 1

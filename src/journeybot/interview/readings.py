@@ -32,7 +32,7 @@ from .proposal import (
     SetReviewDate,
 )
 
-Short = Annotated[str, Field(max_length=80)]
+Short = Annotated[str, Field(max_length=300)]
 Medium = Annotated[str, Field(max_length=300)]
 Scale = Annotated[int, Field(ge=1, le=5)]
 
@@ -74,7 +74,7 @@ class EvidenceReading(_R):
 
 
 class StageRow(_R):
-    name: Annotated[str, Field(max_length=60)]
+    name: Annotated[str, Field(max_length=300)]
     after_purchase: bool = False
 
 
@@ -84,7 +84,7 @@ class StagesReading(_R):
 
 class TouchpointRow(_R):
     stage: Short
-    name: Annotated[str, Field(max_length=60)]
+    name: Annotated[str, Field(max_length=300)]
     channel: Annotated[str, Field(max_length=30)]
     online: bool
     run_by: Literal["us", "partner", "other"] = "us"
@@ -180,11 +180,30 @@ READINGS: dict[str, type[_R]] = {
 
 
 def _strip_titles(node: Any) -> Any:
+    # No titles or defaults (words the model could copy) and no maxLength: llama.cpp turns a maxLength
+    # into a grammar rule per character, which made a 0.5B model's call 1.7 times slower here
+    # (max_tokens bounds the output instead, and long strings are cut before validation).
     if isinstance(node, dict):
-        return {k: _strip_titles(v) for k, v in node.items() if k not in ("title", "default")}
+        return {k: _strip_titles(v) for k, v in node.items() if k not in ("title", "default", "maxLength")}
     if isinstance(node, list):
         return [_strip_titles(v) for v in node]
     return node
+
+
+def clip_strings(data: Any, limit: int = 300) -> Any:
+    """Cut every string of a decoded reading to ``limit`` characters (at a word when possible)."""
+    if isinstance(data, str):
+        if len(data) <= limit:
+            return data
+        cut = data[:limit].rsplit(" ", 1)[0]
+        return cut if len(cut) > limit // 2 else data[:limit]
+    if isinstance(data, dict):
+        return {k: clip_strings(v, 30 if k in ("channel", "feeling") else 20 if k == "unit" else
+                                10 if k in ("due", "review_date") else 80 if k == "name" else limit)
+                for k, v in data.items()}
+    if isinstance(data, list):
+        return [clip_strings(v, limit) for v in data]
+    return data
 
 
 @cache

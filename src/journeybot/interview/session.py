@@ -178,7 +178,8 @@ class Interview:
         for m in self.messages():
             if m.role == "user" and m.kind == "answer" and m.seq not in read:
                 text, truncated = self._for_model(m.text)
-                out.append(PendingExtraction(m.seq, m.phase or "framing", None, text, truncated))
+                out.append(PendingExtraction(m.seq, m.phase or "framing", None, text, truncated,
+                                             bound=self.answers_follow_questions))
         return out
 
     def enter_phase(self, phase_id: str) -> Question | None:
@@ -298,13 +299,20 @@ class Interview:
         runner passes False: what the model added on its own stays ``inferred``."""
         with self._lock:
             done = apply_report(self._journey, proposal, only, confirm=confirm)
+            if not any(p.id == proposal.id for p in self.store.proposals(self.session_id)):
+                self.store.add_proposal(self.session_id, proposal.id, phase=proposal.phase,
+                                        answer_seq=proposal.answer_seq, body=proposal.model_dump_json())
+            previous = self._journey
             self._journey = done.journey
-            self._pending.pop(proposal.id, None)
-            self.store.add_proposal(self.session_id, proposal.id, phase=proposal.phase,
-                                    answer_seq=proposal.answer_seq, body=proposal.model_dump_json(),
-                                    status="accepted")
             warnings = self._new_warnings()
-            self.store.save(self.session_id, state=self._state(), map_json=dump_map(self._journey))
+            try:
+                # the map, the engine state and the proposal's status in ONE transaction
+                self.store.save(self.session_id, state=self._state(), map_json=dump_map(self._journey),
+                                proposals=[(proposal.id, "accepted")])
+            except BaseException:
+                self._journey = previous
+                raise
+            self._pending.pop(proposal.id, None)
             return AcceptResult(self._journey, done.applied, done.refused, warnings)
 
     def reject(self, proposal: Proposal) -> None:
