@@ -37,6 +37,8 @@ def hard_breaks(text: str) -> str:
 
 
 class ChatPane(VerticalScroll):
+    can_focus = False  # the input box keeps the focus: a click here never swallows what is typed next
+
     DEFAULT_CSS = """
     ChatPane { height: 1fr; padding: 0 1; }
     """

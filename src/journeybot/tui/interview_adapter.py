@@ -106,8 +106,14 @@ class InterviewConversation:
         return self.interview.engine.state.phase or "priorities"
 
     def gates_met(self) -> list[str]:
+        """Phases whose exit check holds, among those already worked on (before the current one, or
+        answered): a check that holds on an empty map (e.g. 'no touchpoint without owner') is no news."""
         journey = self.interview.journey
-        return [p.id for p in phases() if gate_met(p, journey)]
+        ids = [p.id for p in phases()]
+        current = ids.index(self.phase_id) if self.phase_id in ids else len(ids)
+        answered = set(self.interview.engine.state.answers)
+        return [p.id for i, p in enumerate(phases())
+                if (i < current or p.id in answered) and gate_met(p, journey)]
 
     def opening(self) -> Opening:
         history: list[tuple[str, str]] = []

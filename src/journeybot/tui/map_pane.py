@@ -46,6 +46,8 @@ def proposal_text(proposals: Sequence[ProposalView], reading: int, lang: Lang) -
 
 
 class MapPane(VerticalScroll):
+    can_focus = False  # the input box keeps the focus: a click here never swallows what is typed next
+
     DEFAULT_CSS = """
     MapPane { height: 2fr; border: round $accent 50%; padding: 0 1; }
     MapPane #proposal { border: tall $warning; padding: 0 1; margin-bottom: 1; height: auto; }

@@ -44,6 +44,8 @@ def finding_text(finding: FindingLike, lang: Lang) -> Text:
 
 
 class WarningsPane(VerticalScroll):
+    can_focus = False  # the input box keeps the focus: a click here never swallows what is typed next
+
     DEFAULT_CSS = """
     WarningsPane { height: 1fr; border: round $warning 50%; padding: 0 1; }
     WarningsPane > Static { margin-bottom: 1; }
