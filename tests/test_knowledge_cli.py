@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from journeybot.cli.main import app
+from tests.test_knowledge_index import _offline  # noqa: F401  (autouse: offline, no default Chroma embeddings)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "knowledge"
 runner = CliRunner()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import threading
 from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -49,13 +50,23 @@ class CountingEmbedder:
 
 
 @pytest.fixture(autouse=True)
-def _chroma_default_embedding_is_never_used(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Chroma's default embedding function (it downloads a model) is never used, and nothing here
+    connects anywhere but 127.0.0.1."""
     from chromadb.utils import embedding_functions
 
     def refuse(self: object, input: object) -> object:
         raise AssertionError("Chroma's default embedding function was called (it downloads a model)")
 
     monkeypatch.setattr(embedding_functions.DefaultEmbeddingFunction, "__call__", refuse)
+    real_connect = socket.socket.connect
+
+    def loopback_only(self: socket.socket, address: Any) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in ("127.0.0.1", "::1", "localhost"):
+            raise AssertionError(f"network access to {address} during a knowledge test")
+        real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", loopback_only)
     yield
 
 

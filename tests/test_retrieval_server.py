@@ -18,6 +18,7 @@ from journeybot.knowledge.errors import KnowledgeError
 from journeybot.knowledge.index import KnowledgeIndex
 from journeybot.knowledge.retriever import open_retriever
 from journeybot.settings import load_settings
+from tests.test_knowledge_index import _offline  # noqa: F401  (autouse: offline, no default Chroma embeddings)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "knowledge"
 
