@@ -633,7 +633,11 @@ class RulesReader:
         kinds = _keyed("evidence_kinds")
         out: list[Change] = []
         long_paste = len(text) > 400 or text.count("\n") >= 4
-        items = [text] if long_paste or self._qi == 1 else split_items(text, max_words=20)
+        quoted = re.search(r"[«“\"']", text) is not None
+        if long_paste or quoted or self._qi == 1:
+            items = [text]  # a paste or a quote is kept whole: it is the customer's words
+        else:
+            items = [_MARKER.sub("", p).strip() for ln in text.split("\n") for p in re.split(r";", ln) if p.strip()]
         for item in items[:12]:
             kind = kinds.first(item) or ("verbatim" if self._qi == 1 else "other")
             if self._fi == 0:
