@@ -84,6 +84,19 @@ def test_json_that_fails_the_schema_is_returned_raw_for_the_caller_to_judge(stub
     assert make(stub).json(MESSAGES, SCHEMA) == '{"unexpected": 3}'
 
 
+def test_json_in_a_markdown_fence_is_unwrapped(stub: StubOpenAI) -> None:
+    # Some compatible servers ignore response_format and wrap the JSON in a code fence.
+    stub.queue(Reply.ok('```json\n{"touchpoints": ["agence"]}\n```'))
+    assert make(stub).json(MESSAGES, SCHEMA) == '{"touchpoints": ["agence"]}'
+
+
+def test_prose_instead_of_json_is_bad_output(stub: StubOpenAI) -> None:
+    stub.queue(Reply.ok("Voici les points de contact : agence, site."))
+    with pytest.raises(ModelError) as info:
+        make(stub).json(MESSAGES, SCHEMA)
+    assert info.value.kind == "bad_output" and "not valid JSON" in info.value.en
+
+
 def test_json_cut_off_at_max_tokens_is_bad_output(stub: StubOpenAI) -> None:
     stub.queue(Reply.ok('{"touchpoints": ["télé', finish_reason="length"))
     with pytest.raises(ModelError) as info:

@@ -139,7 +139,7 @@ class OpenAIChatModel:
         reply = self._with_retries(call)
         meta = dict(getattr(reply, "response_metadata", {}) or {})
         self.last_usage = _usage(getattr(reply, "usage_metadata", None), meta)
-        content = reply.content if isinstance(reply.content, str) else ""
+        content = _strip_fences(reply.content if isinstance(reply.content, str) else "")
         finish = meta.get("finish_reason")
         try:
             json.loads(content)
@@ -382,6 +382,15 @@ def _retry_after(err: Any) -> float | None:
             return max(0.0, when.timestamp() - time.time())
     except (TypeError, ValueError, OverflowError):
         return None
+
+
+_FENCED = re.compile(r"^\s*```[A-Za-z]*\s*\n(.*?)\n?\s*```\s*$", re.DOTALL)
+
+
+def _strip_fences(content: str) -> str:
+    """The JSON inside a Markdown code fence (servers that ignore response_format often add one)."""
+    match = _FENCED.match(content)
+    return match.group(1).strip() if match else content
 
 
 def _schema_name(schema: dict[str, Any]) -> str:
