@@ -276,7 +276,8 @@ def build_messages(pending: PendingExtraction, journey: JourneyMap, lang: Lang) 
     """The extraction prompt: a stable system prefix, then the bounded per-turn part."""
     phase = catalog.phase(pending.phase)
     question = pending.question.text if pending.question and pending.bound else phase.goal(lang)
-    focus = f"\nStage: {pending.question.focus}" if pending.question and pending.question.focus else ""
+    focus = (f"\nStage: {pending.question.focus}" if pending.bound and pending.question and pending.question.focus
+             else "")
     summary = prompt_summary(journey, pending.phase) or "(empty)"
     answer = pending.text.replace("<<<", "‹‹‹").replace(">>>", "›››")
     user = (f"Phase: {phase.title(lang)}\nQuestion: {question}{focus}\nMap so far:\n{summary}\n"
@@ -318,7 +319,7 @@ def extract(model: ChatModel | None, pending: PendingExtraction, journey: Journe
     messages = build_messages(pending, journey, lang)
     schema = schema_for(pending.phase)
     instructions = SYSTEM + " " + json.dumps(schema)
-    focus = pending.question.focus if pending.question else None
+    focus = pending.question.focus if pending.question and pending.bound else None
     tokens = 0
     error = ""
     for attempt in (1, 2):
