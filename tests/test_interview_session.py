@@ -110,7 +110,9 @@ def test_commands_move_through_the_interview(store: SessionStore) -> None:
     french = interview.submit("/lang fr")
     assert interview.lang == "fr" and "français" in french.text
     assert "Étapes" in french.text
-    why = interview.submit("/pourquoi")
+    assert interview.submit("Suivant").question.phase == "touchpoints"  # type: ignore[union-attr]
+    assert interview.submit("retour").question.phase == "stages"  # type: ignore[union-attr]
+    why = interview.submit("Pourquoi ?")
     assert why.kind == "method" and why.method is not None and why.method.citations
     assert why.question is not None and why.question.phase == "stages"
 

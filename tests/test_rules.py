@@ -118,6 +118,9 @@ def test_fold_keeps_the_length() -> None:
     ("why do you ask this?", True), ("What is a persona?", True), ("qu'est-ce qu'un point de contact ?", True),
     ("Nous voulons réduire le churn.", False), ("Elle compare les prix ?", False),
     ("Why? Because customers leave.", False), ("Julie, 34 ans, infirmière.", False),
+    ("Pourquoi nos clients quittent-ils le parcours client avant le devis ?", False),
+    ("à quoi sert le persona ?", True), ("Mais pourquoi vous me demandez ça ?", True),
+    ("What's the difference between a stage and a touchpoint?", True),
 ])
 def test_method_questions_are_told_from_answers(text: str, is_question: bool) -> None:
     assert looks_like_method_question(text) is is_question

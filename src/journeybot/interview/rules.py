@@ -982,21 +982,22 @@ def _action_items(text: str) -> list[str]:
 
 
 def looks_like_method_question(text: str) -> bool:
-    """A question about the method rather than an answer: short, a question mark or a why-word /
-    definition opener, and the method's vocabulary (or 'why do you ask')."""
+    """A question about the method rather than an answer: a definition opener ("c'est quoi",
+    "what is", "à quoi sert"...) with the method's vocabulary, or a why about the bot's own question
+    ("pourquoi cette question ?", "why do you ask this?"). "Pourquoi nos clients partent-ils ?" is an
+    answer (a business question), not a method question."""
     stripped = text.strip()
     if not stripped or len(stripped) > 300 or stripped.count("\n") > 2:
         return False
     f = fold(stripped)
-    starts = _flat("method_question_starts")
-    opener = starts.pattern.match(f) is not None
-    why_ask = re.search(r"\b(?:pourquoi|why)\b.*\b(?:demand\w*|pos\w*|ask\w*|question|important|utile|useful|"
-                        r"matter\w*|sert|need)\b", f) is not None
-    has_q = stripped.endswith("?")
+    opener = _flat("method_question_starts").pattern.match(f) is not None
+    why_ask = re.match(r"\s*(?:mais\s+|but\s+|and\s+|et\s+)?(?:pourquoi|why)\b", f) is not None and re.search(
+        r"\b(?:demand\w*|pos\w*|ask\w*|cette question|this question|that question|the question|important|"
+        r"utile|useful|matter\w*|sert|need (?:this|that|it)|besoin de (?:ca|cela|savoir))\b", f) is not None
     vocab = _flat("method_vocabulary").has(stripped)
-    if why_ask and (has_q or opener):
+    if why_ask:
         return True
-    return (has_q and opener and vocab) or (opener and vocab and len(stripped.split()) <= 12)
+    return opener and vocab and (stripped.endswith("?") or len(stripped.split()) <= 12)
 
 
 def read_answer(text: str, phase: str, journey: JourneyMap, lang: Lang, question: Question | None = None,

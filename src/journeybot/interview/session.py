@@ -68,6 +68,11 @@ _COMMANDS: dict[str, str] = {
 }
 
 
+_BARE_COMMANDS = frozenset({"next", "suivant", "suivante", "skip", "passer", "back", "retour", "help", "aide",
+                            "ok", "why", "pourquoi"})
+"""Words that are a command even without the slash when they are the whole message."""
+
+
 def clean_text(text: str) -> tuple[str, bool]:
     """The text without control characters (tabs and newlines kept), and whether any were removed."""
     normalized = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -236,6 +241,8 @@ class Interview:
                 return Reply("empty", say("empty", self.lang) + ("\n\n" + q.text if q else ""),
                              question=q, notices=notices)
             phase = self.engine.state.phase
+            if cleaned.casefold().rstrip(" .!?") in _BARE_COMMANDS:
+                cleaned = "/" + cleaned.casefold().rstrip(" .!?")
             if cleaned.startswith("/"):
                 self.store.add_message(self.session_id, "user", cleaned, phase=phase, kind="command")
                 reply = self._command(cleaned)
