@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,42 @@ def test_index_changed_by_another_process_is_picked_up(retriever: Retriever, tmp
     assert "builtin:fr/persona.md" in done.stdout
     best = retriever.search("camionnette frigorifique", lang="fr", k=1)[0]
     assert best.section == "Le persona du conducteur"
+
+
+def test_documents_added_by_another_process_are_found(retriever: Retriever, tmp_path: Path) -> None:
+    """`journeybot index --add FOLDER` in another terminal while the app runs."""
+    folder = tmp_path / "added"
+    folder.mkdir()
+    (folder / "garage.md").write_text(
+        "# Atelier\n\n## Rappel du garagiste\nLe garagiste rappelle le client quand la voiture est prête.\n",
+        encoding="utf-8")
+    code = (
+        "import sys\nfrom pathlib import Path\n"
+        "from journeybot.knowledge.index import KnowledgeIndex\nfrom journeybot.settings import load_settings\n"
+        "print(KnowledgeIndex(load_settings(), builtin_dir=Path(sys.argv[1])).sync(add=[Path(sys.argv[2])]).added)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "knowledge"), str(folder)],
+                          capture_output=True, text=True, check=True)
+    assert "garage.md" in done.stdout
+    best = retriever.search("le garagiste rappelle quand la voiture est prête", lang="fr", k=1)[0]
+    assert best.section == "Rappel du garagiste"
+
+
+def test_searches_from_several_threads(retriever: Retriever) -> None:
+    queries = ["ZMOT", "un seul persona", "effort relationnel", "what to describe", "livraison"]
+    results: list[list[Passage]] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for q in queries:
+                results.append(retriever.search(q, k=2))
+        except BaseException as err:
+            errors.append(err)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == [] and len(results) == 20 and all(len(r) == 2 for r in results)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from journeybot.knowledge import retriever as retriever_module
 from journeybot.knowledge.errors import KnowledgeError
 from journeybot.knowledge.index import KnowledgeIndex
 from journeybot.knowledge.retriever import open_retriever
@@ -74,7 +75,8 @@ def chroma_server(tmp_path: Path) -> Iterator[Server]:
         log.close()
 
 
-def test_index_and_search_through_a_chroma_server(chroma_server: Server, tmp_path: Path) -> None:
+def test_index_and_search_through_a_chroma_server(chroma_server: Server, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     builtin = tmp_path / "knowledge"
     shutil.copytree(FIXTURES / "builtin", builtin)
     settings = load_settings(chroma_url=chroma_server.url)
@@ -87,10 +89,20 @@ def test_index_and_search_through_a_chroma_server(chroma_server: Server, tmp_pat
     # nothing was written to the local store
     assert not (Path(os.environ["JOURNEYBOT_HOME"]) / "data" / "chroma").exists()
 
-    # a second client (another user of the shared server) sees the index as up to date
+    # a second client (another user of the shared server) sees the index as up to date...
     (builtin / "en" / "persona.md").unlink()
+    doc = builtin / "fr" / "persona.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("Une carte suit une seule personne type",
+                                                           "Une carte suit une seule cycliste urbaine"),
+                   encoding="utf-8")
     second = KnowledgeIndex(settings, builtin_dir=builtin).sync()
-    assert second.unchanged == 5 and second.removed == ["builtin:en/persona.md"]
+    assert second.unchanged == 4 and second.removed == ["builtin:en/persona.md"]
+    assert second.updated == ["builtin:fr/persona.md"]
+    # ...and the first client's retriever picks the changes up at its next check
+    monkeypatch.setattr(retriever_module, "SERVER_CHECK_SECONDS", 0.0)
+    updated = retriever.search("cycliste urbaine", k=1)[0]
+    assert "cycliste urbaine" in updated.text
+    assert all(p.lang == "fr" for p in retriever.search("persona", pitfall="multiple-personas", k=4))
 
 
 def test_server_that_goes_away_is_a_clear_error(chroma_server: Server) -> None:

@@ -292,6 +292,24 @@ class KnowledgeIndex:
 
             SharedSystemClient.clear_system_cache()
 
+    def stamp(self) -> tuple[int, ...]:
+        """Something that changes whenever the store is written: the local database file's
+        modification time and size; for a shared server, a digest of every chunk id and content hash
+        (one metadata read)."""
+        if self.settings.chroma_url:
+            got = self._call(self.collection.get, include=["metadatas"])
+            pairs = sorted(f"{cid}={(meta or {}).get('doc_hash', '')}"
+                           for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=False))
+            return (hash("\n".join(pairs)),)
+        stamps: list[int] = []
+        for name in ("chroma.sqlite3", "chroma.sqlite3-wal"):
+            try:
+                st = (paths.data_dir() / "chroma" / name).stat()
+                stamps += [st.st_mtime_ns, st.st_size]
+            except OSError:
+                stamps += [0, 0]
+        return tuple(stamps)
+
     # ---------- what is on disk ----------
     def _scan(self, folders: Sequence[Path], known_user_paths: Iterable[str],
               report: IndexReport) -> dict[str, _Found]:

@@ -11,6 +11,8 @@ are fused by reciprocal rank fusion (``mode="hybrid"``, the default); ``mode="ve
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 Mode = Literal["hybrid", "vector", "keyword"]
 RRF_K = 60  # the usual reciprocal-rank-fusion constant
 MAX_K = 20
+SERVER_CHECK_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -103,11 +106,14 @@ class Retriever:
         self.index = index
         self.mode: Mode = mode
         self.report = report
+        self._lock = threading.Lock()  # searches may come from several UI workers; refresh swaps state
         self._load(chunks)
 
     def _load(self, chunks: Sequence[Chunk]) -> None:
         from .keyword import KeywordIndex
 
+        self._stamp = self.index.stamp()
+        self._checked = time.monotonic()
         self.chunks = list(chunks)
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self._keyword = KeywordIndex([c.search_text for c in self.chunks])
@@ -116,6 +122,17 @@ class Retriever:
         """Reopen the index and reload its chunks (after another process changed it)."""
         self.index.reopen()
         self._load(self.index.chunks())
+
+    def _refresh_if_changed(self) -> None:
+        """Pick up documents indexed meanwhile by another process (`journeybot index --add` while the
+        app runs) or another user of a shared server. Local store: a stat per search. Server: one
+        metadata read at most every SERVER_CHECK_SECONDS."""
+        if self.index.settings.chroma_url:
+            if time.monotonic() - self._checked < SERVER_CHECK_SECONDS:
+                return
+            self._checked = time.monotonic()
+        if self.index.stamp() != self._stamp:
+            self.refresh()
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -142,12 +159,19 @@ class Retriever:
         return terms[0] if len(terms) == 1 else {"$and": terms}
 
     def vector_ranking(self, query: str, allowed: list[bool], depth: int, *, lang: str | None = None,
-                       phase: str | None = None, pitfall: str | None = None) -> list[int]:
+                       phase: str | None = None, pitfall: str | None = None,
+                       strict: bool = True) -> list[int]:
         n = min(depth, sum(allowed))
         if n == 0:
             return []
         vector = self.index.embedder.embed_query(query)
         hits = self.index.query(vector, n, self._where(lang, phase, pitfall))
+        if strict and any(cid not in self._by_id for cid, _ in hits):
+            from .index import IndexChangedError
+
+            # another process (or another user of a shared server) added documents: reload them
+            raise IndexChangedError("The index has chunks this retriever has not loaded.",
+                                    "L'index contient des passages que ce chercheur n'a pas chargés.")
         return [self._by_id[cid] for cid, _ in hits if cid in self._by_id]
 
     def keyword_ranking(self, query: str, allowed: list[bool], depth: int) -> list[int]:
@@ -168,21 +192,24 @@ class Retriever:
         _check_filters(phase, pitfall, lang)
         from .index import IndexChangedError
 
-        try:
-            return self._search(query, lang, phase, pitfall, k)
-        except IndexChangedError:
-            self.refresh()  # once: a second failure is reported as it is
-            return self._search(query, lang, phase, pitfall, k)
+        with self._lock:
+            try:
+                self._refresh_if_changed()
+                return self._search(query, lang, phase, pitfall, k)
+            except IndexChangedError:
+                self.refresh()  # once: a second failure is reported as it is
+                return self._search(query, lang, phase, pitfall, k, strict=False)
 
     def _search(self, query: str, lang: str | None, phase: str | None, pitfall: str | None,
-                k: int) -> list[Passage]:
+                k: int, *, strict: bool = True) -> list[Passage]:
         allowed = self._allowed(lang, phase, pitfall)
         if not any(allowed):
             return []
         depth = max(4 * k, 20)
         rankings: list[list[int]] = []
         if self.mode in ("hybrid", "vector"):
-            rankings.append(self.vector_ranking(query, allowed, depth, lang=lang, phase=phase, pitfall=pitfall))
+            rankings.append(self.vector_ranking(query, allowed, depth, lang=lang, phase=phase, pitfall=pitfall,
+                                                strict=strict))
         if self.mode in ("hybrid", "keyword"):
             rankings.append(self.keyword_ranking(query, allowed, depth))
         fused: dict[int, float] = {}
