@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -286,3 +288,41 @@ def test_langchain_adapter_uses_the_same_embedder() -> None:
     assert isinstance(adapter, Embeddings)
     assert adapter.embed_query("parcours client") == embedder.embed_query("parcours client")
     assert len(adapter.embed_documents(["a", "b"])) == 2
+
+
+def test_nothing_changed_is_answered_without_opening_chroma(builtin: Path) -> None:
+    make_index(builtin).sync()
+    quick = make_index(builtin)
+    report = quick.sync()
+    assert report.unchanged == 6 and report.chunks == 12 and not report.changed
+    assert quick._collection is None  # the manifest and the store's stamp were enough
+    doc = builtin / "en" / "persona.md"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert make_index(builtin).sync().updated == ["builtin:en/persona.md"]
+
+
+def test_store_changed_behind_the_manifest_is_noticed(builtin: Path) -> None:
+    """Another program wrote to the store (here: deleted a document's chunks): the store's stamp
+    changes, so the next update looks at the store itself and repairs it."""
+    index = make_index(builtin)
+    index.sync()
+    code = (
+        "import chromadb\nfrom chromadb.config import Settings\nimport sys\n"
+        "client = chromadb.PersistentClient(path=sys.argv[1], settings=Settings(anonymized_telemetry=False))\n"
+        "col = client.get_collection('journeybot-use-m3')\n"
+        "col.delete(where={'doc_key': 'builtin:fr/persona.md'})\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(paths.data_dir() / "chroma")], check=True,
+                   capture_output=True)
+    report = make_index(builtin).sync()
+    assert report.added == ["builtin:fr/persona.md"] and report.chunks == 12
+
+
+def test_damaged_manifest_means_a_real_check(builtin: Path) -> None:
+    make_index(builtin).sync()
+    for manifest in (paths.data_dir() / "chroma").glob("*.manifest.json"):
+        manifest.write_text("{not json", encoding="utf-8")
+    index = make_index(builtin)
+    assert index.sync().unchanged == 6
+    assert index._collection is not None
+    assert make_index(builtin).sync().unchanged == 6  # and the manifest is written again

@@ -362,9 +362,55 @@ class KnowledgeIndex:
 
     def sync(self, *, add: Sequence[Path] = (), progress: Progress | None = None) -> IndexReport:
         """Bring the collection in line with the documents on disk; re-embed only what changed."""
-        if not self.settings.chroma_url:
-            self.reopen()  # never write through a client that may not see another process's changes
-        return self._sync(add, progress)
+        if self.settings.chroma_url:
+            return self._sync(add, progress)
+        quick = self._unchanged_by_manifest(add)
+        if quick is not None:
+            return quick
+        self.reopen()  # never write through a client that may not see another process's changes
+        report = self._sync(add, progress)
+        self._write_manifest(report)
+        return report
+
+    # ---------- the local manifest: "nothing changed" without opening Chroma ----------
+    def _manifest_path(self) -> Path:
+        return paths.data_dir() / "chroma" / f"{collection_name(self.embedder)}.manifest.json"
+
+    def _write_manifest(self, report: IndexReport) -> None:
+        """After a local sync: every indexed document's hash, and the store's stamp at that moment."""
+        indexed = self._indexed()
+        data = {"stamp": list(self.stamp()), "chunks": report.chunks,
+                "docs": {key: value[0] for key, value in indexed.items()}}
+        path = self._manifest_path()
+        try:
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(path)
+        except OSError:
+            path.unlink(missing_ok=True)
+
+    def _unchanged_by_manifest(self, add: Sequence[Path]) -> IndexReport | None:
+        """A report of 'nothing to do' when the files on disk hash exactly as at the last local sync
+        and nobody wrote to the store since (its stamp is the same); None means: do a real sync.
+        This keeps `journeybot index` with nothing changed from even importing Chroma."""
+        start = time.perf_counter()
+        try:
+            data = json.loads(self._manifest_path().read_text(encoding="utf-8"))
+            docs: dict[str, str] = {str(k): str(v) for k, v in data["docs"].items()}
+            if tuple(data["stamp"]) != self.stamp():
+                return None
+            chunks = int(data["chunks"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        report = IndexReport()
+        folders = self.user_folders([Path(p).expanduser() for p in add])
+        found = self._scan(folders, [k for k in docs if k.startswith("user:")], report)
+        if report.problems or {k: f.hash for k, f in found.items()} != docs:
+            return None
+        report.unchanged = report.documents = len(docs)
+        report.chunks = chunks
+        report.seconds = time.perf_counter() - start
+        return report
 
     def _sync(self, add: Sequence[Path], progress: Progress | None) -> IndexReport:
         start = time.perf_counter()
