@@ -49,6 +49,12 @@ def test_citation_formats() -> None:
                 text="…", sources=["003 monday.com partner"], phases=[], pitfalls=[], score=0.1)
     assert p.citation("fr") == "Moments de vérité — ZMOT, FMOT, SMOT, TMOT (source : 003 monday.com partner)"
     assert p.citation("en") == "Moments de vérité — ZMOT, FMOT, SMOT, TMOT (source: 003 monday.com partner)"
+    detailed = Passage(doc_id="d", title="Spotting the moments of truth", section="Why", lang="en", text="…",
+                       sources=["000 Different Factory — phase 3", "003 monday.com partner — ZMOT",
+                                "000 Different Factory — tip 5"], phases=[], pitfalls=[], score=0.1)
+    assert detailed.citation("en") == (
+        "Spotting the moments of truth — Why (sources: 000 Different Factory; 003 monday.com partner)"
+    )
     bare = Passage(doc_id="n", title="notes", section="notes", lang="fr", text="…", sources=[], phases=[],
                    pitfalls=[], score=0.1)
     assert bare.citation("fr") == "notes"

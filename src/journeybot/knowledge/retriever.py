@@ -46,16 +46,17 @@ class Passage:
     path: str = ""
 
     def citation(self, lang: str = "fr") -> str:
-        """'Moments de vérité — ZMOT, FMOT, SMOT, TMOT (source : 003 monday.com partner)'."""
+        """'Moments de vérité — ZMOT, FMOT, SMOT, TMOT (source : 003 monday.com partner)'.
+
+        Sources are named short: a source written "003 monday.com partner — ZMOT, FMOT" in the
+        document is cited as "003 monday.com partner" (the full strings stay in ``sources``)."""
         head = self.title if self.section in ("", self.title) else f"{self.title} — {self.section}"
-        if not self.sources:
+        names = list(dict.fromkeys(s.split(" — ")[0].strip() for s in self.sources if s.strip()))
+        if not names:
             return head
-        joined = "; ".join(self.sources)
-        if lang == "fr":
-            word = "sources" if len(self.sources) > 1 else "source"
-            return f"{head} ({word} : {joined})"
-        word = "sources" if len(self.sources) > 1 else "source"
-        return f"{head} ({word}: {joined})"
+        word = "sources" if len(names) > 1 else "source"
+        sep = " : " if lang == "fr" else ": "
+        return f"{head} ({word}{sep}{'; '.join(names)})"
 
     def as_dict(self, lang: str = "fr") -> dict[str, Any]:
         return {
