@@ -67,8 +67,9 @@ def texts(app: JourneyApp, role: str = "bot") -> list[str]:
 
 
 async def settle(app: JourneyApp, pilot: Any) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
+    for _ in range(2):  # a finished thread may start another one (extraction -> lint)
+        await pilot.pause()
+        await app.wait_for_background()
     await pilot.pause()
 
 

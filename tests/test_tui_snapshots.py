@@ -31,8 +31,9 @@ def sample_factory(lang: str = "fr") -> Any:
 
 
 async def settled(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    for _ in range(2):
+        await pilot.pause()
+        await pilot.app.wait_for_background()  # type: ignore[attr-defined]
     await pilot.pause()
 
 

@@ -148,7 +148,7 @@ async def test_first_question_shows_without_any_model() -> None:
         assert bot_texts(app) == ["Hello. Question 1 of framing?"]
         assert app.focused is app.prompt
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await app.wait_for_background()
         await pilot.pause()
         assert started == ["model"]
         assert app.model_state == "none"
@@ -200,7 +200,7 @@ async def test_proposal_shows_then_ctrl_y_adds_it_to_the_map() -> None:
     app = make_app(factory)
     async with app.run_test() as pilot:
         await pilot.press(*"Discovering the shop", "enter")
-        await app.workers.wait_for_complete()
+        await app.wait_for_background()
         await pilot.pause()
         pane = app.query_one(MapPane)
         proposal = str(pane.query_one("#proposal").render())
@@ -218,7 +218,7 @@ async def test_f2_opens_the_editor_to_correct_or_drop_items() -> None:
     app = make_app(factory)
     async with app.run_test() as pilot:
         await pilot.press(*"Shopping", "enter")
-        await app.workers.wait_for_complete()
+        await app.wait_for_background()
         await pilot.pause()
         await pilot.press("f2")
         await pilot.pause()
@@ -235,7 +235,7 @@ async def test_ctrl_d_drops_the_proposal() -> None:
     app = make_app(factory)
     async with app.run_test() as pilot:
         await pilot.press(*"Shopping", "enter")
-        await app.workers.wait_for_complete()
+        await app.wait_for_background()
         await pilot.pause()
         await pilot.press("ctrl+d")
         await pilot.pause()
@@ -247,7 +247,7 @@ async def test_a_model_error_during_extraction_is_a_readable_message() -> None:
     app = make_app(fake_factory(fail_extract=error))
     async with app.run_test() as pilot:
         await pilot.press(*"an answer", "enter")
-        await app.workers.wait_for_complete()
+        await app.wait_for_background()
         await pilot.pause()
         errors = [text for role, text in app.chat.transcript() if role == "error"]
         assert errors == ["The model server does not answer."]
@@ -260,7 +260,7 @@ async def test_a_model_that_fails_to_load_leaves_guided_mode_and_says_so() -> No
 
     app = make_app(model_factory=no_key)
     async with app.run_test() as pilot:
-        await app.workers.wait_for_complete()
+        await app.wait_for_background()
         await pilot.pause()
         assert app.model_state == "failed"
         errors = [text for role, text in app.chat.transcript() if role == "error"]
@@ -377,13 +377,13 @@ async def test_model_command_shows_and_switches_the_backend() -> None:
 
     app = make_app(model_factory=model)
     async with app.run_test() as pilot:
-        await app.workers.wait_for_complete()
+        await app.wait_for_background()
         await pilot.press(*"/model", "enter")
         await pilot.pause()
         assert "Model: none" in app.chat.transcript()[-1][1]
         await pilot.press(*"/model local-small", "enter")
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await app.wait_for_background()
         assert loads == ["none", "local-small"]
         await pilot.press(*"/model gpt-banana", "enter")
         await pilot.pause()
@@ -395,7 +395,7 @@ async def test_streamed_reply_is_appended_piece_by_piece() -> None:
     app = make_app(fake_factory(stream=["A **method** ", "answer."]))
     async with app.run_test() as pilot:
         await pilot.press(*"what is a moment of truth?", "enter")
-        await app.workers.wait_for_complete()
+        await app.wait_for_background()
         await pilot.pause()
         *_, user, streamed, question = list(app.query(ChatMessage))
         assert user.role == "user"

@@ -11,11 +11,14 @@ import yaml
 from ..resources import prompts_dir
 from .model import PHASE_IDS, Phase, PhaseId, Pitfall
 
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML has it (about 10x faster: the UI reads these files at start-up)."""
+
 
 def _load_yaml(name: str) -> Any:
     path: Path = prompts_dir() / "method" / name
     with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_SafeLoader)
 
 
 @cache

