@@ -32,7 +32,7 @@ def test_a_valid_reading_becomes_the_proposal() -> None:
     result = agent.extract(model, _pending("D'abord la recherche, puis le sinistre."), JourneyMap(), "fr")
     assert result.source == "model" and result.attempts == 1 and result.error is None
     stages = [c for c in result.proposal.changes if isinstance(c, AddStage)]
-    assert [(s.name, s.lifecycle) for s in stages] == [("Recherche", None), ("Sinistre", "after_purchase")]
+    assert [(s.name, s.lifecycle) for s in stages] == [("Recherche", "before_purchase"), ("Sinistre", "after_purchase")]
     assert all(s.provenance == "team" and s.quote for s in stages)
     call = model.calls[0]
     assert call.kind == "json" and call.schema == schema_for("stages")
@@ -99,6 +99,13 @@ def test_placeholders_and_copied_instructions_are_dropped() -> None:
     names = [c.name for c in result.proposal.changes if isinstance(c, AddTouchpoint)]
     assert names == ["Checkout page"]
     assert len(result.proposal.notes) == 2
+
+
+def test_values_copied_from_the_question_are_dropped() -> None:
+    model = ScriptedChatModel([json.dumps({"stages": [{"name": "Order"}, {"name": "Which stages?"},
+                                                      {"name": "Étapes"}]})])
+    result = agent.extract(model, _pending("Order"), JourneyMap(), "fr")
+    assert [c.name for c in result.proposal.changes if isinstance(c, AddStage)] == ["Order"]
 
 
 def test_what_the_user_did_not_say_is_inferred() -> None:

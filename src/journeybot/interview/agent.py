@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -62,9 +63,14 @@ SYSTEM = (
 PLACEHOLDERS = frozenset({
     "", "none", "null", "n/a", "na", "-", "--", "?", "tbd", "todo", "neutral", "neutre", "aucun", "aucune",
     "unknown", "inconnu", "...", "…", "xxx", "string", "text", "texte", "name", "nom", "value", "valeur",
-    "example", "exemple", "stage", "étape", "touchpoint", "point de contact", "channel", "canal", "feeling",
+    "example", "exemple", "stage", "étape", "stages", "étapes", "touchpoints", "points de contact", "touchpoint", "point de contact", "channel", "canal", "feeling",
     "émotion", "emotion", "score", "persona", "customer", "client", "le client", "the customer",
 })
+
+@cache
+def _placeholders() -> frozenset[str]:
+    return frozenset(rules.fold(p) for p in PLACEHOLDERS)
+
 
 _STOP = {
     "fr": {"le", "la", "les", "des", "est", "et", "une", "un", "du", "pour", "avec", "dans", "sur", "pas", "que",
@@ -198,10 +204,10 @@ def check_reading(phase: str, changes: list[Change], answer: str, lang: Lang, in
     texts: list[str] = []
     for change in changes:
         values = [v for v in _values(change) if v.strip()]
-        bad = [v for v in values if rules.fold(v).strip(" .") in PLACEHOLDERS]
+        bad = [v for v in values if rules.fold(v).strip(" .") in _placeholders()]
         copied = [v for v in values if len(v) >= 8 and rules.fold(v) in instruction_folded
                   and rules.fold(v) not in answer_folded]
-        if copied or (bad and rules.fold(_key_text(change)).strip(" .") in PLACEHOLDERS):
+        if copied or (bad and rules.fold(_key_text(change)).strip(" .") in _placeholders()):
             notes.append(f"dropped {change.op}: {'copied from the instructions' if copied else 'placeholder'} "
                          f"({(copied or bad)[0][:40]!r})")
             continue
@@ -224,6 +230,12 @@ def check_reading(phase: str, changes: list[Change], answer: str, lang: Lang, in
         elif isinstance(change, SetReviewDate):
             found_date = rules.find_date(answer, journey.created)
             from_user = found_date is not None and found_date[0] == change.date
+        elif isinstance(change, AddStage) and change.lifecycle is None:
+            life = rules.lifecycle_of(change.name)
+            if life is None and any(isinstance(c, AddStage) and c.lifecycle in ("purchase", "after_purchase")
+                                    for c in kept):
+                life = "after_purchase"
+            change = change.model_copy(update={"lifecycle": life or "before_purchase"})
         elif isinstance(change, AddTouchpoint):
             channel = rules.find_channel(change.name) or rules.find_channel(change.channel)
             if channel is not None and channel.online != change.online:
@@ -275,7 +287,9 @@ def _stage_text(answer: str, stage: str, journey: JourneyMap, focus: str | None)
 def build_messages(pending: PendingExtraction, journey: JourneyMap, lang: Lang) -> list[Message]:
     """The extraction prompt: a stable system prefix, then the bounded per-turn part."""
     phase = catalog.phase(pending.phase)
-    question = pending.question.text if pending.question and pending.bound else phase.goal(lang)
+    # Headless answers reply to the phase, not to one question: name the phase only (its goal lists
+    # example stages and channels that a small model would copy into the map).
+    question = pending.question.text if pending.question and pending.bound else phase.title(lang)
     focus = (f"\nStage: {pending.question.focus}" if pending.bound and pending.question and pending.question.focus
              else "")
     summary = prompt_summary(journey, pending.phase) or "(empty)"
@@ -318,7 +332,7 @@ def extract(model: ChatModel | None, pending: PendingExtraction, journey: Journe
         return _rules_result(pending, journey, lang)
     messages = build_messages(pending, journey, lang)
     schema = schema_for(pending.phase)
-    instructions = SYSTEM + " " + json.dumps(schema)
+    instructions = " ".join(text.split("<<<", 1)[0] for _, text in messages) + " " + json.dumps(schema)
     focus = pending.question.focus if pending.question and pending.bound else None
     tokens = 0
     error = ""

@@ -164,8 +164,10 @@ class Interview:
     def question(self) -> Question | None:
         """The question awaiting an answer (computing it if needed); None once done."""
         with self._lock:
+            before = self.engine.state.model_dump()
             q = self.engine.next_question(self._journey, self.lang)
-            self._save_state()
+            if self.engine.state.model_dump() != before:
+                self._save_state()
             return q
 
     def pending_proposals(self) -> list[Proposal]:
