@@ -118,8 +118,11 @@ def _text_result(passages: list[Any], lang: Lang) -> str:
     lines: list[str] = []
     for n, p in enumerate(passages, 1):
         lines.append(f"{n}. {p.citation(lang)}")
-        body = textwrap.fill(" ".join(p.text.split()), width=96, initial_indent="   ", subsequent_indent="   ")
-        lines.append(body)
+        for line in p.text.splitlines():  # keep the passage's own lines (lists stay lists)
+            if line.strip():
+                bullet = line.lstrip().startswith(("- ", "* "))
+                lines.append(textwrap.fill(" ".join(line.split()), width=96, initial_indent="   ",
+                                           subsequent_indent="     " if bullet else "   "))
         if p.path:
             lines.append(f"   [{p.path}]")
         lines.append("")
