@@ -226,3 +226,16 @@ def test_method_answers_cite_their_passages_and_stream_with_a_model() -> None:
     assert "instant où le client décide" in model.calls[0].messages[1][1]
     failing = ScriptedChatModel([ModelError("timeout", "Too slow.", "Trop lent.")])
     assert "instant où le client décide" in "".join(agent.stream_method_answer(failing, "?", [passage], "fr"))
+
+
+def test_what_the_model_missed_in_the_users_words_is_added_by_the_rules() -> None:
+    reading = {"touchpoints": [{"stage": "Comparaison", "name": "Comparateur LesFurets", "channel": "comparateur",
+                                "online": True, "run_by": "other"}]}
+    model = ScriptedChatModel([json.dumps(reading)])
+    answer = "Comparaison : le comparateur LesFurets, notre simulateur sur le site web, et un appel à l'agence."
+    result = agent.extract(model, _pending(answer, "touchpoints"), _map("Comparaison"), "fr")
+    tps = [(c.name, c.online, c.provenance) for c in result.proposal.changes if isinstance(c, AddTouchpoint)]
+    assert tps[0] == ("Comparateur LesFurets", True, "team")
+    assert [t[0] for t in tps[1:]] == ["Simulateur sur le site web", "Appel à l'agence"]
+    assert tps[2][1] is False
+    assert any("rules" in n for n in result.proposal.notes)

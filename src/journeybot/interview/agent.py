@@ -358,9 +358,71 @@ def extract(model: ChatModel | None, pending: PendingExtraction, journey: Journe
                         ("user", f"That JSON is not valid: {error}. Reply again with JSON that fits the schema, "
                                  f"values in {LANGUAGE[lang]}.")]
             continue
-        proposal = Proposal(phase=pending.phase, source="model", changes=kept, notes=notes)
+        rules_reading = rules.read_answer(pending.text, pending.phase, journey, lang, pending.question,
+                                          bound=pending.bound)
+        merged, added = merge_with_rules(kept, rules_reading.changes)
+        if added:
+            notes.append(f"{added} item(s) the model missed, read from the answer by rules")
+        proposal = Proposal(phase=pending.phase, source="model", changes=merged, notes=notes)
         return ExtractionResult(proposal, "model", attempts=attempt, prompt_tokens=tokens)
     return _rules_result(pending, journey, lang, attempts=2, error=error, prompt_tokens=tokens)
+
+
+def _stage_key(change: Change) -> str:
+    stage = getattr(change, "stage", None)
+    return rules.fold(stage or "")
+
+
+def _covers(a: Change, b: Change) -> bool:
+    """True when change ``a`` already says what ``b`` says (same kind, same stage, shared words)."""
+    if a.op != b.op or _stage_key(a) != _stage_key(b):
+        return False
+    wa, wb = content_words(_key_text(a)), content_words(_key_text(b))
+    if not wa or not wb:
+        return rules.fold(_key_text(a)).strip() == rules.fold(_key_text(b)).strip()
+    shared = len(wa & wb)
+    return shared >= max(1, min(len(wa), len(wb)) // 2)
+
+
+def merge_with_rules(model: list[Change], from_rules: list[Change]) -> tuple[list[Change], int]:
+    """The model's changes plus what the rules read in the user's own words and the model missed
+    (a small model drops items; the rules never invent). Set-type changes only fill what the model
+    left empty."""
+    out = list(model)
+    added = 0
+    for change in from_rules:
+        if isinstance(change, SetFraming | SetPersona):
+            same = next((c for c in out if c.op == change.op), None)
+            if same is None:
+                out.append(change)
+                added += 1
+                continue
+            fill = {k: v for k, v in change.model_dump(exclude={"id", "op", "provenance", "quote"}).items()
+                    if v and not getattr(same, k)}
+            if fill:
+                out[out.index(same)] = same.model_copy(update=fill)
+                added += 1
+            continue
+        if isinstance(change, SetEmotion | SetReviewDate):
+            if not any(c.op == change.op and _stage_key(c) == _stage_key(change) for c in out):
+                out.append(change)
+                added += 1
+            continue
+        if isinstance(change, SetOwner):
+            if not any(isinstance(c, SetOwner) and rules.fold(c.touchpoint) == rules.fold(change.touchpoint)
+                       for c in out):
+                out.append(change)
+                added += 1
+            continue
+        if isinstance(change, AddMetric):
+            if not any(isinstance(c, AddMetric) and abs(c.value - change.value) < 1e-9 for c in out):
+                out.append(change)
+                added += 1
+            continue
+        if not any(_covers(c, change) for c in out):
+            out.append(change)
+            added += 1
+    return out, added
 
 
 # --- method questions ------------------------------------------------------------------------
