@@ -222,7 +222,16 @@ def bench_turns(turns: int, with_model: bool) -> dict[str, Any]:
     return out
 
 
-def bench_model(backend: str) -> dict[str, Any]:
+def _first_answers(answers: Any, limit: int | None) -> Any:
+    if not limit:
+        return answers
+    kept: dict[str, list[str]] = {}
+    for phase, texts in answers.answers.items():
+        kept[phase] = texts[:limit]
+    return answers.model_copy(update={"answers": kept})
+
+
+def bench_model(backend: str, limit: int | None = None) -> dict[str, Any]:
     from journeybot.interview.facts import check_facts, load_facts
     from journeybot.interview.headless import load_answers, run_headless
     from journeybot.llm.factory import make_chat_model
@@ -234,7 +243,7 @@ def bench_model(backend: str) -> dict[str, Any]:
     load = time.perf_counter() - t0
     out: dict[str, Any] = {"backend": backend, "load_s": round(load, 1), "runs": []}
     for path in _answer_files():
-        answers = load_answers(path)
+        answers = _first_answers(load_answers(path), limit)
         lang = answers.lang or "fr"
         store = SessionStore()
         result = run_headless(answers, store, lang=lang, model=model)
@@ -256,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--turns", type=int, default=60)
     parser.add_argument("--local-small", action="store_true", help="also run the examples through the 0.5B model")
     parser.add_argument("--local", action="store_true", help="also run the examples through the 1.5B model")
+    parser.add_argument("--limit", type=int, default=None,
+                        help="with a model: only the first N answers of each phase (a quicker run; facts then miss)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     home = os.environ.get("JOURNEYBOT_BENCH_HOME") or tempfile.mkdtemp(prefix="jb-bench-")
@@ -266,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     for flag, backend in ((args.local_small, "local-small"), (args.local, "local")):
         if flag:
-            report[backend] = bench_model(backend)
+            report[backend] = bench_model(backend, args.limit)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0

@@ -218,3 +218,32 @@ def test_kill_9_at_random_moments_then_resume_loses_nothing(tmp_path: Path) -> N
         journey = load_map(tmp_path / f"m{round_}.json")
         assert check_facts(journey, facts).missing == []
     assert resumed_mid_way >= 2, "the kills did not land in the middle of the interview"
+
+
+def test_any_answer_file_gives_a_clear_error_or_a_valid_file(tmp_path: Path) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from journeybot.interview.headless import AnswerFile, AnswerFileError
+
+    yaml_like = st.one_of(
+        st.text(max_size=200),
+        st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+                         st.sampled_from(["lang", "title", "answers", "stages", "framing", "x"]), inner, max_size=3),
+                     max_leaves=10).map(lambda v: __import__("yaml").safe_dump(v, allow_unicode=True)),
+    )
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(yaml_like)
+    def check(content: str) -> None:
+        path = tmp_path / "fuzz.yaml"
+        path.write_text(content, encoding="utf-8")
+        try:
+            loaded = load_answers(path)
+        except AnswerFileError as err:
+            assert str(err).startswith(str(path)) and "Traceback" not in str(err)
+        else:
+            assert isinstance(loaded, AnswerFile)
+
+    check()
