@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -287,7 +288,7 @@ class KnowledgeIndex:
         Chroma's embedded store does not see what another process wrote, so an index changed by a
         `journeybot index` running elsewhere is only read correctly by a freshly opened client."""
         self._collection = None
-        if not self.settings.chroma_url:
+        if not self.settings.chroma_url and "chromadb" in sys.modules:  # not imported: nothing cached
             from chromadb.api.shared_system_client import SharedSystemClient
 
             SharedSystemClient.clear_system_cache()
@@ -364,10 +365,10 @@ class KnowledgeIndex:
         """Bring the collection in line with the documents on disk; re-embed only what changed."""
         if self.settings.chroma_url:
             return self._sync(add, progress)
+        self.reopen()  # never read or write through a client that may not see another process's changes
         quick = self._unchanged_by_manifest(add)
         if quick is not None:
             return quick
-        self.reopen()  # never write through a client that may not see another process's changes
         report = self._sync(add, progress)
         self._write_manifest(report)
         return report
