@@ -115,6 +115,9 @@ def test_commands_move_through_the_interview(store: SessionStore) -> None:
     why = interview.submit("Pourquoi ?")
     assert why.kind == "method" and why.method is not None and why.method.citations
     assert why.question is not None and why.question.phase == "stages"
+    pitfall = interview.submit("/pourquoi online-only")
+    assert pitfall.method is not None and pitfall.method.citations and "hors ligne" in pitfall.text.casefold()
+    assert "inconnu" in interview.submit("/pourquoi nimporte").text
 
 
 def test_a_method_question_is_answered_then_the_interview_comes_back(store: SessionStore) -> None:

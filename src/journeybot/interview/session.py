@@ -395,7 +395,7 @@ class Interview:
             elif name == "review":
                 body = _review_text(self._journey, lang)
             elif name == "why":
-                method = self._why(q)
+                method = self._why_pitfall(arg) if arg else self._why(q)
                 body = method.text + ("\n" + say("sources", lang, sources="; ".join(method.citations))
                                       if method.citations else "")
                 return Reply("method", body + ("\n\n" + say("back_to", lang) + "\n" + q.text if q else ""),
@@ -459,6 +459,22 @@ class Interview:
         if method.citations:
             body += "\n" + say("sources", self.lang, sources="; ".join(method.citations))
         return Reply("method", body + back, question=q, method=method)
+
+    def _why_pitfall(self, code: str) -> MethodAnswer:
+        """The method's reason behind a warning: '/why no-numbers' (or '/pourquoi online-only')."""
+        pitfall = catalog.pitfalls().get(code.strip().casefold())
+        if pitfall is None:
+            known = ", ".join(catalog.pitfalls())
+            text = (f"Piège inconnu « {code[:40]} ». Codes : {known}." if self.lang == "fr"
+                    else f"Unknown pitfall '{code[:40]}'. Codes: {known}.")
+            return MethodAnswer(code, text, ())
+        passages = self._search(pitfall.title(self.lang), pitfall=pitfall.code, k=2)
+        fix = "Que faire" if self.lang == "fr" else "What to do"
+        text = f"**{pitfall.title(self.lang)}** — {pitfall.why(self.lang)}\n{fix} : {pitfall.fix(self.lang)}" \
+            if self.lang == "fr" else f"**{pitfall.title(self.lang)}** — {pitfall.why(self.lang)}\n{fix}: {pitfall.fix(self.lang)}"
+        if passages:
+            text += "\n\n" + "\n\n".join(f"> {agent.excerpt(p.text)}" for p in passages)
+        return MethodAnswer(code, text, (pitfall.source, *(p.citation(self.lang) for p in passages)), tuple(passages))
 
     def _why(self, q: Question | None) -> MethodAnswer:
         phase = self.engine.phase

@@ -73,12 +73,12 @@ _TEXTS: dict[str, dict[str, str]] = {
     "help": {
         "fr": "Commandes : /suivant (phase suivante), /retour (phase précédente), /passer (question suivante), "
               "/phase ID (aller à une phase : {ids}), /carte (résumé de la carte), /pieges (pièges repérés), "
-              "/revue (bilan), /pourquoi (la raison de la question), /ok (accepter la proposition), "
+              "/revue (bilan), /pourquoi (la raison de la question ; /pourquoi CODE pour un piège), /ok (accepter la proposition), "
               "/non (l'écarter), /langue fr|en, /aide. Une question sur la méthode (« c'est quoi un moment "
               "de vérité ? ») reçoit une réponse sourcée, puis on reprend.",
         "en": "Commands: /next (next phase), /back (previous phase), /skip (next question), /phase ID (go to "
               "a phase: {ids}), /map (map summary), /lint (pitfalls found), /review (assessment), /why (the "
-              "reason for the question), /ok (accept the proposal), /no (drop it), /lang fr|en, /help. A "
+              "reason for the question; /why CODE for a pitfall), /ok (accept the proposal), /no (drop it), /lang fr|en, /help. A "
               "question about the method (\"what is a moment of truth?\") gets a sourced answer, then we go on.",
     },
 }
