@@ -138,7 +138,7 @@ def decode(raw: bytes) -> tuple[str, str, bool]:
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace"), "UTF-8 (BOM)", False
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "UTF-16", False
+        return raw.decode("utf-16", errors="replace"), "UTF-16", False  # a file cut mid-character still reads
     if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise EvidenceImportError("workbook")
     head = raw[:4096]
