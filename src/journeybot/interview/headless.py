@@ -109,6 +109,9 @@ class HeadlessResult:
     """Phase id -> the conditions of its exit check the map does not meet."""
     skipped: list[str] = field(default_factory=list)
     warnings: list[PitfallWarning] = field(default_factory=list)
+    """Every warning raised during the interview (once each)."""
+    final_warnings: list[PitfallWarning] = field(default_factory=list)
+    """The pitfalls the finished map still has."""
     turns: int = 0
     model_turns: int = 0
     rules_turns: int = 0
@@ -184,6 +187,7 @@ def run_headless(answers: AnswerFile, store: SessionStore, *, lang: Lang, model:
     interview.finish()
     journey = interview.journey
     result.journey = journey
+    result.final_warnings = interview.warnings()
     for phase, missing in interview.engine.gate_report(journey):
         if missing:
             result.unmet[phase.id] = [r.check.label(lang) for r in missing]
@@ -211,5 +215,5 @@ def summary_lines(result: HeadlessResult, lang: Lang) -> list[str]:
         tag = (" (absente du fichier)" if fr else " (not in the file)") if phase_id in result.skipped else ""
         lines.append(("Phase non terminée : " if fr else "Phase not complete: ") + f"{phase_id}{tag} — "
                      + ", ".join(missing))
-    lines += [format_warning(w, lang) for w in result.warnings]
+    lines += [format_warning(w, lang) for w in result.final_warnings]
     return lines

@@ -200,7 +200,9 @@ class Interview:
                 # The phase ran out of questions (a session resumed between an answer and the next
                 # question): go back to it as below, or the answer would be stored in the next phase.
             before = self.engine.state.phase
-            if (before is not None and self.engine.missing(self._journey, before)
+            ids = [p.id for p in self.engine.phases]
+            forward = before is not None and phase_id in ids and ids.index(phase_id) > ids.index(before)
+            if (forward and before is not None and self.engine.missing(self._journey, before)
                     and before not in self.engine.state.left_unmet):
                 self.engine.state.left_unmet.append(before)
             self.engine.jump(phase_id)
@@ -322,6 +324,10 @@ class Interview:
                 self._journey = previous
                 raise
             self._pending.pop(proposal.id, None)
+            if warnings:  # kept in the conversation (transcripts, resumed sessions)
+                self.store.add_message(self.session_id, "assistant",
+                                       "\n".join(format_warning(w, self.lang) for w in warnings),
+                                       phase=self.engine.state.phase, kind="warning")
             return AcceptResult(self._journey, done.applied, done.refused, warnings)
 
     def reject(self, proposal: Proposal) -> None:
