@@ -135,3 +135,11 @@ def test_the_small_model_packages_are_installed_in_the_test_environment() -> Non
     parts = weights.part_paths(weights.SPECS["local-small"])
     assert [p.name for p in parts] == [f"part0{n}.bin" for n in range(1, 7)]
     assert sum(p.stat().st_size for p in parts) == 491_400_064
+
+
+def test_an_unwritable_cache_folder_is_a_plain_error(fake_spec: tuple[WeightsSpec, bytes, Path], tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    with pytest.raises(ModelError) as info:
+        ensure_weights("fake", cache_dir=blocker)
+    assert info.value.kind == "other" and "JOURNEYBOT_HOME" in info.value.en and "JOURNEYBOT_HOME" in info.value.fr

@@ -225,7 +225,10 @@ def ensure_weights(backend: str, *, cache_dir: Path | None = None, progress: Pro
     """
     spec = spec_for(backend)
     with _lock:
-        target = models_dir(cache_dir) / spec.file_name
+        try:
+            target = models_dir(cache_dir) / spec.file_name
+        except OSError as err:
+            raise _disk_error((cache_dir or Path("~/.cache/journeybot")) / "models" / spec.file_name, err) from None
         if progress:
             progress("check", 0.0)
         if _marker_ok(target, spec):
