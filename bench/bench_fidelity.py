@@ -127,7 +127,7 @@ def facts_path(path: Path) -> Path:
     return path.with_name(path.name.replace(".yaml", ".facts.yaml"))
 
 
-def one_shot_prompt(answers: Any, lang: str) -> list[tuple[str, str]]:
+def one_shot_prompt(answers: Any, lang: Any) -> list[tuple[str, str]]:
     from journeybot.method import catalog
 
     parts = []

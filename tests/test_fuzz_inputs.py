@@ -142,7 +142,7 @@ def _valid_import(journey: JourneyMap, raw: bytes) -> None:
         result = read_evidence_csv(raw, name="fuzz.csv")
     except EvidenceImportError as err:
         for lang in ("fr", "en"):
-            message = err.message(lang)  # type: ignore[arg-type]
+            message = err.message(lang)
             assert message and not NO_TRACE.search(message)
         return
     updated, added, _duplicates = add_evidence(journey, result.items)

@@ -81,9 +81,9 @@ def socket_guard() -> Iterator[Guard]:
         check("getaddrinfo", (host,))
         return real_getaddrinfo(host, *args, **kwargs)
 
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
-    socket.create_connection = create_connection  # type: ignore[assignment]
+    socket.socket.connect = connect  # type: ignore[method-assign, assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign, assignment]
+    socket.create_connection = create_connection
     socket.getaddrinfo = getaddrinfo
     try:
         yield guard
