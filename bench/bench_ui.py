@@ -123,6 +123,8 @@ def main() -> None:
             for stage, values in MILESTONES.items():
                 print(f"    {statistics.median(values):.3f} s  {stage}")
     os.unlink(bare_path)
+    if args.home is None:
+        shutil.rmtree(home, ignore_errors=True)
 
     bare = statistics.median(results["bare textual app"])
     print(f"time to interactive (first paint with the input box), {args.runs} runs, tmux 120x40")

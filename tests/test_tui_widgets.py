@@ -230,6 +230,29 @@ async def test_f2_opens_the_editor_to_correct_or_drop_items() -> None:
         assert [s.name for s in factory.made[0].journey.stages] == ["Shopping online"]
 
 
+async def test_space_unticks_the_first_item_of_the_editor_at_once() -> None:
+    factory = fake_factory()
+    app = make_app(factory)
+    async with app.run_test() as pilot:
+        await pilot.press(*"Shopping", "enter")
+        await app.wait_for_background()
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        assert factory.made[0].journey.stages == [] and not app.proposals
+
+
+def test_map_shows_the_framing_objective_and_bounds() -> None:
+    journey = JourneyMap(framing={"objective": "Why do sign-ups stall?", "start": "first search",  # type: ignore[arg-type]
+                                  "end": "first month", "provenance": "customer"})
+    text = render_map(journey, "en").plain
+    assert "Objective: Why do sign-ups stall?\n" in text
+    assert "first search → first month" in text
+    assert "empty" not in text
+
+
 async def test_ctrl_d_drops_the_proposal() -> None:
     factory = fake_factory()
     app = make_app(factory)

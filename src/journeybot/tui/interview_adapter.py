@@ -34,7 +34,8 @@ def proposal_view(proposal: Proposal, lang: Lang, note: str = "") -> ProposalVie
     for change in proposal.changes:
         field = _editable_field(change)
         text = str(getattr(change, field)) if field else (_values(change) or describe(change, lang))
-        lines.append(ProposalLine(change.id, describe(change, lang), text, change.provenance, field is not None))
+        kind = describe(change, lang).replace(" (déduit)", "").replace(" (inferred)", "")  # the mark says it
+        lines.append(ProposalLine(change.id, kind, text, change.provenance, field is not None))
     notes = [note] if note else []
     notes += proposal.notes
     return ProposalView(proposal, lines, " ".join(n for n in notes if n))

@@ -82,11 +82,21 @@ def emotion_curve(journey: JourneyMap, lang: Lang) -> Text:
 def render_map(journey: JourneyMap, lang: Lang) -> Text:
     """The whole map pane text."""
     out = Text()
-    if journey.persona is None and not journey.stages and not journey.framing.journey:
+    framing = journey.framing
+    if journey.persona is None and not journey.stages and not (framing.journey or framing.objective):
         out.append(t("map.empty", lang) + "\n\n", style="dim italic")
-    if journey.framing.journey:
-        out.append(journey.framing.journey, style="bold underline")
+    if framing.journey:
+        out.append(framing.journey, style="bold underline")
         out.append("\n")
+    goal = framing.objective or framing.business_question
+    if goal:
+        out.append(f"{t('map.objective', lang)}: ", style="bold")
+        out.append(goal)
+        _add_mark(out, framing.provenance)
+        out.append("\n")
+    if framing.start or framing.end:
+        out.append(f"{t('map.bounds', lang)}: ", style="bold")
+        out.append(f"{framing.start or '…'} → {framing.end or '…'}\n")
     if journey.persona is not None:
         out.append(f"{t('map.persona', lang)}: ", style="bold")
         out.append(journey.persona.name)

@@ -142,6 +142,10 @@ class ProposalScreen(ModalScreen[dict[str, str] | None]):
                 yield Button(t("proposal.apply", self.lang), variant="primary", id="apply")
                 yield Button(t("proposal.cancel", self.lang), id="cancel")
 
+    def on_mount(self) -> None:
+        if self.items:
+            self.query_one("#keep-0", Checkbox).focus()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "apply":
             self.action_apply()

@@ -25,6 +25,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "map.title": ("Carte", "Map"),
     "map.empty": ("La carte est vide pour l'instant.", "The map is empty for now."),
     "map.persona": ("Persona", "Persona"),
+    "map.objective": ("Objectif", "Objective"),
+    "map.bounds": ("Du début à la fin", "From start to end"),
     "map.stages": ("Étapes", "Stages"),
     "map.no_touchpoint": ("aucun point de contact", "no touchpoint"),
     "map.online": ("en ligne", "online"),

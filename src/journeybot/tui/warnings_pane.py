@@ -37,7 +37,7 @@ def finding_text(finding: FindingLike, lang: Lang) -> Text:
     out.append(f"{SEVERITY_ICON.get(finding.severity, '•')} ", style=style)
     out.append(finding.message, style=style)
     out.append(f" [{finding.code}]\n", style="dim")
-    out.append(f"  {t('warnings.why', lang)}: ", style="italic")
+    out.append(f"  {t('warnings.why', lang)}{' :' if lang == 'fr' else ':'} ", style="italic")
     out.append(finding.why)
     out.append(f"\n  — {finding.source}", style="dim")
     return out
