@@ -303,12 +303,16 @@ class JourneyApp(App[None]):
 
     # --- conversation -------------------------------------------------------------------
 
-    def _open(self, session_id: str | None) -> None:
+    def _open(self, session_id: str | None, notes: Sequence[str] = ()) -> None:
         try:
             conversation = self.conversation_factory(self.settings, session_id, self.lang)
         except Exception as err:  # a broken database, an unknown session id...
-            log.exception("could not open the session")
-            self.chat.add(t("error.generic", self.lang, reason=readable(err, self.lang), log=log_file()), "error")
+            log.warning("could not open session %s: %s", session_id, readable(err, "en"))
+            message = t("error.open", self.lang, reason=readable(err, self.lang))
+            if session_id is not None and self.conversation is None:
+                self._open(None, [message])  # start a fresh interview rather than an empty screen
+            else:
+                self.chat.add(message, "error")
             return
         if self.conversation is not None:
             self.conversation.close()
@@ -317,6 +321,8 @@ class JourneyApp(App[None]):
         self.lang = conversation.lang
         self.proposals.clear()
         self.chat.remove_children()
+        for note in notes:
+            self.chat.add(note, "error")
         opening = conversation.opening()
         for role, text in opening.history:
             if role == "user":

@@ -103,6 +103,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "The session is saved: journeybot --session {id}",
     ),
     "error.draft": ("Votre texte non envoyé :", "Your unsent text:"),
+    "error.open": ("Impossible d'ouvrir la session : {reason}", "Could not open the session: {reason}"),
     "error.empty": ("Écrivez une réponse avant d'envoyer.", "Type an answer before sending."),
     "error.unknown_command": (
         "Commande inconnue : /{name}. Tapez /help pour la liste.",
