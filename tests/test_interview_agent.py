@@ -9,7 +9,14 @@ from typing import Any
 from journeybot.domain.journey_map import Emotion, JourneyMap, Stage
 from journeybot.interview import agent
 from journeybot.interview.engine import Question
-from journeybot.interview.proposal import AddMetric, AddPainPoint, AddStage, AddTouchpoint, SetEmotion
+from journeybot.interview.proposal import (
+    AddMetric,
+    AddPainPoint,
+    AddStage,
+    AddTouchpoint,
+    SetEmotion,
+    SetPersona,
+)
 from journeybot.interview.readings import READINGS, schema_for
 from journeybot.interview.types import PendingExtraction
 from journeybot.llm.fake import ScriptedChatModel
@@ -239,3 +246,26 @@ def test_what_the_model_missed_in_the_users_words_is_added_by_the_rules() -> Non
     assert [t[0] for t in tps[1:]] == ["Simulateur sur le site web", "Appel à l'agence"]
     assert tps[2][1] is False
     assert any("rules" in n for n in result.proposal.notes)
+
+
+def test_stage_names_from_the_map_are_references_not_copies() -> None:
+    journey = _map("Avis d'échéance", "Recherche")
+    reading = {"stages": [{"stage": "Avis d'échéance", "feeling": "agacée", "score": -1},
+                          {"stage": "Recherche", "feeling": "", "score": 1}]}
+    model = ScriptedChatModel([json.dumps(reading)])
+    result = agent.extract(model, _pending("Avis d'échéance : elle est agacée, -1.", "experience"), journey, "fr")
+    emotions = [(c.stage, c.score) for c in result.proposal.changes if isinstance(c, SetEmotion)]
+    assert emotions == [("Avis d'échéance", -1)]  # kept; the one about a stage nobody talked of is dropped
+    assert any("other stages" in n for n in result.proposal.notes)
+
+
+def test_prompt_text_and_unsaid_motives_are_dropped_from_a_persona() -> None:
+    reading = {"name": "Julie", "information_sources": ["Map so far: (empty)"],
+               "motivations": ["money", "novelty", "pride"]}
+    model = ScriptedChatModel([json.dumps(reading)])
+    result = agent.extract(model, _pending("Julie veut payer moins cher.", "persona"), JourneyMap(), "fr")
+    persona = result.proposal.changes[0]
+    assert isinstance(persona, SetPersona)
+    assert persona.name == "Julie" and persona.information_sources == []
+    assert persona.motivations == ["money"]
+    assert result.proposal.changes[0].provenance == "team"

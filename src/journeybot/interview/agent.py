@@ -167,9 +167,14 @@ _ENUMS = {"id", "op", "provenance", "quote", "lifecycle", "kind", "lane", "effor
           "motivations", "lever", "touchpoint_id"}
 
 
-def _values(change: Change) -> list[str]:
-    """The free-text values of a change (not its enums: those come from the schema by design)."""
-    data = change.model_dump(exclude=_ENUMS)
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", rules.fold(text)).strip()
+
+
+def _values(change: Change, *, references: bool = True) -> list[str]:
+    """The free-text values of a change (not its enums: those come from the schema by design);
+    without ``references``, also not the stage/touchpoint a change points to."""
+    data = change.model_dump(exclude=_ENUMS if references else _ENUMS | {"stage", "touchpoint"})
     out: list[str] = []
     for value in data.values():
         if isinstance(value, str):
@@ -194,8 +199,9 @@ def check_reading(phase: str, changes: list[Change], answer: str, lang: Lang, in
     """Drop placeholders and copied instructions, decide provenance, fix channel/emotion with the
     rules. Returns (changes kept, notes about what was dropped, a language problem or None)."""
     answer_folded = rules.fold(answer)
+    answer_squashed = _squash(answer)
     answer_words = content_words(answer)
-    instruction_folded = rules.fold(instructions)
+    instruction_folded = _squash(instructions)
     answer_numbers = _numbers_in(answer)
     customer = phase == "evidence" or rules._flat("customer_cues").has(answer)
     told = "customer" if customer else "team"
@@ -205,8 +211,14 @@ def check_reading(phase: str, changes: list[Change], answer: str, lang: Lang, in
     for change in changes:
         values = [v for v in _values(change) if v.strip()]
         bad = [v for v in values if rules.fold(v).strip(" .") in _placeholders()]
-        copied = [v for v in values if len(v) >= 8 and rules.fold(v) in instruction_folded
-                  and rules.fold(v) not in answer_folded]
+        # stage/touchpoint fields name items of the map summary shown in the prompt: not copies
+        content = [v for v in _values(change, references=False) if v.strip()]
+        copied = [v for v in content if len(v) >= 8 and _squash(v) in instruction_folded
+                  and _squash(v) not in answer_squashed]
+        if (copied or bad) and isinstance(change, SetFraming | SetPersona):
+            change = _without_values(change, set(copied) | set(bad))
+            notes.append(f"dropped copied or empty values: {', '.join(repr(v[:30]) for v in [*copied, *bad])}")
+            copied, bad = [], []
         if copied or (bad and rules.fold(_key_text(change)).strip(" .") in _placeholders()):
             notes.append(f"dropped {change.op}: {'copied from the instructions' if copied else 'placeholder'} "
                          f"({(copied or bad)[0][:40]!r})")
@@ -227,6 +239,9 @@ def check_reading(phase: str, changes: list[Change], answer: str, lang: Lang, in
             if not from_user and stage is not None and stage.emotion is not None:
                 notes.append(f"kept the emotion of '{change.stage}' the user gave (the model's was not said)")
                 continue
+            if own is None:
+                notes.append(f"dropped an emotion for '{change.stage}': the answer is about other stages")
+                continue
         elif isinstance(change, SetReviewDate):
             found_date = rules.find_date(answer, journey.created)
             from_user = found_date is not None and found_date[0] == change.date
@@ -241,6 +256,12 @@ def check_reading(phase: str, changes: list[Change], answer: str, lang: Lang, in
             if channel is not None and channel.online != change.online:
                 notes.append(f"'{change.name}' is {'online' if channel.online else 'offline'} (channel words)")
                 change = change.model_copy(update={"online": channel.online})
+        if isinstance(change, SetPersona) and change.motivations:
+            said_motives = {m for *_, m in rules._keyed("soncas").find_all(answer)}
+            unsaid = [m for m in change.motivations if m not in said_motives]
+            if unsaid:
+                notes.append(f"dropped motives nobody said: {', '.join(unsaid)}")
+                change = change.model_copy(update={"motivations": [m for m in change.motivations if m in said_motives]})
         if not from_user and isinstance(change, SetFraming | SetPersona):
             change, dropped = _keep_users_values(change, journey)
             if dropped:
@@ -257,6 +278,16 @@ def check_reading(phase: str, changes: list[Change], answer: str, lang: Lang, in
     if out_lang is not None and out_lang != lang and language_of(answer) in (lang, None):
         problem = f"the values are in {LANGUAGE[out_lang]}; write them in {LANGUAGE[lang]} as the answer is"
     return kept, notes, problem
+
+
+def _without_values(change: SetFraming | SetPersona, drop: set[str]) -> Any:
+    update: dict[str, Any] = {}
+    for key, value in change.model_dump(exclude={"id", "op", "provenance", "quote"}).items():
+        if isinstance(value, str) and value in drop:
+            update[key] = None
+        elif isinstance(value, list) and any(v in drop for v in value):
+            update[key] = [v for v in value if v not in drop]
+    return change.model_copy(update=update)
 
 
 def _keep_users_values(change: SetFraming | SetPersona, journey: JourneyMap) -> tuple[Any, list[str]]:
