@@ -1,6 +1,6 @@
 """Every benchmark of bench/ in one run, and one table of the figures, their targets and ratios.
 
-    .venv/bin/python bench/run_all.py [--quick] [--model local-small|local|none] [--logs DIR]
+    .venv/bin/python bench/run_all.py [--quick] [--model local-small|local|none] [--fidelity-model M] [--logs DIR]
 
 Runs each bench as its own process (as a user would run it, in a temporary JOURNEYBOT_HOME), keeps its
 full output in --logs (default: a temp dir, printed at the end) and reads its figures from there:
@@ -230,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
                         "through a model): a couple of minutes")
     parser.add_argument("--model", choices=["local", "local-small", "none"], default="local-small",
                         help="model for the model rows and fidelity (default local-small)")
+    parser.add_argument("--fidelity-model", choices=["local", "local-small", "none"], default=None,
+                        help="model for bench_fidelity only (default: --model); 'none' keeps a loaded machine's "
+                             "run short (the rules reader, no one-shot row)")
     parser.add_argument("--logs", type=Path, default=None, help="folder for each bench's full output")
     parser.add_argument("--json", action="store_true", help="also print the rows as JSON")
     args = parser.parse_args(argv)
@@ -248,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if not args.quick and model != "none":
         plan.insert(2, ("bench_model.py", ["--model", model, "--runs", "3", "--extractions", "4"], read_model, 2400))
-    plan.append(("bench_fidelity.py", ["--json", "--model", model], read_fidelity, 5400))
+    fidelity_model = "none" if args.quick else (args.fidelity_model or model)
+    plan.append(("bench_fidelity.py", ["--json", "--model", fidelity_model], read_fidelity, 5400))
     rows: list[Row] = []
     durations = []
     for script, bench_args, reader, timeout in plan:
