@@ -19,6 +19,7 @@ import statistics
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -109,6 +110,22 @@ def gen_rate(first: float, total: float, tokens: int) -> float:
     return (tokens - 1) / (total - first) if tokens > 1 and total > first else 0.0
 
 
+def client_overhead(pieces: int = 2000) -> tuple[float, float]:
+    """Client-side cost per streamed piece (seconds), ChatModel vs plain HTTP, against an instant stub
+    server: independent of the model's speed and of other processes' load."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.support.stub_openai import Reply, StubOpenAI
+
+    text = " ".join(["mot"] * pieces)
+    with StubOpenAI(default=Reply.ok(text)) as stub:
+        model = OpenAIChatModel(model="stub-model", api_key="local", base_url=stub.base_url, timeout=60)
+        journeybot_stream(model, STREAM_MESSAGES, pieces)  # warm-up (imports, connection)
+        direct_stream(stub.base_url, STREAM_MESSAGES, pieces)
+        jb = min(journeybot_stream(model, STREAM_MESSAGES, pieces)[1] for _ in range(3))
+        raw = min(direct_stream(stub.base_url, STREAM_MESSAGES, pieces)[1] for _ in range(3))
+    return jb / pieces, raw / pieces
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     default = "local" if weights.is_installed("local") else "local-small"
@@ -158,6 +175,13 @@ def main() -> int:
     ratio = j_rate / d_rate if d_rate else 0.0
     print(f"ratio journeybot / plain HTTP (gen tok/s): {ratio:.3f}  (target >= 0.95)"
           f"   overall: {j_all / d_all if d_all else 0:.3f}")
+    jb_cost, raw_cost = client_overhead()
+    extra = max(0.0, jb_cost - raw_cost)
+    rate = max(d_rate, 1.0)
+    print(f"client cost per streamed piece (instant stub server): ChatModel {jb_cost * 1e6:.0f} us, "
+          f"plain HTTP {raw_cost * 1e6:.0f} us")
+    print(f"  -> at {rate:.1f} tok/s the ChatModel's extra cost alone allows a ratio of "
+          f"{1 / (1 + extra * rate):.3f}; at 60 tok/s: {1 / (1 + extra * 60):.3f}")
 
     print(f"\nconstrained extraction (JSON schema, temperature 0), {args.extractions} answers")
     seconds: list[float] = []
