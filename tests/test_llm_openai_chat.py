@@ -245,6 +245,17 @@ def test_stream_faults_before_the_first_piece(stub: StubOpenAI, fault: Reply, ki
     assert "".join(model.stream(MESSAGES)) == "Tout va bien"
 
 
+def test_a_server_that_refuses_stream_options_still_streams(stub: StubOpenAI) -> None:
+    stub.queue(Reply.error_status(400, "Unrecognized request argument supplied: stream_options"),
+               Reply.ok("Sans compteur"), Reply.ok("Toujours sans"))
+    model = make(stub)
+    assert "".join(model.stream(MESSAGES)) == "Sans compteur"
+    assert "".join(model.stream(MESSAGES)) == "Toujours sans"
+    bodies = [r.body for r in stub.chat_requests()]
+    assert "stream_options" in bodies[0] and all("stream_options" not in b for b in bodies[1:])
+    assert len(bodies) == 3
+
+
 def test_stream_retries_then_succeeds(stub: StubOpenAI) -> None:
     stub.queue(Reply.server_error(503), Reply.reset(), Reply.ok("Enfin une réponse"))
     assert "".join(make(stub).stream(MESSAGES)) == "Enfin une réponse"

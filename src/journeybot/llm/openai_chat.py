@@ -90,6 +90,7 @@ class OpenAIChatModel:
         """Sampling temperature for json() calls (None: the server's default). 0 makes extraction repeatable."""
         self._llm: ChatOpenAI | None = None
         self._client_lock = threading.Lock()
+        self._stream_usage = True
         self._max_tokens = 0
         self.retries_done = 0
         """How many retries the last call needed (for logs and benchmarks)."""
@@ -167,7 +168,8 @@ class OpenAIChatModel:
             failure: ModelError | None = None
             delay: float | None = None
             try:
-                for chunk in self._client().stream(lc_messages, max_tokens=max_tokens, stream_usage=True):
+                stream = self._client().stream(lc_messages, max_tokens=max_tokens, stream_usage=self._stream_usage)
+                for chunk in stream:
                     reason = (chunk.response_metadata or {}).get("finish_reason")
                     if reason:
                         finish = str(reason)
@@ -186,6 +188,9 @@ class OpenAIChatModel:
             # Raised outside the except block: the client's exception (whose text may quote the server,
             # and a server may echo the key) stays off the ModelError's __context__.
             if failure is not None:
+                if self._stream_usage and failure.kind == "other" and "stream_options" in failure.en:
+                    self._stream_usage = False  # an older compatible server: stream without usage
+                    continue
                 if delay is None:
                     raise failure
                 attempt, timeouts = self._note_retry(failure, attempt, timeouts, delay)
