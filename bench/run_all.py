@@ -140,6 +140,11 @@ def read_model(r: Result) -> list[Row]:
     if jb and direct:
         rows.append(Row("first-token latency, journeybot / plain HTTP", f"{jb.group(1)} / {direct.group(1)} s",
                         "(shown)", f"x{float(jb.group(1)) / max(float(direct.group(1)), 1e-9):.2f}"))
+    bound = re.search(r"allows a ratio of ([\d.]+); at 60 tok/s: ([\d.]+)", r.out)
+    if bound:  # the ChatModel's own cost per piece, measured against an instant server: load-independent
+        rows.append(Row("tokens/s ratio the ChatModel's own cost allows (this rate; at 60 tok/s)",
+                        f"{bound.group(1)}; {bound.group(2)}", ">= 0.95",
+                        _ok(float(bound.group(2)) >= 0.95)))
     if extraction is not None:
         rows.append(Row("seconds per JSON-schema extraction (median)", f"{extraction:.2f} s", "(shown)", "n/a"))
     return rows
