@@ -240,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
                              "run short (the rules reader, no one-shot row)")
     parser.add_argument("--logs", type=Path, default=None, help="folder for each bench's full output")
     parser.add_argument("--json", action="store_true", help="also print the rows as JSON")
+    parser.add_argument("--from-logs", type=Path, default=None,
+                        help="print the table again from the logs of an earlier run (no bench is run)")
     args = parser.parse_args(argv)
     logs = args.logs or Path(tempfile.mkdtemp(prefix="jb-bench-logs-"))
     logs.mkdir(parents=True, exist_ok=True)
@@ -261,7 +263,13 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     durations = []
     for script, bench_args, reader, timeout in plan:
-        result = run_bench(script, bench_args, logs, home, timeout)
+        if args.from_logs is not None:
+            log = args.from_logs / f"{script}.log"
+            if not log.exists():
+                continue
+            result = Result(script, 0, log.read_text(encoding="utf-8"), 0.0)
+        else:
+            result = run_bench(script, bench_args, logs, home, timeout)
         durations.append(f"{script} {result.seconds:.0f} s")
         if result.code != 0:
             rows += _failed(result, script.removesuffix(".py"))
