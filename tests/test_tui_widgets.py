@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 
 from journeybot.domain.journey_map import Emotion, JourneyMap, PainPoint, Persona, Stage, Touchpoint
 from journeybot.llm.protocol import ModelError
@@ -182,6 +183,28 @@ async def test_history_walks_back_and_forth_and_keeps_the_draft() -> None:
         assert app.prompt.text == "two"
         await pilot.press("down")
         assert app.prompt.text == "draft"
+
+
+async def test_keys_typed_before_the_app_takes_a_message_are_neither_lost_nor_merged() -> None:
+    # The app may be busy when Enter arrives (a model starting); what is typed next must not end
+    # up glued to the message being sent, nor be wiped when that message is taken.
+    factory = fake_factory()
+    app = make_app(factory)
+    async with app.run_test() as pilot:
+        box = app.prompt
+        box.text = "/phase"  # a command that will be refused (no phase id)
+        box.post_message(events.Key("enter", None))
+        for key in ("a", "b"):
+            box.post_message(events.Key(key, key))
+        await pilot.pause()
+        assert box.text == "/phase\nab"  # refused command back first, then what was typed since
+        box.text = "first answer"
+        box.post_message(events.Key("enter", None))
+        for key in ("x", "y"):
+            box.post_message(events.Key(key, key))
+        await pilot.pause()
+        assert factory.made[0].answers == ["first answer"]
+        assert box.text == "xy"
 
 
 async def test_a_failed_send_keeps_the_text_and_says_why() -> None:

@@ -373,25 +373,32 @@ class JourneyApp(App[None]):
         self.refresh_views()
 
     def on_prompt_box_submitted(self, event: PromptBox.Submitted) -> None:
+        """The box was emptied when Enter was pressed (so what is typed next is never mixed with
+        this message); whenever the message cannot be taken, it goes back into the box."""
         text = event.text
         if not text.strip():
             self.notify(t("error.empty", self.lang), severity="warning", timeout=3)
+            event.box.restore(text)
             return
         if is_command(text):
-            self._run_command(text.strip())
+            if self._run_command(text.strip()):
+                event.box.remember(text.strip())
+            else:
+                event.box.restore(text)
             return
         conv = self.conversation
         if conv is None:
             self.notify(t("error.not_ready", self.lang), severity="warning")
+            event.box.restore(text)
             return
         try:
             reply = conv.submit(text)
-        except Exception as err:  # the text stays in the box
+        except Exception as err:  # the text goes back into the box
             log.exception("submit failed")
             self.notify(t("error.send", self.lang, reason=readable(err, self.lang)), severity="error", timeout=8)
+            event.box.restore(text)
             return
         event.box.remember(text)
-        event.box.clear()
         self.chat.add_user(text, self.lang)
         self._show_reply(reply)
 
@@ -633,18 +640,16 @@ class JourneyApp(App[None]):
 
     # --- slash commands -------------------------------------------------------------------
 
-    def _run_command(self, line: str) -> None:
+    def _run_command(self, line: str) -> bool:
+        """Run a slash command; False when it was refused (its text then goes back into the box)."""
         try:
             command = parse(line)
         except CommandError as err:
             key = "error.unknown_command" if err.kind == "unknown" else "error.usage"
             self.notify(t(key, self.lang, name=err.name, usage=err.usage), severity="warning", timeout=5)
-            return
+            return False
         handler = getattr(self, f"_cmd_{command.name}", None)
-        ok = self._guarded(lambda: (handler or self._cmd_interview)(command.name, command.args))
-        if ok:
-            self.prompt.remember(line)
-            self.prompt.clear()
+        return self._guarded(lambda: (handler or self._cmd_interview)(command.name, command.args))
 
     def _cmd_interview(self, name: str, args: Sequence[str]) -> None:
         """next, back, skip, phase, lint, review: the interview's own moves."""

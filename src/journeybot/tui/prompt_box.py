@@ -20,7 +20,8 @@ class PromptBox(TextArea):
     """
 
     class Submitted(Message):
-        """The user pressed Enter; ``text`` is the box content (the box is NOT cleared here)."""
+        """The user pressed Enter; ``text`` is what the box held (the box is already empty: keys typed
+        before the app handles this message start a new message; ``restore`` puts ``text`` back)."""
 
         def __init__(self, box: PromptBox, text: str) -> None:
             super().__init__()
@@ -40,6 +41,12 @@ class PromptBox(TextArea):
             self.sent_history.append(text)
         self._cursor_in_history = None
 
+    def restore(self, text: str) -> None:
+        """Put back a message that could not be sent, before anything typed since."""
+        typed_since = self.text
+        self.text = text if not typed_since else text + "\n" + typed_since
+        self.move_cursor(self.document.end)
+
     def _show_history(self, index: int | None) -> None:
         self._cursor_in_history = index
         self.text = self._draft if index is None else self.sent_history[index]
@@ -50,7 +57,10 @@ class PromptBox(TextArea):
         if key == "enter":
             event.stop()
             event.prevent_default()
-            self.post_message(self.Submitted(self, self.text))
+            text = self.text
+            self.clear()
+            self._cursor_in_history = None
+            self.post_message(self.Submitted(self, text))
             return
         if key in NEWLINE_KEYS:
             event.stop()

@@ -138,7 +138,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
 }
 
 _HELP_FR = """\
-**Répondre** : tapez votre réponse puis **Entrée**. **Ctrl+J** (ou Alt+Entrée) ajoute une ligne.
+**Répondre** : tapez votre réponse puis **Entrée**. **Ctrl+J** ajoute une ligne (Maj+Entrée aussi, dans les terminaux qui la distinguent d'Entrée).
 **Historique** : ↑ / ↓ quand le curseur est sur la première / dernière ligne.
 **Proposition** : ce que le modèle a lu de votre réponse s'affiche dans la carte :
 **Ctrl+Y** l'accepte, **F2** l'ouvre pour corriger ou retirer des éléments, **Ctrl+D** l'écarte.
@@ -149,7 +149,7 @@ _HELP_FR = """\
 """
 
 _HELP_EN = """\
-**Answer**: type your answer then **Enter**. **Ctrl+J** (or Alt+Enter) adds a line.
+**Answer**: type your answer then **Enter**. **Ctrl+J** adds a line (Shift+Enter too, in terminals that tell it apart from Enter).
 **History**: ↑ / ↓ when the cursor is on the first / last line.
 **Proposal**: what the model read from your answer shows in the map:
 **Ctrl+Y** accepts it, **F2** opens it to correct or drop items, **Ctrl+D** drops it.
