@@ -28,6 +28,13 @@ def test_help_lists_the_chat_options_and_serve() -> None:
     assert "--port" in serve.output and "--host" in serve.output
 
 
+def test_options_before_a_sub_command_apply_to_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOURNEYBOT_LANG", "fr")  # also makes monkeypatch restore it afterwards
+    result = CliRunner().invoke(app, ["--lang", "en", "sessions"])
+    assert result.exit_code == 0, result.output
+    assert "No saved session" in result.output and "Aucune" not in result.output
+
+
 def test_bad_settings_fail_with_one_sentence_before_any_ui() -> None:
     result = CliRunner().invoke(app, ["--model", "gpt-banana"])
     assert result.exit_code == 2

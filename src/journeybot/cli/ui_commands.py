@@ -5,6 +5,7 @@ Textual is imported inside the functions (through journeybot.tui), so other comm
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from typing import Annotated
@@ -44,6 +45,12 @@ def chat(
 ) -> None:
     """Open the chat: the interview, the live map and the warnings, in this terminal."""
     if ctx.invoked_subcommand is not None:
+        # `journeybot --lang en sessions`: the options given before a sub-command apply to it too,
+        # through the environment (settings: flag > JOURNEYBOT_* environment > config file).
+        for var, value in (("JOURNEYBOT_LANG", lang), ("JOURNEYBOT_MODEL", model),
+                           ("JOURNEYBOT_BASE_URL", base_url)):
+            if value:
+                os.environ[var] = value
         return
     settings = _settings(model, base_url, lang)
     from ..tui.app import JourneyApp
