@@ -44,14 +44,27 @@ CsvSepOption = Annotated[
 ]
 
 
+def _is_map_file(src: str) -> bool:
+    return Path(src).exists() or src.lower().endswith(".json") or "/" in src or os.sep in src
+
+
 def resolve_source(src: str, lang: Lang) -> JourneyMap:
-    """Turn SRC into a map: today a map file (JSON). Raises MapFileError with plain messages.
+    """Turn SRC into a map: a map file (JSON), or else a session id (or a unique prefix of one, as
+    `journeybot sessions` lists them). Raises MapFileError with plain messages."""
+    from ..domain.map_file import MapFileError, MapProblem, load_map
 
-    Extension point: session ids (``journeybot sessions``) will be resolved here too.
-    """
-    from ..domain.map_file import load_map
+    if _is_map_file(src):
+        return load_map(src, lang=lang)
+    from ..store.sessions import SessionNotFound, StoreError, load_session_map
 
-    return load_map(src, lang=lang)
+    try:
+        return load_session_map(src)
+    except SessionNotFound:
+        why = ("ni un fichier de carte, ni une session connue (voir : journeybot sessions)" if lang == "fr"
+               else "neither a map file nor a known session (see: journeybot sessions)")
+        raise MapFileError(src, [MapProblem("", why)]) from None
+    except StoreError as err:
+        raise MapFileError(src, [MapProblem("", str(err))]) from None
 
 
 def _message_lang(lang: Lang | None) -> Lang:
@@ -119,7 +132,7 @@ def _write_bytes_atomic(path: Path, data: bytes) -> None:
 
 
 def export_command(
-    src: Annotated[str, typer.Argument(help="A journey map file (JSON).", metavar="SRC")],
+    src: Annotated[str, typer.Argument(help="A journey map file (JSON) or a session id (see `journeybot sessions`).", metavar="SRC")],
     fmt: ExportFormatOption = "html",
     output: OutputOption = None,
     lang: ExportLangOption = None,
@@ -183,7 +196,9 @@ def _proposal_lines(journey: JourneyMap, proposals: list[LinkProposal], lang: La
 def evidence_import(
     csv_file: Annotated[Path, typer.Argument(help="CSV file of verbatims, reviews, survey answers or tickets.",
                                              metavar="FILE.csv")],
-    map_path: Annotated[str, typer.Option("--map", help="The journey map (JSON) to add the evidence to.")],
+    map_path: Annotated[str | None, typer.Option("--map", help="The journey map (JSON) to add the evidence to.")] = None,
+    session: Annotated[str | None, typer.Option("--session", help="Or: the interview session (id from "
+                                                "`journeybot sessions`) whose map gets the evidence.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the updated map here "
                                                 "(default: update --map in place).")] = None,
     link: Annotated[bool, typer.Option("--link/--no-link", help="Propose links to touchpoints and pain "
@@ -201,7 +216,10 @@ def evidence_import(
     from ..evidence import EvidenceImportError, add_evidence, confirm_links, propose_links, read_evidence_csv
 
     msg: Lang = _message_lang(lang)
-    journey = _load(map_path, lang)
+    if (map_path is None) == (session is None):
+        fail("Indiquez --map FICHIER ou --session ID (l'un des deux)." if msg == "fr"
+             else "Give either --map FILE or --session ID (one of them).")
+    journey = _load(map_path if map_path is not None else session or "", lang)
     try:
         result = read_evidence_csv(csv_file)
     except EvidenceImportError as err:
@@ -242,16 +260,34 @@ def evidence_import(
             done = "liens enregistrés" if msg == "fr" else "links recorded"
             typer.echo(f"{len(proposals)} {done}", err=True)
 
-    target = output or Path(map_path)
-    try:
-        save_map(updated, target)
-    except OSError as err:
-        what = "écriture impossible" if msg == "fr" else "cannot write"
-        fail(f"{target}: {what} ({err.strerror or err})", 1)
-    done = "Carte écrite" if msg == "fr" else "Map written"
-    typer.echo(f"{done}: {target}", err=True)
+    if session is not None and output is None:
+        _save_to_session(session, updated, msg)
+    else:
+        target = output or Path(map_path or "")
+        try:
+            save_map(updated, target)
+        except OSError as err:
+            what = "écriture impossible" if msg == "fr" else "cannot write"
+            fail(f"{target}: {what} ({err.strerror or err})", 1)
+        done = "Carte écrite" if msg == "fr" else "Map written"
+        typer.echo(f"{done}: {target}", err=True)
     if link_failed:
         raise typer.Exit(1)
+
+
+def _save_to_session(session: str, journey: JourneyMap, msg: Lang) -> None:
+    """Write the updated map back into its interview session (the chat shows it on resume)."""
+    from ..domain.map_file import dump_map
+    from ..store.sessions import SessionStore, StoreError
+
+    try:
+        with SessionStore() as store:
+            sid = store.resolve(session)
+            store.save(sid, map_json=dump_map(journey))
+    except StoreError as err:
+        fail(str(err), 1)
+    done = "Carte de la session mise à jour" if msg == "fr" else "Session map updated"
+    typer.echo(f"{done}: {sid}", err=True)
 
 
 def register(app: typer.Typer) -> None:
