@@ -269,3 +269,10 @@ def test_prompt_text_and_unsaid_motives_are_dropped_from_a_persona() -> None:
     assert persona.name == "Julie" and persona.information_sources == []
     assert persona.motivations == ["money"]
     assert result.proposal.changes[0].provenance == "team"
+
+
+def test_stages_keep_the_order_the_user_typed() -> None:
+    model = ScriptedChatModel([json.dumps({"stages": [{"name": "Order"}, {"name": "Need"}, {"name": "First bill"}]})])
+    result = agent.extract(model, _pending("Need; research; order; first bill"), JourneyMap(), "en")
+    assert [c.name for c in result.proposal.changes if isinstance(c, AddStage)] == [
+        "Need", "Research", "Order", "First bill"]

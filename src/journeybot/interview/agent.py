@@ -453,7 +453,21 @@ def merge_with_rules(model: list[Change], from_rules: list[Change]) -> tuple[lis
         if not any(_covers(c, change) for c in out):
             out.append(change)
             added += 1
-    return out, added
+    return _stages_in_users_order(out, from_rules), added
+
+
+def _stages_in_users_order(changes: list[Change], from_rules: list[Change]) -> list[Change]:
+    """New stages in the order the user listed them (the rules read the list as typed)."""
+    order = [c for c in from_rules if isinstance(c, AddStage)]
+    stages = [c for c in changes if isinstance(c, AddStage)]
+    if len(order) < 2 or len(stages) < 2:
+        return changes
+
+    def rank(stage: Change) -> int:
+        return next((i for i, r in enumerate(order) if _covers(r, stage) or _covers(stage, r)), len(order))
+
+    ranked = iter(sorted(stages, key=rank))
+    return [next(ranked) if isinstance(c, AddStage) else c for c in changes]
 
 
 # --- method questions ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from ..domain.journey_map import JourneyMap, Lang
 MAX_STAGES = 12
 MAX_NAMES = 4
 MAX_CHARS = 600
-PROMPT_CHARS = 220
+PROMPT_CHARS = 160
 """What the model sees of the map each turn: a few names, so the prompt does not grow with the map."""
 
 
