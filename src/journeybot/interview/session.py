@@ -63,6 +63,7 @@ _COMMANDS: dict[str, str] = {
     "why": "why", "pourquoi": "why",
     "lang": "lang", "langue": "lang",
     "help": "help", "aide": "help", "?": "help",
+    "import": "import", "importer": "import",
     "ok": "accept", "accept": "accept", "accepter": "accept", "oui": "accept", "yes": "accept",
     "no": "reject", "non": "reject", "reject": "reject", "rejeter": "reject",
 }
@@ -390,6 +391,10 @@ class Interview:
             self.store.save(self.session_id, lang=self.lang, map_json=dump_map(self._journey))
             text = say("lang_set", self.lang)
             lang = self.lang
+        elif name == "import":
+            q = self.engine.current_question(self._journey, lang)
+            body = self._import_evidence(arg)
+            return Reply("command", body + ("\n\n" + q.text if q else ""), question=q)
         elif name in ("map", "lint", "review", "help", "why", "accept", "reject"):
             q = self.engine.current_question(self._journey, lang)
             if name == "map":
@@ -418,6 +423,38 @@ class Interview:
         changed = self.engine.state.phase != before
         lines = [t for t in (text, self._ask(q, header=changed or name in ("phase", "back", "lang"))) if t]
         return Reply("command" if q else "done", "\n\n".join(lines), question=q, phase_changed=changed)
+
+    def _import_evidence(self, arg: str) -> str:
+        """``/import FILE.csv``: customer evidence (verbatims, reviews, survey answers, tickets) added to
+        the map as ``customer`` items. The file's text is data: only the map's evidence grows."""
+        from pathlib import Path
+
+        from ..evidence import EvidenceImportError, add_evidence, read_evidence_csv
+        from .proposal import AddEvidence
+
+        lang = self.lang
+        name = arg.strip().strip("\"'")
+        if not name:
+            return say("import_usage", lang)
+        path = Path(name).expanduser()
+        try:
+            result = read_evidence_csv(path)
+        except EvidenceImportError as err:
+            return say("import_failed", lang, file=path.name, why=err.message(lang))
+        _, added, duplicates = add_evidence(self._journey, result.items)
+        lines = [f"- {note}" for note in result.messages(lang)]
+        if added:
+            proposal = Proposal(phase="evidence", source="rules", changes=[
+                AddEvidence(kind=e.kind, text=e.text, source=e.source, date=e.date, score=e.score,
+                            provenance="customer") for e in added])
+            outcome = self.accept(proposal)
+            lines.append(say("imported", lang, n=len(outcome.applied), file=path.name))
+            lines += [format_warning(w, lang) for w in outcome.warnings]
+        if duplicates:
+            lines.append(say("import_duplicates", lang, n=duplicates))
+        if not added and not duplicates:
+            lines.append(say("import_nothing", lang, file=path.name))
+        return "\n".join(lines)
 
     def _accept_all(self) -> str:
         pending = list(self._pending.values())

@@ -54,6 +54,13 @@ _TEXTS: dict[str, dict[str, str]] = {
     "lang_set": {"fr": "Je continue en français.", "en": "I will go on in English."},
     "lang_bad": {"fr": "Langues possibles : fr, en.", "en": "Languages: fr, en."},
     "skipped": {"fr": "Question passée.", "en": "Question skipped."},
+    "import_usage": {"fr": "Indiquez le fichier : /import FICHIER.csv", "en": "Name the file: /import FILE.csv"},
+    "import_failed": {"fr": "Import impossible de {file} : {why}", "en": "Cannot import {file}: {why}"},
+    "imported": {"fr": "{n} preuve(s) client importée(s) de {file} (provenance « client »).",
+                 "en": "{n} piece(s) of customer evidence imported from {file} (provenance 'customer')."},
+    "import_duplicates": {"fr": "{n} ligne(s) déjà présente(s) dans la carte, ignorée(s).",
+                          "en": "{n} row(s) already in the map, left out."},
+    "import_nothing": {"fr": "Rien à importer dans {file}.", "en": "Nothing to import in {file}."},
     "no_warning": {"fr": "Aucun piège repéré pour l'instant.", "en": "No pitfall found so far."},
     "no_pending": {"fr": "Aucune proposition en attente.", "en": "No proposal waiting."},
     "accepted": {"fr": "Ajouté à la carte : {n} élément(s).", "en": "Added to the map: {n} item(s)."},
@@ -74,11 +81,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "fr": "Commandes : /suivant (phase suivante), /retour (phase précédente), /passer (question suivante), "
               "/phase ID (aller à une phase : {ids}), /carte (résumé de la carte), /pieges (pièges repérés), "
               "/revue (bilan), /pourquoi (la raison de la question ; /pourquoi CODE pour un piège), /ok (accepter la proposition), "
-              "/non (l'écarter), /langue fr|en, /aide. Une question sur la méthode (« c'est quoi un moment "
+              "/non (l'écarter), /importer FICHIER.csv (preuves client), /langue fr|en, /aide. Une question sur la méthode (« c'est quoi un moment "
               "de vérité ? ») reçoit une réponse sourcée, puis on reprend.",
         "en": "Commands: /next (next phase), /back (previous phase), /skip (next question), /phase ID (go to "
               "a phase: {ids}), /map (map summary), /lint (pitfalls found), /review (assessment), /why (the "
-              "reason for the question; /why CODE for a pitfall), /ok (accept the proposal), /no (drop it), /lang fr|en, /help. A "
+              "reason for the question; /why CODE for a pitfall), /ok (accept the proposal), /no (drop it), /import FILE.csv (customer evidence), /lang fr|en, /help. A "
               "question about the method (\"what is a moment of truth?\") gets a sourced answer, then we go on.",
     },
 }
