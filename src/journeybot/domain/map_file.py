@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..i18n import render
 from .journey_map import NO_CONTROL_PATTERN, JourneyMap, Lang
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -91,11 +92,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
 
 
 def _say(key: str, lang: Lang, **values: Any) -> str:
-    template = _MESSAGES[key][lang]
-    try:
-        return template.format(**values)
-    except (KeyError, IndexError):
-        return template
+    return render(_MESSAGES, key, lang, **values)
 
 
 def _json_path(loc: tuple[int | str, ...]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.journey_map import Lang
+from ..i18n import render
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # errors (fr, en)
@@ -55,9 +56,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def say(key: str, lang: Lang, **values: Any) -> str:
-    fr, en = MESSAGES[key]
-    template = fr if lang == "fr" else en
-    try:
-        return template.format(**values)
-    except (KeyError, IndexError):
-        return template
+    return render(MESSAGES, key, lang, **values)

@@ -8,8 +8,9 @@ from typing import Protocol
 from ..domain.journey_map import JourneyMap, Lang
 
 
-class FindingLike(Protocol):
-    """The fields of ``journeybot.lint.Finding`` an export shows (message and why already in lang)."""
+class FindingText(Protocol):
+    """What a reader is shown of a ``journeybot.lint.Finding`` (message and why already in lang);
+    the terminal UI's warnings pane reads the same fields."""
 
     @property
     def code(self) -> str: ...
@@ -21,6 +22,11 @@ class FindingLike(Protocol):
     def why(self) -> str: ...
     @property
     def source(self) -> str: ...
+
+
+class FindingLike(FindingText, Protocol):
+    """The fields of a finding an export shows: its text and the items it concerns."""
+
     @property
     def items(self) -> Sequence[str]: ...
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..domain.journey_map import Lang, Provenance
+from ..i18n import pick
 
 _LABELS: dict[str, tuple[str, str]] = {
     # key: (fr, en)
@@ -148,9 +149,7 @@ _LABELS: dict[str, tuple[str, str]] = {
 def t(key: str, lang: Lang) -> str:
     """The label for ``key`` in ``lang`` (the key itself if unknown, so nothing disappears)."""
     pair = _LABELS.get(key)
-    if pair is None:
-        return key
-    return pair[0] if lang == "fr" else pair[1]
+    return key if pair is None else pick(pair, lang)
 
 
 PROVENANCE_MARK: dict[str, str] = {"customer": "C", "team": "T", "inferred": "?"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.journey_map import Lang
+from ..i18n import render
 
 _TEXTS: dict[str, dict[str, str]] = {
     "welcome": {
@@ -92,5 +93,4 @@ _TEXTS: dict[str, dict[str, str]] = {
 
 
 def say(key: str, lang: Lang, **values: Any) -> str:
-    text = _TEXTS[key][lang]
-    return text.format(**values) if values else text
+    return render(_TEXTS, key, lang, **values)

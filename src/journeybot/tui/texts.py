@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ..i18n import render
+
 Lang = Literal["fr", "en"]
 
 _TEXTS: dict[str, tuple[str, str]] = {
@@ -162,9 +164,7 @@ _HELP_EN = """\
 
 def t(key: str, lang: Lang, **values: object) -> str:
     """The UI sentence ``key`` in ``lang`` with ``{placeholders}`` filled in."""
-    fr, en = _TEXTS[key]
-    text = fr if lang == "fr" else en
-    return text.format(**values) if values else text
+    return render(_TEXTS, key, lang, **values)
 
 
 def help_markdown(lang: Lang) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -11,20 +11,8 @@ from textual.widgets import Static
 
 from .texts import Lang, t
 
-
-class FindingLike(Protocol):
-    """What the pane reads from a journeybot.lint Finding."""
-
-    @property
-    def code(self) -> str: ...
-    @property
-    def severity(self) -> str: ...
-    @property
-    def message(self) -> str: ...
-    @property
-    def why(self) -> str: ...
-    @property
-    def source(self) -> str: ...
+if TYPE_CHECKING:  # the export package is not imported at start-up: annotations only
+    from ..export.findings import FindingText as FindingLike
 
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
