@@ -162,6 +162,15 @@ def render_markdown(journey: JourneyMap, *, lang: Lang, findings: Sequence[Findi
             out.append(f"  - {t('fix', lang)}{c}{esc(fix_of(finding))}")
     out.append("")
 
+    out += priorities_markdown(journey, lang)
+    return "\n".join(out)
+
+
+def priorities_markdown(journey: JourneyMap, lang: Lang) -> list[str]:
+    """The ranked opportunities (with the score's formula), the action plan and the review date, as
+    Markdown lines: the end of the Markdown export, and what the chat's /review adds to the scorecard."""
+    c = _colon(lang)
+    out: list[str] = []
     out += [f"## {t('opportunities', lang)}", "", f"*{t('score_method', lang)}*", ""]
     ranked = rank_opportunities(journey)
     if not ranked:
@@ -205,4 +214,4 @@ def render_markdown(journey: JourneyMap, *, lang: Lang, findings: Sequence[Findi
     when, own = review_date(journey)
     note = "" if own else f" ({t('review_default', lang)})"
     out += [f"## {t('review_date', lang)}", "", f"**{when.isoformat()}**{note}. {t('review_why', lang)}", ""]
-    return "\n".join(out)
+    return out

@@ -613,7 +613,9 @@ def _review_text(journey: JourneyMap, lang: Lang) -> str:
     review = getattr(lint_pkg, "review", None)
     render = getattr(lint_pkg, "render_review_text", None)
     if callable(review) and callable(render):
-        return str(render(review(journey, lang), lang))
+        from ..export.to_markdown import priorities_markdown
+
+        return str(render(review(journey, lang), lang)) + "\n\n" + "\n".join(priorities_markdown(journey, lang))
     found = lint_pkg.lint(journey, lang)
     return "\n".join(f"- {f.message}" for f in found) or say("no_warning", lang)
 
