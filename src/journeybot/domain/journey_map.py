@@ -29,9 +29,10 @@ Lang = Literal["fr", "en"]
 
 # C0 control characters other than tab, newline and carriage return, plus DEL. Checked as a pattern
 # constraint so pydantic-core does it (a Python validator per string doubled the load time of big maps).
-_CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
-NO_CONTROL_PATTERN = rf"^[^{_CONTROL_CLASS}]*$"
-_CONTROL = re.compile(rf"[{_CONTROL_CLASS}]")
+CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+NO_CONTROL_PATTERN = rf"^[^{CONTROL_CLASS}]*$"
+CONTROL_CHARS = re.compile(rf"[{CONTROL_CLASS}]")
+"""What a map refuses in its text; importers strip exactly this before building map items."""
 # Values small models write into empty fields; a name must say something.
 _PLACEHOLDERS = frozenset(
     {"", "none", "null", "n/a", "na", "-", "--", "?", "tbd", "todo", "neutral", "neutre",

@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..domain.journey_map import VERBATIM, EvidenceItem, EvidenceKind, JourneyMap, Lang, new_id
+from ..domain.journey_map import CONTROL_CHARS, VERBATIM, EvidenceItem, EvidenceKind, JourneyMap, Lang, new_id
 from .messages import say
 
 MAX_ROWS = 10_000
@@ -35,7 +35,6 @@ MAX_ROWS = 10_000
 MAX_BYTES = 64 * 1024 * 1024
 """Larger files are refused before reading."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FORMULA_START = ("=", "+", "-", "@")
 
 # Field -> header names (normalised: no accents, lower case, letters and digits only), by priority.
@@ -221,7 +220,7 @@ def guess_kind(kind_value: str, source: str, text_header: str, has_score_header:
 
 
 def _clean(value: str) -> tuple[str, bool]:
-    cleaned = _CONTROL.sub(" ", value)
+    cleaned = CONTROL_CHARS.sub(" ", value)
     return cleaned.strip(), cleaned != value
 
 

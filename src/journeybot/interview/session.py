@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..domain.journey_map import JourneyMap, Lang
+from ..domain.journey_map import CONTROL_CLASS, JourneyMap, Lang
 from ..domain.map_file import dump_map, parse_map_text
 from ..llm.protocol import ChatModel, ModelError
 from ..method import catalog
@@ -50,7 +50,8 @@ from .types import (
 MAX_MODEL_CHARS = 4_000
 """What the model reads of one answer; a longer paste is stored in full and truncated for the model."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(rf"[{CONTROL_CLASS}\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+"""What the map refuses, plus invisible formatting (zero-width, bidi overrides) a paste may carry."""
 
 _COMMANDS: dict[str, str] = {
     "next": "next", "suivant": "next", "suivante": "next",
@@ -608,16 +609,10 @@ def _lint(journey: JourneyMap, lang: Lang) -> Sequence[Any]:
 
 
 def _review_text(journey: JourneyMap, lang: Lang) -> str:
-    from .. import lint as lint_pkg
+    from ..export.to_markdown import priorities_markdown
+    from ..lint import render_review_text, review
 
-    review = getattr(lint_pkg, "review", None)
-    render = getattr(lint_pkg, "render_review_text", None)
-    if callable(review) and callable(render):
-        from ..export.to_markdown import priorities_markdown
-
-        return str(render(review(journey, lang), lang)) + "\n\n" + "\n".join(priorities_markdown(journey, lang))
-    found = lint_pkg.lint(journey, lang)
-    return "\n".join(f"- {f.message}" for f in found) or say("no_warning", lang)
+    return render_review_text(review(journey, lang), lang) + "\n\n" + "\n".join(priorities_markdown(journey, lang))
 
 
 __all__ = [
