@@ -8,7 +8,7 @@ from typing import Annotated, Literal, NoReturn
 
 import typer
 
-from ..domain.journey_map import Lang
+from ..domain.journey_map import JourneyMap, Lang
 from ..domain.map_file import MapFileError
 
 LangOption = Annotated[
@@ -26,6 +26,13 @@ def resolve_lang(lang: Lang | None) -> Lang:
         return lang
     env = os.environ.get("JOURNEYBOT_LANG", "").strip().lower()
     return "en" if env == "en" else "fr"
+
+
+def output_lang(lang: Lang | None, journey: JourneyMap) -> Lang:
+    """--lang, else JOURNEYBOT_LANG, else the map's own language (what a map's readers get)."""
+    if lang is not None or os.environ.get("JOURNEYBOT_LANG", "").strip().lower() in ("fr", "en"):
+        return resolve_lang(lang)
+    return journey.lang
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from ..domain.journey_map import JourneyMap, Lang
-from .common import LangOption, fail, fail_map
+from .common import LangOption, fail, fail_map, output_lang, resolve_lang
 
 if TYPE_CHECKING:
     from ..evidence import LinkProposal
@@ -67,20 +67,13 @@ def resolve_source(src: str, lang: Lang) -> JourneyMap:
         raise MapFileError(src, [MapProblem("", str(err))]) from None
 
 
-def _message_lang(lang: Lang | None) -> Lang:
-    if lang is not None:
-        return lang
-    env = os.environ.get("JOURNEYBOT_LANG", "").strip().lower()
-    return "en" if env == "en" else "fr"
-
-
 def _load(src: str, lang: Lang | None) -> JourneyMap:
     from ..domain.map_file import MapFileError
 
     try:
-        return resolve_source(src, _message_lang(lang))
+        return resolve_source(src, resolve_lang(lang))
     except MapFileError as err:
-        fail_map(err, _message_lang(lang))
+        fail_map(err, resolve_lang(lang))
 
 
 def default_output(src: str, fmt: ExportFormat) -> Path:
@@ -143,8 +136,7 @@ def export_command(
     from ..export import export_map
 
     journey = _load(src, lang)
-    env = os.environ.get("JOURNEYBOT_LANG", "").strip().lower()
-    chosen: Lang = lang or ("en" if env == "en" else "fr" if env == "fr" else journey.lang)
+    chosen = output_lang(lang, journey)
     content = export_map(journey, fmt, lang=chosen, csv_separator=csv_sep)
     target = output if output is not None else str(default_output(src, fmt))
     _write(target, content, chosen)
@@ -215,7 +207,7 @@ def evidence_import(
     from ..domain.map_file import save_map
     from ..evidence import EvidenceImportError, add_evidence, confirm_links, propose_links, read_evidence_csv
 
-    msg: Lang = _message_lang(lang)
+    msg: Lang = resolve_lang(lang)
     if (map_path is None) == (session is None):
         fail("Indiquez --map FICHIER ou --session ID (l'un des deux)." if msg == "fr"
              else "Give either --map FILE or --session ID (one of them).")

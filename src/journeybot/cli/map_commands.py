@@ -10,13 +10,12 @@ error-severity pitfall, 2 = the map file cannot be used (every problem is printe
 from __future__ import annotations
 
 import json
-import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..domain.journey_map import JourneyMap, Lang
-from .common import FormatOption, LangOption, fail_map, out, resolve_lang
+from .common import FormatOption, LangOption, fail_map, out, output_lang, resolve_lang
 
 if TYPE_CHECKING:
     from ..lint import Finding
@@ -37,13 +36,6 @@ def _load(path: str, lang: Lang) -> JourneyMap:
         return load_map(path, lang=lang)
     except MapFileError as err:
         fail_map(err, lang)
-
-
-def _output_lang(lang: Lang | None, journey: JourneyMap) -> Lang:
-    """--lang, else JOURNEYBOT_LANG, else the map's own language."""
-    if lang is not None or os.environ.get("JOURNEYBOT_LANG", "").strip().lower() in ("fr", "en"):
-        return resolve_lang(lang)
-    return journey.lang
 
 
 def schema_command() -> None:
@@ -113,7 +105,7 @@ def lint_command(path: MapArgument, fmt: FormatOption = "text", lang: LangOption
     from ..lint import lint
 
     journey = _load(path, resolve_lang(lang))
-    chosen = _output_lang(lang, journey)
+    chosen = output_lang(lang, journey)
     findings = lint(journey, chosen)
     if fmt == "json":
         out(json.dumps([f.model_dump(mode="json") for f in findings], indent=2, ensure_ascii=False))
@@ -135,7 +127,7 @@ def review_command(path: MapArgument, fmt: FormatOption = "text", lang: LangOpti
     from ..lint import render_review_text, review
 
     journey = _load(path, resolve_lang(lang))
-    chosen = _output_lang(lang, journey)
+    chosen = output_lang(lang, journey)
     result = review(journey, chosen)
     if fmt == "json":
         out(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
