@@ -127,10 +127,14 @@ def test_kill_9_at_random_moments_then_resume_loses_nothing(tmp_path: Path) -> N
     rng = random.Random(SEED)
     zygote = Zygote()
     references: dict[Path, Any] = {}
+    turn = 0.0  # seconds one answer takes on this machine, from the uninterrupted runs
     for path in INTERVIEWS:  # an uninterrupted run of each interview
         db = tmp_path / f"reference-{path.stem}.db"
+        started = time.perf_counter()
         pid, since = zygote.run(db, path, None)
         assert zygote.wait_for(lambda lines, p=pid: f"EXIT {p} 0" in lines, since, 120), zygote.errors
+        answers = sum(len(v) for v in load_answers(path).answers.values())
+        turn = max(turn, (time.perf_counter() - started) / answers)
         references[path] = normalised(next(iter(saved_maps(db).values())))
     kills = 0
     moments: list[float] = []  # where in the interview each kill fell (0 = start, 1 = last answer)
@@ -146,9 +150,10 @@ def test_kill_9_at_random_moments_then_resume_loses_nothing(tmp_path: Path) -> N
         history: list[list[str]] = []
         for _attempt in range(100):
             stored_before = sum(len(v) for v in stored_answers(db, session).values()) if session else 0
-            # the kill: once the process has committed `target` more answers, then 0-30 ms later (a turn
-            # takes ~10-30 ms: the kill falls anywhere in it: storing, reading, applying, saving); a target
-            # past the end lets the run finish. target 0 falls in the opening: database, session, first turn.
+            # the kill: once the process has committed `target` more answers, then within one turn (timed
+            # on this machine above, so a fast machine does not carry the kill several answers further):
+            # it falls anywhere in the turn: storing, reading, applying, saving. A target past the end lets
+            # the run finish; target 0 falls in the opening: database, session, first turn.
             target = rng.randint(0, total - stored_before + 2)
             pid, since = zygote.run(db, answers_path, session)
 
@@ -157,7 +162,7 @@ def test_kill_9_at_random_moments_then_resume_loses_nothing(tmp_path: Path) -> N
                     x.startswith(f"EXIT {p} ") for x in lines)
 
             assert zygote.wait_for(reached, since, 120), zygote.errors
-            time.sleep(rng.uniform(0, 0.03))
+            time.sleep(rng.uniform(0, turn))
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
             assert zygote.wait_for(lambda lines, p=pid: any(x.startswith(f"EXIT {p} ") for x in lines), since, 60)
