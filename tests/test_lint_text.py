@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from journeybot.lint.text import WordList, normalise, word_list
 
@@ -66,3 +70,26 @@ def test_a_phrase_never_matches_across_two_texts() -> None:
     assert words.find_each(["back", "office"]) == [None, None]
     assert not words.in_any(["back", "office"])
     assert words.in_any(["nothing", "the back office"])
+
+
+# The pattern is factored as a trie for speed; it must find exactly what the plain longest-first
+# alternation of the phrases finds, on any phrases and any text.
+_WORD = st.text(alphabet="abé' ", min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(phrases=st.lists(_WORD, min_size=1, max_size=8), texts=st.lists(st.text(alphabet="abé' -x.", max_size=30),
+                                                                       max_size=6))
+def test_trie_pattern_finds_what_the_plain_alternation_finds(phrases: list[str], texts: list[str]) -> None:
+    words = WordList("t", phrases)
+    ordered = sorted(words.phrases, key=len, reverse=True)
+    if not ordered:
+        return
+    plain = re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(p) for p in ordered)})(?!\w)")
+    for text in texts:
+        folded = normalise(text)
+        expected = [m.group(0) for m in plain.finditer(folded)]
+        assert [m.group(0) for m in words._pattern.finditer(folded)] == expected
+    assert words.find_each(texts) == [
+        (m.group(0) if (m := plain.search(normalise(t))) else None) for t in texts
+    ]

@@ -488,7 +488,7 @@ def invisible_moments(m: JourneyMap, lang: Lang) -> Hit | None:
         return None
     if any(tp.invisible or tp.ownership == "third_party" for s in m.stages for tp in s.touchpoints):
         return None
-    if word_list("invisible_moment").in_any(list(_invisible_texts(m))):
+    if word_list("invisible_moment").in_any(_invisible_texts(m)):
         return None
     return Hit(_t(
         lang,

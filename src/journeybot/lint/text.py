@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 from ..method.catalog import wordlists
@@ -25,7 +24,6 @@ _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u
 _SEP = "\x00"
 """Joins texts for one-pass matching: never in map text (control characters are refused), kept by
 normalise(), and not a word character, so no phrase can match across two texts."""
-_SEPS = re.compile(_SEP)
 _CHUNK = 256
 
 
@@ -43,14 +41,40 @@ def normalise(text: str) -> str:
     return " ".join(folded.split())
 
 
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(phrases: frozenset[str]) -> str:
+    """One regex for all ``phrases``, factored as a trie ("lead qualifie|lead froid" becomes
+    "lead (?:froid|qualifie)"): Python's re then tries one branch per character instead of every
+    phrase at every position, which is what made lint slow on big maps. Longer phrases are tried
+    before their prefixes, like a longest-first alternation."""
+    trie: _Trie = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: _Trie) -> str:
+        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not alternatives:
+            return ""
+        group = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+        if "" in node:
+            return f"(?:{group})?" if len(alternatives) == 1 else f"{group}?"
+        return group
+
+    return branch(trie)
+
+
 class WordList:
     """One named word list (both languages), compiled into a single whole-word pattern."""
 
     def __init__(self, name: str, phrases: list[str]):
         self.name = name
         self.phrases = frozenset(p for p in (normalise(x) for x in phrases) if p)
-        ordered = sorted(self.phrases, key=len, reverse=True)
-        body = "|".join(re.escape(p) for p in ordered) or r"(?!x)x"
+        body = _trie_pattern(self.phrases) or r"(?!x)x"
         self._pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
     def find(self, text: str | None) -> str | None:
@@ -66,27 +90,37 @@ class WordList:
         parts = [t or "" for t in texts]
         if not parts:
             return []
-        if any(_SEP in p for p in parts):
+        raw = _SEP.join(parts)
+        if raw.count(_SEP) != len(parts) - 1:  # a text holds the separator itself: one at a time
             return [self.find(p) for p in parts]
-        joined = normalise(_SEP.join(parts))
-        starts = [m.start() for m in _SEPS.finditer(joined)]
+        joined = normalise(raw)
         found: list[str | None] = [None] * len(parts)
+        index, counted = 0, 0  # matches come in order: count the separators once, as we go
         for match in self._pattern.finditer(joined):
-            index = bisect_right(starts, match.start())
+            index += joined.count(_SEP, counted, match.start())
+            counted = match.start()
             if found[index] is None:
                 found[index] = match.group(0)
         return found
 
-    def in_any(self, texts: Sequence[str | None]) -> bool:
-        """True when at least one of ``texts`` holds a phrase of the list (one regex search per
-        chunk of texts, stopping at the first chunk that has one)."""
-        parts = [t for t in texts if t]
-        if any(_SEP in p for p in parts):
-            return any(self.matches(p) for p in parts)
-        for start in range(0, len(parts), _CHUNK):
-            if self._pattern.search(normalise(_SEP.join(parts[start:start + _CHUNK]))):
-                return True
-        return False
+    def in_any(self, texts: Iterable[str | None]) -> bool:
+        """True when at least one of ``texts`` holds a phrase of the list. Texts are read lazily, a
+        chunk at a time (one normalisation and one regex search per chunk), stopping at the first
+        chunk that has one: on a big map the answer is usually in the first chunk."""
+        chunk: list[str] = []
+        for text in texts:
+            if not text:
+                continue
+            if _SEP in text:
+                if self.matches(text):
+                    return True
+                continue
+            chunk.append(text)
+            if len(chunk) == _CHUNK:
+                if self._pattern.search(normalise(_SEP.join(chunk))):
+                    return True
+                chunk.clear()
+        return bool(chunk) and self._pattern.search(normalise(_SEP.join(chunk))) is not None
 
     def matches(self, text: str | None) -> bool:
         return self.find(text) is not None
