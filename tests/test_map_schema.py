@@ -4,7 +4,9 @@ with the model: it accepts the examples and rejects what the model rejects."""
 from __future__ import annotations
 
 import copy
+import gc
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,15 @@ import jsonschema
 import pytest
 
 from journeybot.domain.journey_map import JourneyMap, json_schema
-from journeybot.domain.map_file import MapFileError, dump_map, load_map, parse_map, parse_map_text, save_map
+from journeybot.domain.map_file import (
+    MapFileError,
+    dump_map,
+    gc_paused,
+    load_map,
+    parse_map,
+    parse_map_text,
+    save_map,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 ALL_MAPS = sorted((REPO / "examples").glob("*.json")) + sorted((REPO / "examples" / "flawed").glob("*.json"))
@@ -78,3 +88,48 @@ def test_schema_and_model_reject_the_same_broken_maps(change: Any) -> None:
     with pytest.raises(MapFileError) as err:
         parse_map(data)
     assert err.value.problems
+
+
+def test_loading_a_map_pauses_the_cycle_collector_and_gives_it_back() -> None:
+    text = (REPO / "examples" / "physio-online-booking.en.json").read_text(encoding="utf-8")
+    seen: list[bool] = []
+    original = JourneyMap.model_validate_json
+
+    def spy(*args: Any, **kwargs: Any) -> JourneyMap:
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    assert gc.isenabled()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(JourneyMap, "model_validate_json", spy)
+        parse_map_text(text)
+        with pytest.raises(MapFileError):  # an invalid map takes the slow path; the collector still comes back
+            parse_map_text('{"stages": [{"name": 3}]}')
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+
+def test_collector_pause_is_counted_across_threads_and_respects_a_disabled_collector() -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with gc_paused():
+            started.set()
+            release.wait(5)
+
+    worker = threading.Thread(target=hold)
+    worker.start()
+    started.wait(5)
+    with gc_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled(), "the other thread still holds the pause"
+    release.set()
+    worker.join(5)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled(), "a collector the caller had turned off stays off"
+    finally:
+        gc.enable()
