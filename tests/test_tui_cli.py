@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from journeybot.cli.entry import chat_options
 from journeybot.cli.main import app
 from journeybot.settings import Settings
 from journeybot.tui.app import JourneyApp
@@ -53,3 +57,43 @@ async def test_an_unknown_session_says_so_and_starts_a_new_interview() -> None:
         assert errors and "does-not-exist" in errors[0] and "Could not open the session" in errors[0]
         assert app_.conversation is not None and app_.session_id != "does-not-exist"
         assert "Phase 1/11" in roles[-1][1]
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    ([], {}),
+    (["--model", "none"], {"--model": "none"}),
+    (["--lang=en", "--session", "abc123"], {"--lang": "en", "--session": "abc123"}),
+    (["--base-url", "http://127.0.0.1:8080/v1", "--model", "openai"],
+     {"--base-url": "http://127.0.0.1:8080/v1", "--model": "openai"}),
+    (["sessions"], None),                  # a sub-command
+    (["--lang", "en", "sessions"], None),  # options before a sub-command
+    (["--help"], None),
+    (["--model"], None),                   # a missing value: the full command line explains
+    (["--model", "--lang", "en"], None),
+    (["--lang", "de"], None),              # a wrong value: the full command line explains
+    (["--model", "none", "--model", "local"], None),
+    (["--model="], None),
+])
+def test_the_entry_point_knows_a_plain_chat_from_anything_else(argv: list[str], expected: object) -> None:
+    assert chat_options(argv) == expected
+
+
+def _entry(argv: list[str]) -> dict[str, Any]:
+    script = (
+        "import json, sys\nfrom journeybot.cli import entry\ncode = 0\n"
+        f"try:\n    entry.run({argv!r})\nexcept SystemExit as exit_:\n    code = exit_.code\n"
+        "print(json.dumps({'code': code, 'typer': 'typer' in sys.modules}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["stderr"] = done.stderr
+    return result
+
+
+def test_a_plain_chat_starts_without_the_command_line_framework_and_fails_the_same_way() -> None:
+    fast = _entry(["--model", "gpt-banana"])
+    assert fast["typer"] is False
+    assert fast["code"] == 2 and "model" in fast["stderr"] and "Traceback" not in fast["stderr"]
+    full = _entry(["--lang", "de"])  # not a plain chat: Typer explains the bad value
+    assert full["typer"] is True
+    assert full["code"] == 2 and "--lang" in full["stderr"] and "Traceback" not in full["stderr"]

@@ -1,3 +1,3 @@
-from journeybot.cli.main import run
+from journeybot.cli.entry import run
 
 run()

@@ -18,8 +18,8 @@ for module in (ui_commands, map_commands, knowledge_commands, interview_commands
     module.register(app)
 
 
-def run() -> None:
-    app()
+def run(argv: list[str] | None = None) -> None:
+    app(args=argv)
 
 
 if __name__ == "__main__":

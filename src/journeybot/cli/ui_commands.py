@@ -52,14 +52,11 @@ def chat(
             if value:
                 os.environ[var] = value
         return
-    settings = _settings(model, base_url, lang)
-    from ..tui.app import JourneyApp
+    from ..tui.app import launch
 
-    chosen = lang if lang is not None else None
-    app = JourneyApp(settings, session_id=session, lang=chosen)  # type: ignore[arg-type]
-    app.run()
-    if app.return_code not in (None, 0):
-        raise typer.Exit(app.return_code or 1)
+    code = launch(model, base_url, lang, session)
+    if code:
+        raise typer.Exit(code)
 
 
 def serve_command(

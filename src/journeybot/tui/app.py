@@ -781,25 +781,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(model: str | None = None, base_url: str | None = None, lang: Lang | None = None,
-        session: str | None = None) -> None:
-    """Load settings (flags > env > config.toml) and run the app in this terminal."""
-    from ..settings import load_settings
+def launch(model: str | None = None, base_url: str | None = None, lang: Lang | None = None,
+           session: str | None = None) -> int:
+    """Load settings (flags > environment > config.toml) and run the chat in this terminal; the exit
+    code. Bad settings are one sentence on stderr and exit code 2, as for every command."""
+    from ..settings import SettingsError, load_settings
 
-    settings = load_settings(model=model, base_url=base_url, lang=lang)
-    JourneyApp(settings, session_id=session, lang=lang).run()
+    try:
+        settings = load_settings(model=model, base_url=base_url, lang=lang)
+    except SettingsError as err:
+        print(str(err), file=sys.stderr)
+        return 2
+    app = JourneyApp(settings, session_id=session, lang=lang)
+    app.run()
+    return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from ..settings import SettingsError
-
-    try:
-        run(args.model, args.base_url, args.lang, args.session)
-    except SettingsError as err:
-        print(str(err), file=sys.stderr)
-        return 2
-    return 0
+    return launch(args.model, args.base_url, args.lang, args.session)
 
 
 if __name__ == "__main__":
