@@ -56,7 +56,9 @@ def time_to_paint(command: list[str], markers: tuple[str, ...], env: dict[str, s
     # A tmux server that is already running would not pass our environment on: set it in the command.
     env = dict(env, JOURNEYBOT_TUI_READY_FILE=str(ready))
     wanted = {k: v for k, v in env.items() if k.startswith("JOURNEYBOT_") or k in ("TERM", "PATH", "HOME")}
-    shell = "env " + " ".join(shlex.quote(f"{k}={v}") for k, v in wanted.items()) + " " + shlex.join(command)
+    # Unset PYTHONDONTWRITEBYTECODE (CI and sandboxes set it): a user's install caches bytecode, and
+    # without it every start would compile journeybot's sources again (about 0.1 s).
+    shell = "env -u PYTHONDONTWRITEBYTECODE " + " ".join(shlex.quote(f"{k}={v}") for k, v in wanted.items()) + " " + shlex.join(command)
     start_wall = time.time()
     start = time.perf_counter()
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", shell],

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+import yaml
+
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -27,3 +32,10 @@ def prompts_dir() -> Path:
 
 def knowledge_dir() -> Path:
     return data_dir("knowledge")
+
+
+def load_yaml(path: Path) -> Any:
+    """A YAML file of ours, read with libyaml's safe loader when PyYAML has it (about 10x faster than
+    the pure-Python one: the chat reads these files while it starts)."""
+    with path.open(encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_SafeLoader)

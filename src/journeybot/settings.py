@@ -18,7 +18,7 @@ from pydantic_settings import (
 )
 
 from . import paths
-from .domain.journey_map import Lang
+from .i18n import Lang
 
 Backend = Literal["local", "local-small", "openai", "none"]
 Embeddings = Literal["use", "e5", "openai"]

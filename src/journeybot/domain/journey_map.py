@@ -1,6 +1,6 @@
 """The journey map: a pure pydantic model of everything the method records.
 
-This module imports nothing else of journeybot. It is the contract shared by the
+This module imports nothing else of journeybot but the Lang type of i18n. It is the contract shared by the
 linter, the interview engine, the store and every export (see docs/architecture.md).
 
 Minimum JSON contract others rely on: top-level ``schema_version``, ``persona``
@@ -18,14 +18,14 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from ..i18n import Lang as Lang  # re-exported: the map records its language
+
 SCHEMA_VERSION: Literal[1] = 1
 
 Provenance = Literal["customer", "team", "inferred"]
 """Where an item came from (method-spec, Provenance):
 ``customer`` backed by evidence the user cites; ``team`` the user's or team's belief;
 ``inferred`` proposed by the model and not yet confirmed. Inferred never counts as evidence."""
-
-Lang = Literal["fr", "en"]
 
 # C0 control characters other than tab, newline and carriage return, plus DEL. Checked as a pattern
 # constraint so pydantic-core does it (a Python validator per string doubled the load time of big maps).

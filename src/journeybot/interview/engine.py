@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.journey_map import JourneyMap, Lang, Stage
 from ..method import catalog
 from ..method.gates import SELECTORS, GateResult, check_gate
 from ..method.model import PHASE_IDS, Localized, Phase, PhaseId
-from ..resources import prompts_dir
+from ..resources import load_yaml, prompts_dir
 
 QuestionKind = Literal["question", "follow_up", "generic"]
 
@@ -101,8 +100,7 @@ _MAP_COUNTERS: dict[str, Callable[[JourneyMap], int]] = {
 
 @cache
 def _config() -> dict[str, Any]:
-    with (prompts_dir() / "interview" / "engine.yaml").open(encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
+    data: dict[str, Any] = load_yaml(prompts_dir() / "interview" / "engine.yaml")
     return data
 
 

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..domain.journey_map import JourneyMap, Stage
+from ..resources import load_yaml
 from .rules import fold
 
 
@@ -37,8 +36,7 @@ class FactReport:
 
 
 def load_facts(path: str | Path) -> dict[str, Any]:
-    with Path(path).open(encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
+    data: dict[str, Any] = load_yaml(Path(path))
     return data
 
 

@@ -19,10 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
 from ..domain.journey_map import JourneyMap, Lang, Provenance, Stage
-from ..resources import prompts_dir
+from ..resources import load_yaml, prompts_dir
 from .engine import Question
 from .proposal import (
     AddAction,
@@ -114,8 +112,7 @@ class Lexicon:
 
 @cache
 def _data() -> dict[str, Any]:
-    with (prompts_dir() / "interview" / "wordlists.yaml").open(encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
+    data: dict[str, Any] = load_yaml(prompts_dir() / "interview" / "wordlists.yaml")
     return data
 
 

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..resources import prompts_dir
+from ..resources import load_yaml, prompts_dir
 from .model import PHASE_IDS, Phase, PhaseId, Pitfall
-
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader when PyYAML has it (about 10x faster: the UI reads these files at start-up)."""
 
 
 def _load_yaml(name: str) -> Any:
-    path: Path = prompts_dir() / "method" / name
-    with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_SafeLoader)
+    return load_yaml(prompts_dir() / "method" / name)
 
 
 @cache

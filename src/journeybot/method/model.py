@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..domain.journey_map import Lang
+from ..i18n import Lang
 
 PhaseId = Literal[
     "framing", "persona", "evidence", "stages", "touchpoints", "experience",
