@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from journeybot.domain.journey_map import JourneyMap
+from journeybot.interview.opening import first_screen
 from journeybot.interview.session import MAX_MODEL_CHARS, Interview, clean_text
 from journeybot.llm.fake import ScriptedChatModel
 from journeybot.llm.protocol import Message
@@ -42,6 +43,14 @@ def test_opening_then_answer_gives_the_next_question_at_once_and_a_pending_readi
     outcome = interview.accept(result.proposal)
     assert outcome.journey.framing.objective == "Nous voulons comprendre pourquoi les devis sont abandonnés."
     assert load_session_map(interview.session_id, store.path) == interview.journey
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_first_screen_painted_before_the_session_opens_is_what_the_session_says(
+        store: SessionStore, lang: str) -> None:
+    painted = first_screen(lang)  # type: ignore[arg-type]
+    assert ("Phase 1/11" in painted) and ("Bonjour" in painted if lang == "fr" else "Hello" in painted)
+    assert Interview.start(store, lang=lang).opening().text == painted  # type: ignore[arg-type]
 
 
 def test_the_users_message_is_committed_before_the_model_is_called(store: SessionStore) -> None:

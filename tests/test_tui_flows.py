@@ -17,7 +17,7 @@ from journeybot.llm.protocol import ModelError
 from journeybot.settings import Settings
 from journeybot.store.sessions import SessionStore
 from journeybot.tui.app import JourneyApp
-from journeybot.tui.chat_pane import ChatMessage
+from journeybot.tui.chat_message import ChatMessage
 from journeybot.tui.map_pane import MapPane
 from journeybot.tui.phase_bar import PhaseBar
 from journeybot.tui.screens import ProposalScreen, SessionsScreen, TextScreen

@@ -12,7 +12,7 @@ from journeybot.domain.journey_map import Emotion, JourneyMap, PainPoint, Person
 from journeybot.llm.protocol import ModelError
 from journeybot.settings import Settings
 from journeybot.tui.app import JourneyApp, log_file
-from journeybot.tui.chat_pane import ChatMessage
+from journeybot.tui.chat_message import ChatMessage
 from journeybot.tui.commands import COMMANDS, CommandError, complete, is_command, parse
 from journeybot.tui.map_pane import MapPane
 from journeybot.tui.map_render import count_marks, emotion_curve, render_map
@@ -146,13 +146,39 @@ async def test_first_question_shows_without_any_model() -> None:
 
     app = make_app(model_factory=slow_model)
     async with app.run_test() as pilot:
+        await pilot.pause()  # the session opens right after the first paint
         assert bot_texts(app) == ["Hello. Question 1 of framing?"]
         assert app.focused is app.prompt
-        await pilot.pause()
         await app.wait_for_background()
         await pilot.pause()
         assert started == ["model"]
         assert app.model_state == "none"
+
+
+async def test_a_new_interview_paints_its_first_question_before_the_session_opens() -> None:
+    opened: list[str] = []
+    factory = fake_factory()
+
+    def counting(settings: Settings, session_id: str | None, lang: Any) -> Any:
+        opened.append("open")
+        return factory(settings, session_id, lang)
+
+    app = make_app(counting, first_screen=lambda lang: f"Painted from the method data ({lang})")
+    async with app.run_test() as pilot:
+        assert opened == []  # first frame: the question is there, the session is not open yet
+        assert app.chat.transcript() == [("bot", "Painted from the method data (en)")]
+        assert app.query_one(PhaseBar).current == "framing"
+        await pilot.pause()
+        assert opened == ["open"]  # then the session's own opening replaces it
+        assert bot_texts(app) == ["Hello. Question 1 of framing?"]
+
+
+async def test_a_resumed_session_is_not_painted_from_the_method_data() -> None:
+    app = make_app(session_id="abc", first_screen=lambda lang: "never shown")
+    async with app.run_test() as pilot:
+        assert app.chat.transcript() == []
+        await pilot.pause()
+        assert "never shown" not in [text for _, text in app.chat.transcript()]
 
 
 async def test_enter_sends_and_ctrl_j_adds_a_line() -> None:
@@ -339,6 +365,7 @@ async def test_next_back_and_phase_commands_move_the_phase_bar() -> None:
     factory = fake_factory()
     app = make_app(factory)
     async with app.run_test() as pilot:
+        await pilot.pause()
         bar = app.query_one(PhaseBar)
         assert bar.current == "framing"
         await pilot.press(*"/next", "enter")

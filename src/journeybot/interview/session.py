@@ -34,6 +34,7 @@ from ..method.model import PHASE_IDS
 from ..store.sessions import SessionStore, StoredMessage
 from . import agent
 from .engine import Engine, EngineState, Question
+from .opening import ask_text, opening_text
 from .proposal import Proposal, apply_report, describe
 from .summary import summarize_map
 from .texts import say
@@ -228,11 +229,9 @@ class Interview:
         """The welcome (or 'resuming...') and the question to answer."""
         with self._lock:
             started = any(m.role == "user" for m in self.messages())
-            head = say("resumed", self.lang, title=self.title or self.session_id) if started else say(
-                "welcome", self.lang)
             q = self.engine.next_question(self._journey, self.lang)
             self._save_state()
-            text = head + "\n\n" + self._ask(q, header=True)
+            text = opening_text(q, self.lang, resumed=(self.title or self.session_id) if started else None)
             self.store.add_message(self.session_id, "assistant", text, phase=q.phase if q else None,
                                    kind="question")
             return Reply("opening", text, question=q)
@@ -535,12 +534,7 @@ class Interview:
     # --- helpers -----------------------------------------------------------------------------
 
     def _ask(self, q: Question | None, *, header: bool) -> str:
-        if q is None:
-            return say("done", self.lang)
-        if header:
-            return say("phase_header", self.lang, n=q.phase_number, total=q.phase_count,
-                       title=q.phase_title) + "\n" + q.text
-        return q.text
+        return ask_text(q, self.lang, header=header)
 
     def _unmet_line(self, phase_id: str) -> str:
         phase = next(p for p in self.engine.phases if p.id == phase_id)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.journey_map import Lang
-from ..i18n import render
+from ..i18n import Lang, render
 
 _TEXTS: dict[str, dict[str, str]] = {
     "welcome": {

@@ -7,7 +7,6 @@ never at module load). Run it with ``journeybot`` or ``python -m journeybot.tui.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import os
@@ -17,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -28,7 +27,7 @@ from textual.widgets import Header, Static
 
 from .. import paths
 from ..settings import Settings
-from .chat_pane import ChatMessage, ChatPane, StatusLine
+from .chat_pane import ChatPane, StatusLine
 from .commands import COMMANDS, CommandError, is_command, parse
 from .map_pane import MapPane
 from .phase_bar import PhaseBar, phase_rows
@@ -37,6 +36,11 @@ from .prompt_box import PromptBox
 from .screens import EditableItem, ProposalScreen, SessionRow, SessionsScreen, TextScreen
 from .texts import Lang, help_markdown, t
 from .warnings_pane import WarningsPane
+
+if TYPE_CHECKING:
+    import argparse
+
+    from .chat_message import ChatMessage
 
 log = logging.getLogger("journeybot.tui")
 
@@ -59,6 +63,12 @@ READY_FILE_ENV = "JOURNEYBOT_TUI_READY_FILE"
 """If set, the app writes time.time() to this file once the first question is on screen (bench)."""
 EXIT_WHEN_READY_ENV = "JOURNEYBOT_TUI_EXIT_WHEN_READY"
 """With READY_FILE_ENV: exit right after (profiling the start-up)."""
+
+
+def default_first_screen(lang: Lang) -> str:
+    from ..interview.opening import first_screen
+
+    return first_screen(lang)
 
 
 def default_conversation(settings: Settings, session_id: str | None, lang: Lang) -> Conversation:
@@ -210,12 +220,15 @@ class JourneyApp(App[None]):
         model_factory: ModelFactory | None = None,
         retriever_factory: RetrieverFactory | None = None,
         load_backends: bool = True,
+        first_screen: Callable[[Lang], str] | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings if settings is not None else Settings()
         self.lang: Lang = lang or self.settings.lang
         self.session_id = session_id
         self.conversation_factory = conversation_factory or default_conversation
+        self.first_screen = first_screen or (default_first_screen if conversation_factory is None else None)
+        """What a new interview opens with, painted before the session opens (None: wait for it)."""
         self.model_factory = model_factory or default_model_factory
         self.retriever_factory = retriever_factory or default_retriever_factory
         self.load_backends = load_backends
@@ -264,16 +277,35 @@ class JourneyApp(App[None]):
         if self.is_headless:  # tests and snapshots: no blinking cursor, deterministic frames
             self.prompt.cursor_blink = False
         self.prompt.focus()
+        painted = self._paint_first_screen()
+        self._set_status(t("model.loading", self.lang), "busy")
+        # The session opens, and heavy work (model, index, lint) starts, once the first question is on
+        # screen: the threads share the GIL with the UI and would otherwise delay the first paint.
+        self.call_after_refresh(self._after_first_paint, painted)
+
+    def _paint_first_screen(self) -> bool:
+        """A new interview's first question, from the method data alone, so that it is on screen
+        before the session, the readers and the Markdown widget are loaded (the session then opens
+        with the same words: tests/test_interview_session.py). A resumed session waits for its own."""
+        if self.session_id is not None or self.first_screen is None:
+            return False
+        try:
+            text = self.first_screen(self.lang)
+            self.query_one(PhaseBar).show(phase_rows(self.lang), "framing", [])
+        except Exception:  # method data unreadable: the session's opening will say what it can
+            log.exception("first screen")
+            return False
+        self.chat.add_plain(text, "bot")
+        return True
+
+    def _after_first_paint(self, question_painted: bool) -> None:
+        self._painted = True
+        if question_painted:
+            self._mark_ready()
         self._open(self.session_id)
         milestone("session opened")
-        self._set_status(t("model.loading", self.lang), "busy")
-        # Heavy work (model, index, lint) starts once the first question is on screen: the threads
-        # share the GIL with the UI and would otherwise delay the first paint.
-        self.call_after_refresh(self._after_first_paint)
-
-    def _after_first_paint(self) -> None:
-        self._painted = True
-        self._mark_ready()
+        if not question_painted:
+            self.call_after_refresh(self._mark_ready)
         self._refresh_findings()
         if self.load_backends:
             self._load_model()
@@ -773,6 +805,7 @@ class JourneyApp(App[None]):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
     parser = argparse.ArgumentParser(prog="journeybot-tui", description="journeybot terminal UI")
     parser.add_argument("--model", default=None)
     parser.add_argument("--base-url", default=None)

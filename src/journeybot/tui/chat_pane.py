@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from rich.text import Text
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from .texts import Lang, t
 
+if TYPE_CHECKING:
+    from .chat_message import ChatMessage
 
-class ChatMessage(Markdown):
-    """One message; ``role`` is 'bot', 'user', 'note' (a system notice) or 'error'."""
+MESSAGE_CSS = """
+{cls} {{ margin: 0 0 1 0; padding: 0 1; }}
+{cls}.user {{ background: $primary 15%; border-left: thick $primary; }}
+{cls}.bot {{ border-left: thick $accent; }}
+{cls}.note {{ color: $text-muted; border-left: thick $panel; }}
+{cls}.error {{ background: $error 15%; border-left: thick $error; }}
+"""
+"""The look of a message, shared by the Markdown messages (chat_message) and the plain first one."""
 
-    DEFAULT_CSS = """
-    ChatMessage { margin: 0 0 1 0; padding: 0 1; }
-    ChatMessage > MarkdownBlock:last-child { margin-bottom: 0; }
-    ChatMessage.user { background: $primary 15%; border-left: thick $primary; }
-    ChatMessage.bot { border-left: thick $accent; }
-    ChatMessage.note { color: $text-muted; border-left: thick $panel; }
-    ChatMessage.error { background: $error 15%; border-left: thick $error; }
-    """
+
+class PlainMessage(Static):
+    """A message shown as plain text: a new interview's first question, painted from the method data
+    before the session (and the Markdown widget) are loaded. The session's own opening replaces it."""
+
+    DEFAULT_CSS = MESSAGE_CSS.format(cls="PlainMessage")
 
     def __init__(self, text: str, role: str) -> None:
-        super().__init__(text, classes=role)
+        super().__init__(Text(text), classes=f"{role} chat-message")
         self.role = role
         self.text = text
 
@@ -36,6 +45,12 @@ def hard_breaks(text: str) -> str:
     return "\n".join(out)
 
 
+def _message_class() -> type[ChatMessage]:
+    from .chat_message import ChatMessage
+
+    return ChatMessage
+
+
 class ChatPane(VerticalScroll):
     can_focus = False  # the input box keeps the focus: a click here never swallows what is typed next
 
@@ -47,8 +62,15 @@ class ChatPane(VerticalScroll):
         self.anchor()
 
     def add(self, text: str, role: str = "bot") -> ChatMessage:
+        from .chat_message import ChatMessage
+
         message = ChatMessage(hard_breaks(text), role)
         message.text = text
+        self.mount(message)
+        return message
+
+    def add_plain(self, text: str, role: str = "bot") -> PlainMessage:
+        message = PlainMessage(text, role)
         self.mount(message)
         return message
 
@@ -58,7 +80,8 @@ class ChatPane(VerticalScroll):
 
     def transcript(self) -> list[tuple[str, str]]:
         """(role, text) of every message, in order (used by tests and the browser check)."""
-        return [(m.role, m.text) for m in self.query(ChatMessage)]
+        kinds = (PlainMessage, _message_class())
+        return [(m.role, m.text) for m in self.children if isinstance(m, kinds)]
 
 
 class StatusLine(Static):

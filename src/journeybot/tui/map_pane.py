@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..domain.journey_map import JourneyMap
 from .map_render import MARK_STYLE, MARKS, render_map
 from .port import ProposalView
 from .texts import Lang, t
+
+if TYPE_CHECKING:
+    from ..domain.journey_map import JourneyMap
 
 
 def proposal_text(proposals: Sequence[ProposalView], reading: int, lang: Lang) -> Text:

@@ -4,10 +4,14 @@ provenance marks and a legend. Pure (Rich only, no Textual); user text is never 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
-from ..domain.journey_map import JourneyMap, Provenance, Stage
 from .texts import Lang, t
+
+if TYPE_CHECKING:
+    from ..domain.journey_map import JourneyMap, Provenance, Stage
 
 MARKS: dict[str, str] = {"inferred": "?", "team": "~", "customer": ""}
 MARK_STYLE: dict[str, str] = {"inferred": "bold yellow", "team": "cyan", "customer": ""}

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ..domain.journey_map import JourneyMap
 from .texts import Lang
+
+if TYPE_CHECKING:
+    from ..domain.journey_map import JourneyMap
 
 
 @dataclass

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, DataTable, Input, Label, Markdown
+from textual.widgets import Button, Checkbox, DataTable, Input, Label
 
 from .texts import Lang, t
 
@@ -41,6 +41,8 @@ class TextScreen(ModalScreen[None]):
         with Vertical() as box:
             box.border_title = self.title_text
             with VerticalScroll():
+                from textual.widgets import Markdown  # loaded when a page is first opened
+
                 yield Markdown(self.markdown, id="page")
             yield Label(t("why.close", self.lang), classes="hint")
 
