@@ -6,16 +6,13 @@ anywhere by journeybot: not in the database, logs, transcripts or exports.
 
 from __future__ import annotations
 
+import json
+import os
+import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_origin
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from . import paths
 from .i18n import Lang
@@ -23,11 +20,19 @@ from .i18n import Lang
 Backend = Literal["local", "local-small", "openai", "none"]
 Embeddings = Literal["use", "e5", "openai"]
 
+ENV_PREFIX = "JOURNEYBOT_"
+ENV_ALIASES: dict[str, tuple[str, ...]] = {
+    "base_url": ("JOURNEYBOT_BASE_URL", "OPENAI_BASE_URL"),
+    "api_key": ("JOURNEYBOT_API_KEY", "OPENAI_API_KEY"),
+}
+"""Environment variables read for a field, first found wins (otherwise JOURNEYBOT_<FIELD>)."""
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="JOURNEYBOT_", extra="ignore", populate_by_name=True, validate_default=True
-    )
+
+class Settings(BaseModel):
+    """Validated settings. Build them with load_settings(), which reads the three sources; a plain
+    ``Settings(...)`` holds exactly what it is given (tests)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, validate_default=True)
 
     model: Backend = Field(default="local", description="which model answers: local, local-small, openai, none")
     model_name: str | None = Field(default=None, description="model name on an OpenAI-compatible server")
@@ -48,18 +53,6 @@ class Settings(BaseSettings):
     context_size: int = Field(default=4096, ge=1024, le=32768)
     threads: int | None = Field(default=None, ge=1, le=256)
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=paths.config_file())
-        return (init_settings, env_settings, toml)
-
     @property
     def backend(self) -> Backend:
         """The backend actually used: a base URL with the default model means an OpenAI-compatible server."""
@@ -72,11 +65,39 @@ class SettingsError(Exception):
     """Settings that cannot be used; the message is one plain sentence per problem."""
 
 
+def _from_environment() -> dict[str, Any]:
+    """JOURNEYBOT_<FIELD> (any case) and the aliases of ENV_ALIASES; list values are JSON."""
+    environ = {k.upper(): v for k, v in os.environ.items()}
+    found: dict[str, Any] = {}
+    for name, field in Settings.model_fields.items():
+        for var in ENV_ALIASES.get(name, (ENV_PREFIX + name.upper(),)):
+            if var in environ:
+                value: Any = environ[var]
+                if get_origin(field.annotation) is list:
+                    try:
+                        value = json.loads(value)
+                    except json.JSONDecodeError:
+                        raise SettingsError(f"{var}: not a JSON list ({value[:80]!r})") from None
+                found[name] = value
+                break
+    return found
+
+
+def _from_config_file() -> dict[str, Any]:
+    path = paths.config_file()
+    if not path.is_file():
+        return {}
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return {k: v for k, v in data.items() if k in Settings.model_fields}
+
+
 def load_settings(**flags: Any) -> Settings:
-    """Settings from flags (None means 'not given'), the environment and the TOML file."""
+    """Settings from flags (None means 'not given') > the environment > config.toml."""
     given = {k: v for k, v in flags.items() if v is not None}
     try:
-        return Settings(**given)
+        merged = {**_from_config_file(), **_from_environment(), **given}
+        return Settings.model_validate(merged)
     except ValidationError as err:
         lines = [f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in err.errors()]
         raise SettingsError("; ".join(lines)) from None

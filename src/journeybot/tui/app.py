@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from .. import paths
-from ..settings import Settings
+from ..settings import Settings, load_settings
 from .chat_pane import ChatPane, StatusLine
 from .commands import COMMANDS, CommandError, is_command, parse
 from .map_pane import MapPane
@@ -223,7 +223,7 @@ class JourneyApp(App[None]):
         first_screen: Callable[[Lang], str] | None = None,
     ) -> None:
         super().__init__()
-        self.settings = settings if settings is not None else Settings()
+        self.settings = settings if settings is not None else load_settings()
         self.lang: Lang = lang or self.settings.lang
         self.session_id = session_id
         self.conversation_factory = conversation_factory or default_conversation
