@@ -485,3 +485,25 @@ async def test_quit_command_exits() -> None:
 
 def test_log_file_lives_in_the_data_dir(tmp_path: Path) -> None:
     assert log_file().parent.name == "logs"
+
+
+async def test_the_warnings_pane_shows_what_is_due_and_counts_the_rest() -> None:
+    from types import SimpleNamespace
+
+    def finding(code: str) -> Any:
+        return SimpleNamespace(code=code, severity="warning", message=f"Message of {code}.", why="A reason.",
+                               source="000 Different Factory")
+
+    factory = fake_factory(findings=[finding("no-persona"), finding("no-action-plan"), finding("no-priorities")],
+                           later_codes=["no-action-plan", "no-priorities"])
+    app = make_app(factory)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await app.wait_for_background()
+        await pilot.pause()
+        pane = app.query_one(WarningsPane)
+        assert [f.code for f in pane.findings] == ["no-persona"] and pane.later == 2
+        shown = " ".join(str(w.render()) for w in pane.query("Static"))
+        assert "Message of no-persona." in shown and "no-action-plan" not in shown
+        assert "2 more check(s) for the phases ahead" in shown
+        assert pane.border_title == "Pitfalls (1)"

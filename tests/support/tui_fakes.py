@@ -19,11 +19,13 @@ class FakeConversation:
 
     def __init__(self, session_id: str = "s1", lang: Lang = "en", *, fail_submit: bool = False,
                  fail_extract: Exception | None = None, stream: list[str] | None = None,
-                 journey: JourneyMap | None = None, findings: Sequence[Any] = ()) -> None:
+                 journey: JourneyMap | None = None, findings: Sequence[Any] = (),
+                 later_codes: Sequence[str] = ()) -> None:
         self._id = session_id
         self._lang: Lang = lang
         self._journey = journey or JourneyMap(title="t", lang=lang, created="2026-01-01")  # type: ignore[arg-type]
         self._findings = list(findings)
+        self.later_codes = set(later_codes)
         self.phase = 0
         self.answers: list[str] = []
         self.fail_submit = fail_submit
@@ -93,6 +95,9 @@ class FakeConversation:
 
     def findings(self) -> Sequence[Any]:
         return self._findings
+
+    def due(self, code: str) -> bool:
+        return code not in self.later_codes
 
     def why(self, code: str | None) -> WhyText:
         return WhyText(f"Because of {code or 'the phase'}.", "000 Different Factory")

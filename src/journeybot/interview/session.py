@@ -558,7 +558,7 @@ class Interview:
             return text, False
         return text[:MAX_MODEL_CHARS], True
 
-    def _relevant(self, code: str) -> bool:
+    def is_due(self, code: str) -> bool:
         """A pitfall is worth raising once the interview has gone past one of its phases (no
         'no action plan' warning while the user is still framing)."""
         if self.engine.done:
@@ -574,7 +574,7 @@ class Interview:
     def _new_warnings(self) -> list[PitfallWarning]:
         out = []
         for finding in _lint(self._journey, self.lang):
-            if finding.code in self._seen or not self._relevant(finding.code):
+            if finding.code in self._seen or not self.is_due(finding.code):
                 continue
             self._seen.add(finding.code)
             out.append(self._warning(finding))

@@ -615,8 +615,11 @@ class JourneyApp(App[None]):
         self.post_message(FindingsReady(findings, gen, lang))
 
     def on_findings_ready(self, event: FindingsReady) -> None:
-        if event.gen == self._lint_gen:
-            self.query_one(WarningsPane).show(event.findings, event.lang)
+        if event.gen != self._lint_gen:
+            return
+        conv = self.conversation
+        due = [f for f in event.findings if conv is None or conv.due(f.code)]
+        self.query_one(WarningsPane).show(due, event.lang, later=len(event.findings) - len(due))
 
     # --- proposals ------------------------------------------------------------------------
 

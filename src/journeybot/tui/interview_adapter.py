@@ -188,6 +188,10 @@ class InterviewConversation:
 
         return lint(self.interview.journey, self.lang)
 
+    def due(self, code: str) -> bool:
+        """Whether a pitfall is worth showing now: once the interview has passed one of its phases."""
+        return self.interview.is_due(code)
+
     def why(self, code: str | None) -> WhyText:
         lang = self.lang
         if code:

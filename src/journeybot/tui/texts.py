@@ -70,6 +70,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "warnings.title": ("Pièges", "Pitfalls"),
     "warnings.none": ("Aucun piège détecté.", "No pitfall found."),
+    "warnings.later": (
+        "{n} autre(s) point(s) à vérifier dans les phases à venir (/revue les liste tous).",
+        "{n} more check(s) for the phases ahead (/review lists them all).",
+    ),
     "warnings.why": ("Pourquoi", "Why"),
     "phases.title": ("Phases", "Phases"),
     "model.loading": ("Chargement du modèle…", "Loading the model…"),

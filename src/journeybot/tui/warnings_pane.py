@@ -42,12 +42,18 @@ class WarningsPane(VerticalScroll):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.findings: list[FindingLike] = []
+        self.later = 0
 
-    def show(self, findings: Sequence[FindingLike], lang: Lang) -> None:
+    def show(self, findings: Sequence[FindingLike], lang: Lang, *, later: int = 0) -> None:
+        """The findings due now (their phase is passed), and how many wait for later phases: a
+        first-time user is not told about a missing action plan while still framing the map."""
         self.findings = list(findings)
+        self.later = later
         self.border_title = f"{t('warnings.title', lang)} ({len(self.findings)})"
         self.remove_children()
+        widgets = [Static(finding_text(f, lang), classes=f"finding {f.severity}") for f in self.findings]
         if not self.findings:
-            self.mount(Static(Text(t("warnings.none", lang), style="dim")))
-            return
-        self.mount_all([Static(finding_text(f, lang), classes=f"finding {f.severity}") for f in self.findings])
+            widgets.append(Static(Text(t("warnings.none", lang), style="dim")))
+        if later:
+            widgets.append(Static(Text(t("warnings.later", lang, n=later), style="dim italic"), classes="later"))
+        self.mount_all(widgets)
