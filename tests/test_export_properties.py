@@ -48,6 +48,13 @@ def maps(draw: st.DrawFn) -> JourneyMap:
             "evidence": [{"text": draw(field_text), "source": draw(field_text)}],
             "opportunities": [{"id": "o1", "text": draw(field_text), "impact": draw(st.integers(1, 5))}],
             "action_plan": [{"action": draw(field_text), "opportunity": "o1", "owner": draw(field_text)}]}
+    # Explicit ids: the map's own id factory draws random bits, which Hypothesis forbids in a strategy.
+    count = iter(range(10_000))
+    items = [data["persona"], *data["evidence"], *data["action_plan"]]
+    for stage in stages:
+        items += [stage, *stage["touchpoints"], *stage["pain_points"], *stage["metrics"]]
+    for item in items:
+        item["id"] = f"i{next(count)}"
     return JourneyMap.model_validate(data)
 
 
