@@ -130,7 +130,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     default = "local" if weights.is_installed("local") else "local-small"
     parser.add_argument("--model", choices=["local", "local-small"], default=default)
-    parser.add_argument("--runs", type=int, default=3, help="streaming runs per path (interleaved)")
+    parser.add_argument("--runs", type=int, default=8, help="streaming runs per path (interleaved, ABBA)")
     parser.add_argument("--max-tokens", type=int, default=128)
     parser.add_argument("--extractions", type=int, default=len(ANSWERS))
     args = parser.parse_args()
@@ -156,9 +156,20 @@ def main() -> int:
 
     jb: list[tuple[float, float, int]] = []
     direct: list[tuple[float, float, int]] = []
-    for _ in range(args.runs):
-        direct.append(direct_stream(model.base_url, STREAM_MESSAGES, args.max_tokens))
-        jb.append(journeybot_stream(model, STREAM_MESSAGES, args.max_tokens))
+    pair_ratios: list[float] = []
+    for i in range(args.runs):
+        # Alternate which path goes first (ABBA): a burst of load from other processes then falls on
+        # both paths alike, and each pair gives its own ratio.
+        if i % 2 == 0:
+            d = direct_stream(model.base_url, STREAM_MESSAGES, args.max_tokens)
+            j = journeybot_stream(model, STREAM_MESSAGES, args.max_tokens)
+        else:
+            j = journeybot_stream(model, STREAM_MESSAGES, args.max_tokens)
+            d = direct_stream(model.base_url, STREAM_MESSAGES, args.max_tokens)
+        direct.append(d)
+        jb.append(j)
+        if gen_rate(*d) > 0:
+            pair_ratios.append(gen_rate(*j) / gen_rate(*d))
 
     def summary(runs: list[tuple[float, float, int]]) -> tuple[float, float, float]:
         first = statistics.median(r[0] for r in runs)
@@ -175,6 +186,9 @@ def main() -> int:
     ratio = j_rate / d_rate if d_rate else 0.0
     print(f"ratio journeybot / plain HTTP (gen tok/s): {ratio:.3f}  (target >= 0.95)"
           f"   overall: {j_all / d_all if d_all else 0:.3f}")
+    if pair_ratios:
+        print(f"ratio per interleaved pair: median {statistics.median(pair_ratios):.3f} "
+              f"(pairs: {', '.join(f'{r:.2f}' for r in pair_ratios)})")
     jb_cost, raw_cost = client_overhead()
     extra = max(0.0, jb_cost - raw_cost)
     rate = max(d_rate, 1.0)

@@ -137,6 +137,10 @@ def read_model(r: Result) -> list[Row]:
     rows = [Row(f"embedded model ({model.group(1) if model else '?'}) gen tokens/s, journeybot vs plain HTTP",
                 f"{jb.group(2) if jb else '?'} vs {direct.group(2) if direct else '?'} tok/s", ">= 0.95",
                 f"{ratio:.3f} {_ok(ratio >= 0.95)}")]
+    paired = _num(r"ratio per interleaved pair: median ([\d.]+)", r.out)
+    if paired is not None:
+        rows.append(Row("same, median of the interleaved (ABBA) pairs", "", ">= 0.95",
+                        f"{paired:.3f} {_ok(paired >= 0.95)}"))
     if jb and direct:
         rows.append(Row("first-token latency, journeybot / plain HTTP", f"{jb.group(1)} / {direct.group(1)} s",
                         "(shown)", f"x{float(jb.group(1)) / max(float(direct.group(1)), 1e-9):.2f}"))
@@ -257,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         ("bench_export.py", ["--no-evidence", "--runs", "3"], read_export, 900),
     ]
     if not args.quick and model != "none":
-        plan.insert(2, ("bench_model.py", ["--model", model, "--runs", "3", "--extractions", "4"], read_model, 2400))
+        plan.insert(2, ("bench_model.py", ["--model", model, "--runs", "6", "--extractions", "4"], read_model, 2400))
     fidelity_model = "none" if args.quick else (args.fidelity_model or model)
     plan.append(("bench_fidelity.py", ["--json", "--model", fidelity_model], read_fidelity, 5400))
     rows: list[Row] = []
