@@ -15,6 +15,7 @@ from journeybot.interview.proposal import (
     AddStage,
     AddTouchpoint,
     SetEmotion,
+    SetFraming,
     SetPersona,
 )
 from journeybot.interview.readings import READINGS, schema_for
@@ -260,7 +261,7 @@ def test_stage_names_from_the_map_are_references_not_copies() -> None:
 
 
 def test_prompt_text_and_unsaid_motives_are_dropped_from_a_persona() -> None:
-    reading = {"name": "Julie", "information_sources": ["Map so far: (empty)"],
+    reading = {"name": "Julie", "information_sources": ["Which stages?"],
                "motivations": ["money", "novelty", "pride"]}
     model = ScriptedChatModel([json.dumps(reading)])
     result = agent.extract(model, _pending("Julie veut payer moins cher.", "persona"), JourneyMap(), "fr")
@@ -276,3 +277,84 @@ def test_stages_keep_the_order_the_user_typed() -> None:
     result = agent.extract(model, _pending("Need; research; order; first bill"), JourneyMap(), "en")
     assert [c.name for c in result.proposal.changes if isinstance(c, AddStage)] == [
         "Need", "Research", "Order", "First bill"]
+
+
+def _framing(text: str, kind: str = "question", index: int = 0, *, bound: bool = True) -> PendingExtraction:
+    q = Question(key="framing/q", phase="framing", kind=kind, index=index, text="Pourquoi cartographier ce parcours ?",  # type: ignore[arg-type]
+                 phase_title="Cadrage", phase_number=1, phase_count=11)
+    return PendingExtraction(seq=1, phase="framing", question=q, text=text, bound=bound)
+
+
+def _cut() -> ModelError:
+    return ModelError("bad_output", "The model's answer is unusable: the answer was cut off at 400 tokens.",
+                      "La réponse du modèle est inutilisable : la réponse a été coupée à 400 jetons.", retryable=True)
+
+
+def test_a_cut_answer_is_asked_again_once_with_a_larger_budget() -> None:
+    good = json.dumps({"objective": "savoir où nous perdons les prospects", "journey": None, "start": None,
+                       "end": None, "team": [], "deliverable": None})
+    model = ScriptedChatModel([_cut(), good])
+    result = agent.extract(model, _framing("Nous voulons savoir où nous perdons les prospects."), JourneyMap(), "fr")
+    assert result.source == "model" and result.attempts == 2
+    assert [c.max_tokens for c in model.calls] == [agent.MAX_TOKENS, agent.RETRY_TOKENS]
+    assert agent.RETRY_TOKENS > agent.MAX_TOKENS
+    assert model.calls[1].messages[:-1] == model.calls[0].messages  # same prompt (cache), one line more
+    assert model.calls[1].messages[-1][0] == "user" and "cut off" in model.calls[1].messages[-1][1]
+    framing = result.proposal.changes[0]
+    assert isinstance(framing, SetFraming) and framing.objective == "savoir où nous perdons les prospects"
+
+
+def test_a_second_cut_goes_to_the_rules_after_two_calls() -> None:
+    model = ScriptedChatModel([_cut(), _cut()])
+    result = agent.extract(model, _framing("Nous voulons savoir où nous perdons les prospects."), JourneyMap(), "fr")
+    assert result.source == "rules" and result.attempts == 2 and "coupée" in (result.error or "")
+    assert len(model.calls) == 2
+
+
+def test_a_cut_answer_then_invalid_json_stops_at_two_calls() -> None:
+    model = ScriptedChatModel([_cut(), "{not json"])
+    result = agent.extract(model, _framing("Nous voulons savoir où nous perdons les prospects."), JourneyMap(), "fr")
+    assert result.source == "rules" and len(model.calls) == 2
+
+
+def test_a_framing_question_names_the_keys_it_asks_for_and_no_empty_map() -> None:
+    user = agent.build_messages(_framing("x"), JourneyMap(), "fr")[1][1]
+    assert "asks for: objective." in user
+    assert "Phase:" not in user and "Cadrage" not in user  # the title alone was copied into "journey"
+    assert "Map so far" not in user and "(empty)" not in user
+    follow_up = agent.build_messages(_framing("x", "follow_up", 0), JourneyMap(), "fr")[1][1]
+    assert "asks for: team, deliverable." in follow_up
+    headless = agent.build_messages(_framing("x", bound=False), JourneyMap(), "fr")[1][1]
+    assert "Phase: Cadrage" in headless and "asks for" not in headless
+    stages = agent.build_messages(_pending("x", "touchpoints"), _map("Devis"), "fr")[1][1]
+    assert "Map so far:\nStages: Devis" in stages
+
+
+def test_framing_and_persona_schemas_require_every_key_but_readings_stay_lenient() -> None:
+    for phase in ("framing", "persona"):
+        schema = schema_for(phase)
+        assert set(schema["required"]) == set(schema["properties"]), phase
+        assert READINGS[phase].model_validate({}) is not None  # a server without a grammar may skip keys
+    assert "required" not in schema_for("stages")
+
+
+def test_the_phase_title_or_an_empty_word_is_not_a_framing_value() -> None:
+    reading = {"objective": "savoir où nous perdons les prospects", "journey": "Cadrage", "start": "empty",
+               "end": None, "team": [], "deliverable": None}
+    model = ScriptedChatModel([json.dumps(reading)])
+    result = agent.extract(model, _framing("Nous voulons savoir où nous perdons les prospects."), JourneyMap(), "fr")
+    framing = result.proposal.changes[0]
+    assert isinstance(framing, SetFraming)
+    assert framing.objective == "savoir où nous perdons les prospects"
+    assert framing.journey is None and framing.start is None
+
+
+def test_a_framing_reading_with_only_copied_values_gives_way_to_the_rules() -> None:
+    copied = {"objective": "Pourquoi cartographier ce parcours ?", "journey": None, "start": None, "end": None,
+              "team": [], "deliverable": None}
+    model = ScriptedChatModel([json.dumps(copied)])
+    text = "Nous voulons comprendre pourquoi tant de demandes de devis n'aboutissent pas."
+    result = agent.extract(model, _framing(text), JourneyMap(), "fr")
+    framing = [c for c in result.proposal.changes if isinstance(c, SetFraming)]
+    assert len(framing) == 1 and framing[0].objective and "cartographier" not in framing[0].objective
+    assert framing[0].provenance == "team"  # the user's own words, not "inferred"

@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from journeybot.cli.main import app
 from journeybot.domain.map_file import MapFileError, load_map, parse_map_text
+from journeybot.interview import agent
 from journeybot.interview.headless import load_answers
 from journeybot.llm.fake import minimal_instance
 from journeybot.store import SessionStore
@@ -71,6 +72,7 @@ class Watch:
     fault: Reply
     requests: int = 0
     faulted: int = 0
+    budgets: list[int] = field(default_factory=list)
     broken_maps: list[str] = field(default_factory=list)
     unstored_answers: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -113,6 +115,7 @@ def _responder(watch: Watch) -> Any:
         _check_database(watch, body)
         with watch.lock:
             watch.requests += 1
+            watch.budgets.append(int(body.get("max_completion_tokens") or body.get("max_tokens") or 0))
             if watch.faults_left > 0:
                 watch.faults_left -= 1
                 watch.faulted += 1
@@ -138,13 +141,14 @@ def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 # kind -> (the fault, requests one failing answer costs, words the user is told)
+# A cut or unusable body (bad_output) is asked again once, with a larger budget (agent.RETRY_TOKENS).
 CASES: dict[str, tuple[Reply, int, str]] = {
     "429 Retry-After": (Reply.rate_limited(retry_after=0.8), 2, "limiting requests"),
     "500": (Reply.server_error(500), 2, "internal error (HTTP 500)"),
     "connection reset": (Reply.reset(), 2, "Cannot reach the model server"),
     "timeout": (Reply.slow(2.5), 2, f"did not answer within {TIMEOUT:g} s"),
-    "truncated body": (Reply.truncated('{"stages": [{"name": "Need"}, {"name": "Order"}]}'), 1, "unusable"),
-    "not JSON": (Reply.not_json(), 1, "not an OpenAI reply"),
+    "truncated body": (Reply.truncated('{"stages": [{"name": "Need"}, {"name": "Order"}]}'), 2, "unusable"),
+    "not JSON": (Reply.not_json(), 2, "not an OpenAI reply"),
     "JSON failing the schema": (Reply.ok('{"stages": "Need", "colour": "blue"}'), 2, "not permitted"),
 }
 
@@ -166,10 +170,16 @@ def test_many_faults_in_a_row_then_recovery(kind: str, answers_file: Path, tmp_p
     failed_answers = FAULTS_IN_A_ROW // per_answer
     assert sum(1 for line in output.splitlines() if words in line) == failed_answers, output
     # bounded retries: exactly (1 + max_retries) requests for an answer hit by a transport fault, two tries
-    # (the error fed back once) for invalid JSON, one for an unusable body; then one request per answer.
+    # (the error fed back once) for invalid JSON, two for an unusable body (the second with a larger
+    # budget); then one request per answer.
     answers = _answer_texts(answers_file)
     assert watch.faulted == FAULTS_IN_A_ROW
     assert watch.requests == FAULTS_IN_A_ROW + (len(answers) - failed_answers)
+    later = [agent.MAX_TOKENS] * (len(answers) - failed_answers)
+    if kind in ("truncated body", "not JSON"):
+        assert watch.budgets == [agent.MAX_TOKENS, agent.RETRY_TOKENS] * failed_answers + later
+    else:  # transport retries and fed-back errors keep the budget
+        assert watch.budgets == [agent.MAX_TOKENS] * FAULTS_IN_A_ROW + later
     if kind == "429 Retry-After":  # the server's Retry-After (0.8 s) is honoured between the two tries
         assert sum(1 for g in gaps if g >= 0.75) >= failed_answers
     # the map is never corrupted, the user's answer is committed before the model reads it

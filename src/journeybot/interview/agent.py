@@ -2,7 +2,8 @@
 
 For each answer: a short extraction-only prompt (the language, the sign rule, no method passages),
 the phase's small JSON schema through ``ChatModel.json``, pydantic validation. Invalid output →
-the error is fed back once; still invalid, or a ModelError → the rule-based reader. Placeholder
+the error is fed back once; a cut answer (``bad_output``) is asked again once with a larger budget;
+still invalid, or another ModelError → the rule-based reader (at most two calls per answer). Placeholder
 values and values copied from the instructions are dropped; a reading in the wrong language is
 invalid; whatever the user did not say (no overlap with the answer's words, numbers not in the
 answer) is marked ``inferred``. A pasted document is quoted as data, never followed.
@@ -49,7 +50,21 @@ from .summary import prompt_summary
 from .types import ExtractionResult, MethodAnswer, PassageLike, PendingExtraction
 
 MAX_TOKENS = 400
+RETRY_TOKENS = 800
+"""The budget of the one retry after an answer the server cut (``bad_output``: cut at MAX_TOKENS, or a
+body that stopped in the middle), sent with a request to keep the values short."""
 LANGUAGE = {"fr": "French", "en": "English"}
+CUT_NOTE = ("Your reply was cut off. Reply again with the whole JSON, each value a few words of the answer, "
+            "in {language}.")
+
+ASKS: dict[tuple[str, str, int], str] = {
+    ("framing", "question", 0): "objective",
+    ("framing", "question", 1): "journey",
+    ("framing", "question", 2): "start, end",
+    ("framing", "follow_up", 0): "team, deliverable",
+}
+"""The reading's keys a question asks for (phase, question kind, index): named in the prompt so a small
+model fills those and leaves the others null instead of spreading the answer over every key."""
 
 SYSTEM = (
     "You read one answer a marketer gave about a customer journey and fill the JSON fields with what "
@@ -65,6 +80,7 @@ PLACEHOLDERS = frozenset({
     "unknown", "inconnu", "...", "…", "xxx", "string", "text", "texte", "name", "nom", "value", "valeur",
     "example", "exemple", "stage", "étape", "stages", "étapes", "touchpoints", "points de contact", "touchpoint", "point de contact", "channel", "canal", "feeling",
     "émotion", "emotion", "score", "persona", "customer", "client", "le client", "the customer",
+    "empty", "vide",
 })
 
 @cache
@@ -205,12 +221,15 @@ def check_reading(phase: str, changes: list[Change], answer: str, lang: Lang, in
     answer_numbers = _numbers_in(answer)
     customer = phase == "evidence" or rules._flat("customer_cues").has(answer)
     told = "customer" if customer else "team"
+    # the phase's title is a word of the prompt, not a value ("journey": "Cadrage")
+    titles = {rules.fold(t) for t in (catalog.phase(phase).title.fr, catalog.phase(phase).title.en)}
+    empty = _placeholders() | titles
     kept: list[Change] = []
     notes: list[str] = []
     texts: list[str] = []
     for change in changes:
         values = [v for v in _values(change) if v.strip()]
-        bad = [v for v in values if rules.fold(v).strip(" .") in _placeholders()]
+        bad = [v for v in values if rules.fold(v).strip(" .") in empty]
         # stage/touchpoint fields name items of the map summary shown in the prompt: not copies
         content = [v for v in _values(change, references=False) if v.strip()]
         copied = [v for v in content if len(v) >= 8 and _squash(v) in instruction_folded
@@ -219,7 +238,9 @@ def check_reading(phase: str, changes: list[Change], answer: str, lang: Lang, in
             change = _without_values(change, set(copied) | set(bad))
             notes.append(f"dropped copied or empty values: {', '.join(repr(v[:30]) for v in [*copied, *bad])}")
             copied, bad = [], []
-        if copied or (bad and rules.fold(_key_text(change)).strip(" .") in _placeholders()):
+            if not any(v.strip() for v in _values(change)) and not getattr(change, "motivations", None):
+                continue  # nothing left: the rules' reading (with its own provenance) takes its place
+        if copied or (bad and rules.fold(_key_text(change)).strip(" .") in empty):
             notes.append(f"dropped {change.op}: {'copied from the instructions' if copied else 'placeholder'} "
                          f"({(copied or bad)[0][:40]!r})")
             continue
@@ -318,16 +339,28 @@ def _stage_text(answer: str, stage: str, journey: JourneyMap, focus: str | None)
 def build_messages(pending: PendingExtraction, journey: JourneyMap, lang: Lang) -> list[Message]:
     """The extraction prompt: a stable system prefix, then the bounded per-turn part."""
     phase = catalog.phase(pending.phase)
-    # Headless answers reply to the phase, not to one question: name the phase only (its goal lists
-    # example stages and channels that a small model would copy into the map).
-    question = pending.question.text if pending.question and pending.bound else phase.title(lang)
-    focus = (f"\nStage: {pending.question.focus}" if pending.bound and pending.question and pending.question.focus
-             else "")
-    summary = prompt_summary(journey, pending.phase) or "(empty)"
+    q = pending.question if pending.bound else None
+    lines = []
+    if q is None:
+        # Headless answers reply to the phase, not to one question: name the phase only (its goal lists
+        # example stages and channels that a small model would copy into the map).
+        lines += [f"Phase: {phase.title(lang)}", f"Question: {phase.title(lang)}"]
+    else:
+        # The question says what is asked; the phase title alone was copied into values ("journey": "Cadrage").
+        lines.append(f"Question: {q.text}")
+        if q.focus:
+            lines.append(f"Stage: {q.focus}")
+        asks = ASKS.get((pending.phase, q.kind, q.index))
+        if asks:
+            # Only this sentence: adding "leave the other keys null" made the 1.5B model copy the
+            # question ("cartographier ce parcours") as the objective on 2 of 2 French answers.
+            lines.append(f"This question asks for: {asks}.")
+    summary = prompt_summary(journey, pending.phase)
+    if summary:  # an empty map is not shown: "(empty)" was copied into values
+        lines.append(f"Map so far:\n{summary}")
     answer = pending.text.replace("<<<", "‹‹‹").replace(">>>", "›››")
-    user = (f"Phase: {phase.title(lang)}\nQuestion: {question}{focus}\nMap so far:\n{summary}\n"
-            f"Answer:\n<<<\n{answer}\n>>>")
-    return [("system", SYSTEM.format(language=LANGUAGE[lang])), ("user", user)]
+    lines.append(f"Answer:\n<<<\n{answer}\n>>>")
+    return [("system", SYSTEM.format(language=LANGUAGE[lang])), ("user", "\n".join(lines))]
 
 
 def _parse(phase: str, raw: str) -> BaseModel:
@@ -363,14 +396,24 @@ def extract(model: ChatModel | None, pending: PendingExtraction, journey: Journe
         return _rules_result(pending, journey, lang)
     messages = build_messages(pending, journey, lang)
     schema = schema_for(pending.phase)
-    instructions = " ".join(text.split("<<<", 1)[0] for _, text in messages) + " " + json.dumps(schema)
+    instructions = (" ".join(text.split("<<<", 1)[0] for _, text in messages) + " " + json.dumps(schema) + " "
+                    + CUT_NOTE.format(language=LANGUAGE[lang]))
     focus = pending.question.focus if pending.question and pending.bound else None
     tokens = 0
     error = ""
+    budget = MAX_TOKENS
     for attempt in (1, 2):
         try:
-            raw = model.json(messages, schema, max_tokens=MAX_TOKENS)
+            raw = model.json(messages, schema, max_tokens=budget)
         except ModelError as err:
+            if err.kind == "bad_output" and attempt == 1:
+                # A cut answer (at the token budget, or a body that stopped): once more, with a larger
+                # budget and a request for shorter values. Transport errors were already retried (with
+                # backoff) inside the model; anything else goes to the rules at once.
+                error = err.message(lang)
+                budget = RETRY_TOKENS
+                messages = [*messages, ("user", CUT_NOTE.format(language=LANGUAGE[lang]))]
+                continue
             return _rules_result(pending, journey, lang, attempts=attempt, error=err.message(lang),
                                  prompt_tokens=tokens)
         usage = getattr(model, "last_usage", None)

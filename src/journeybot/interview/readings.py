@@ -182,7 +182,10 @@ READINGS: dict[str, type[_R]] = {
 def _strip_titles(node: Any) -> Any:
     # No titles or defaults (words the model could copy) and no maxLength: llama.cpp turns a maxLength
     # into a grammar rule per character, which made a 0.5B model's call 1.7 times slower here
-    # (max_tokens bounds the output instead, and long strings are cut before validation).
+    # (max_tokens bounds the output instead, and long strings are cut before validation). Measured again
+    # with the 1.5B model on framing answers (maxLength 200): one call ran past a 120 s timeout twice
+    # (the same call without it: 4-25 s), and another cut the objective mid-word then wrote "null"
+    # strings in every other field.
     if isinstance(node, dict):
         return {k: _strip_titles(v) for k, v in node.items() if k not in ("title", "default", "maxLength")}
     if isinstance(node, list):
@@ -206,9 +209,19 @@ def clip_strings(data: Any, limit: int = 300) -> Any:
     return data
 
 
+EVERY_KEY = frozenset({"framing", "persona"})
+"""Phases whose one-object reading lists every key as required (null or [] when not said). With optional
+keys the grammar lets the model skip a key: the 1.5B model never wrote the framing's first key
+(objective) on 6 of 6 answers, even "we want to understand why..."; with every key required (the
+grammar walks them in order) it filled the objective on 6 of 6. Validation stays lenient (defaults)."""
+
+
 @cache
 def _schema(phase: str) -> str:
-    return json.dumps(_strip_titles(READINGS[phase].model_json_schema()))
+    schema = _strip_titles(READINGS[phase].model_json_schema())
+    if phase in EVERY_KEY:
+        schema["required"] = list(schema["properties"])
+    return json.dumps(schema)
 
 
 def schema_for(phase: str) -> dict[str, Any]:
