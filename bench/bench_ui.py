@@ -111,21 +111,30 @@ def main() -> None:
         fh.write(BARE_APP)
         bare_path = fh.name
 
-    results: dict[str, list[float]] = {}
-    plan = [("bare textual app", [sys.executable, bare_path], ("READY-MARKER",))]
+    results: dict[str, list[float]]
+    plan: list[tuple[str, list[str], tuple[str, ...]]] = [("bare textual app", [sys.executable, bare_path], ("READY-MARKER",))]
     for model in models:
         plan.append((f"journeybot --model {model}", [journeybot, "--model", model, "--lang", "en"],
                      ("Phase 1/11", "Your answer")))
     plan.append(("python -m journeybot.tui.app (no typer)",
                  [sys.executable, "-m", "journeybot.tui.app", "--model", "none", "--lang", "en"],
                  ("Phase 1/11", "Your answer")))
-    for name, command, markers in plan:
-        time_to_paint(command, markers, env)  # one warm-up run (bytecode compiled, index/weights built)
-        MILESTONES.clear()
-        results[name] = [time_to_paint(command, markers, env) for _ in range(args.runs)]
-        if MILESTONES:
-            print(f"{name}: milestones after launch (median):")
+    for _, command, markers in plan:
+        time_to_paint(command, markers, env)  # one warm-up run each (bytecode compiled, index/weights built)
+    # Runs interleaved (bare, journeybot, ..., bare, journeybot, ...): a burst of load from other
+    # processes then falls on every row alike instead of on one block of runs.
+    milestones: dict[str, dict[str, list[float]]] = {name: {} for name, _, _ in plan}
+    results = {name: [] for name, _, _ in plan}
+    for _ in range(args.runs):
+        for name, command, markers in plan:
+            MILESTONES.clear()
+            results[name].append(time_to_paint(command, markers, env))
             for stage, values in MILESTONES.items():
+                milestones[name].setdefault(stage, []).extend(values)
+    for name, stages in milestones.items():
+        if stages:
+            print(f"{name}: milestones after launch (median):")
+            for stage, values in stages.items():
                 print(f"    {statistics.median(values):.3f} s  {stage}")
     os.unlink(bare_path)
     if args.home is None:
