@@ -242,3 +242,20 @@ def test_every_reading_applies_to_a_valid_map() -> None:
     assert [s.name for s in journey.stages] == ["Need", "Research", "Order", "Installation", "First bill"]
     assert sum(1 for _ in journey.touchpoints()) == 3
     assert JourneyMap.model_validate(journey.model_dump()) == journey
+
+
+@pytest.mark.parametrize(("answer", "lang", "expected"), [
+    ("Bonjour ! Je suis responsable marketing chez Optika. Nous voulons comprendre pourquoi les parents "
+     "abandonnent le devis en ligne.", "fr",
+     "Nous voulons comprendre pourquoi les parents abandonnent le devis en ligne."),
+    ("Hello! I'm the head of growth. We want to reduce no-shows at our clinics.", "en",
+     "We want to reduce no-shows at our clinics."),
+    ("Bonjour. Je suis chef de produit. Les résiliations montent depuis janvier.", "fr",
+     "Les résiliations montent depuis janvier."),  # no objective word: the first sentence past the greeting
+    ("Réduire les appels au service client.", "fr", "Réduire les appels au service client."),
+])
+def test_the_objective_skips_greetings_and_introductions(answer: str, lang: str, expected: str) -> None:
+    q = Question(key="framing:question0@", phase="framing", kind="question", index=0, text="?",
+                 phase_title="Cadrage", phase_number=1, phase_count=11)
+    change = read_answer(answer, "framing", JourneyMap(), lang, q).changes[0]  # type: ignore[arg-type]
+    assert isinstance(change, SetFraming) and change.objective == expected

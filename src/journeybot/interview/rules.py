@@ -222,6 +222,24 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+_OBJECTIVE_CUE = re.compile(r"\b(?:pourquoi|comprendre|objectif|but|voulons|veut|cherchons|reduire|ameliorer|"
+                            r"why|understand|goal|aim|want|reduce|improve|decide|trancher|question)\b")
+_PREAMBLE = re.compile(r"^(?:(?:bonjour|bonsoir|salut|hello|hi|hey|merci|thanks?|thank you)\b|"
+                       r"(?:je suis|moi c'est|nous sommes|on est|i am|i'm|we are|we're|my name is|je m'appelle)\b)")
+"""How an answer may open before saying anything about the map: a greeting, introducing oneself."""
+
+
+def _objective_sentence(text: str) -> str:
+    """The sentence that says why the map is made: the first with an objective word, else the first
+    that is not a greeting or a self-introduction ("Bonjour ! Je suis responsable marketing...")."""
+    found = sentences(text)
+    for sentence in found:
+        if _OBJECTIVE_CUE.search(fold(sentence)):
+            return sentence
+    told = [s for s in found if not _PREAMBLE.match(fold(s))]
+    return (told or found or [text])[0]
+
+
 def cap(text: str, n: int = NAME_CHARS) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) <= n:
@@ -556,11 +574,10 @@ class RulesReader:
             change.start, change.end = start, end
             if not (start or end) and qi == 2:
                 change.start = cap(text, 300)
-        objective_cue = re.search(r"\b(?:pourquoi|comprendre|objectif|but|voulons|veut|cherchons|reduire|ameliorer|"
-                                  r"why|understand|goal|aim|want|reduce|improve|decide|trancher|question)\b", folded)
+        objective_cue = _OBJECTIVE_CUE.search(folded)
         unbound = qi is None and fi is None
         if qi == 0 or (unbound and (objective_cue or not (start or end))):
-            change.objective = cap(sentences(text)[0] if sentences(text) else text, 600)
+            change.objective = cap(_objective_sentence(text), 600)
             if "?" in text:
                 change.business_question = cap(next(s for s in sentences(text) if "?" in s) if any(
                     "?" in s for s in sentences(text)) else text, 600)
