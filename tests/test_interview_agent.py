@@ -246,7 +246,7 @@ def test_what_the_model_missed_in_the_users_words_is_added_by_the_rules() -> Non
     assert tps[0] == ("Comparateur LesFurets", True, "team")
     assert [t[0] for t in tps[1:]] == ["Simulateur sur le site web", "Appel à l'agence"]
     assert tps[2][1] is False
-    assert any("rules" in n for n in result.proposal.notes)
+    assert any("par les règles" in n for n in result.proposal.notes)  # notes in the user's language
 
 
 def test_stage_names_from_the_map_are_references_not_copies() -> None:
@@ -257,7 +257,7 @@ def test_stage_names_from_the_map_are_references_not_copies() -> None:
     result = agent.extract(model, _pending("Avis d'échéance : elle est agacée, -1.", "experience"), journey, "fr")
     emotions = [(c.stage, c.score) for c in result.proposal.changes if isinstance(c, SetEmotion)]
     assert emotions == [("Avis d'échéance", -1)]  # kept; the one about a stage nobody talked of is dropped
-    assert any("other stages" in n for n in result.proposal.notes)
+    assert any("d'autres étapes" in n for n in result.proposal.notes)
 
 
 def test_prompt_text_and_unsaid_motives_are_dropped_from_a_persona() -> None:
@@ -358,3 +358,35 @@ def test_a_framing_reading_with_only_copied_values_gives_way_to_the_rules() -> N
     framing = [c for c in result.proposal.changes if isinstance(c, SetFraming)]
     assert len(framing) == 1 and framing[0].objective and "cartographier" not in framing[0].objective
     assert framing[0].provenance == "team"  # the user's own words, not "inferred"
+
+
+ANSWER_Q0 = ("Bonjour ! Je suis responsable marketing. Nous voulons comprendre pourquoi les parents abandonnent "
+             "le devis optique en ligne, pour décider s'il faut refaire le parcours de devis.")
+
+
+def test_a_chat_question_keeps_only_the_keys_it_asks_for() -> None:
+    # What the 1.5B model did with the first framing question: the answer restated in every key.
+    reading = {"objective": "comprendre pourquoi les parents abandonnent le devis optique en ligne",
+               "journey": "pour comprendre pourquoi les parents abandonnent le devis optique en ligne",
+               "start": "pour décider s'il faut refaire le parcours de devis",
+               "end": "comprendre pourquoi les parents abandonnent", "team": ["responsable marketing"],
+               "deliverable": None}
+    model = ScriptedChatModel([json.dumps(reading)])
+    result = agent.extract(model, _framing(ANSWER_Q0), JourneyMap(), "fr")
+    framing = [c for c in result.proposal.changes if isinstance(c, SetFraming)]
+    assert len(framing) == 1 and result.source == "model"
+    assert framing[0].objective == reading["objective"]
+    assert (framing[0].journey, framing[0].start, framing[0].end, framing[0].team) == (None, None, None, [])
+    assert any("laissé pour sa propre question : end, journey, start, team" in n for n in result.proposal.notes)
+
+
+def test_a_headless_answer_keeps_every_key_and_notes_speak_english_in_english() -> None:
+    reading = {"objective": "understand why parents drop the online quote", "journey": "online quote",
+               "start": None, "end": None, "team": [], "deliverable": None}
+    model = ScriptedChatModel([json.dumps(reading)])
+    answer = "We want to understand why parents drop the online quote, the journey of the online quote."
+    result = agent.extract(model, _framing(answer, bound=False), JourneyMap(), "en")
+    framing = next(c for c in result.proposal.changes if isinstance(c, SetFraming))
+    assert framing.journey == "online quote"  # a whole-phase answer may set any key
+    bound = agent.extract(ScriptedChatModel([json.dumps(reading)]), _framing(answer), JourneyMap(), "en")
+    assert any("left for its own question: journey" in n for n in bound.proposal.notes)

@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..domain.journey_map import JourneyMap, Lang
+from ..i18n import render
 from ..llm.protocol import ChatModel, Message, ModelError
 from ..method import catalog
 from ..method.model import Phase
@@ -65,6 +66,40 @@ ASKS: dict[tuple[str, str, int], str] = {
 }
 """The reading's keys a question asks for (phase, question kind, index): named in the prompt so a small
 model fills those and leaves the others null instead of spreading the answer over every key."""
+KEEPS: dict[tuple[str, str, int], frozenset[str]] = {
+    ("framing", "question", 0): frozenset({"objective", "business_question"}),
+    ("framing", "question", 1): frozenset({"journey", "scope"}),
+    ("framing", "question", 2): frozenset({"start", "end"}),
+    ("framing", "follow_up", 0): frozenset({"team", "deliverable"}),
+}
+"""The framing keys a reading of that question may set. A small model still restates the answer in the
+other keys ("end": the objective again); those keys have their own questions, asked next."""
+
+NOTES: dict[str, tuple[str, str]] = {
+    "dropped_values": ("valeurs recopiées ou vides écartées : {values}", "dropped copied or empty values: {values}"),
+    "dropped_copied": ("{op} écarté : recopié des consignes ({value})",
+                       "dropped {op}: copied from the instructions ({value})"),
+    "dropped_placeholder": ("{op} écarté : valeur vide ({value})", "dropped {op}: placeholder ({value})"),
+    "emotion_sign": ("signe de l'émotion de « {stage} » corrigé de {was} à {now}",
+                     "emotion sign of '{stage}' corrected from {was} to {now}"),
+    "emotion_kept": ("émotion de « {stage} » donnée par l'utilisateur gardée (celle du modèle n'était pas dite)",
+                     "kept the emotion of '{stage}' the user gave (the model's was not said)"),
+    "emotion_elsewhere": ("émotion de « {stage} » écartée : la réponse parle d'autres étapes",
+                          "dropped an emotion for '{stage}': the answer is about other stages"),
+    "online": ("« {name} » est en ligne (mots du canal)", "'{name}' is online (channel words)"),
+    "offline": ("« {name} » est hors ligne (mots du canal)", "'{name}' is offline (channel words)"),
+    "motives": ("motivations que personne n'a dites écartées : {motives}", "dropped motives nobody said: {motives}"),
+    "kept_users": ("gardé ce que l'utilisateur avait dit pour : {keys}", "kept what the user said for: {keys}"),
+    "rules_added": ("{n} élément(s) oublié(s) par le modèle, lu(s) dans la réponse par les règles",
+                    "{n} item(s) the model missed, read from the answer by rules"),
+    "not_asked": ("laissé pour sa propre question : {keys}", "left for its own question: {keys}"),
+}
+"""What the proposal says about how the reading was checked, in the user's language."""
+
+
+def _note(lang: Lang, key: str, **values: object) -> str:
+    return render(NOTES, key, lang, **values)
+
 
 SYSTEM = (
     "You read one answer a marketer gave about a customer journey and fill the JSON fields with what "
@@ -236,13 +271,13 @@ def check_reading(phase: str, changes: list[Change], answer: str, lang: Lang, in
                   and _squash(v) not in answer_squashed]
         if (copied or bad) and isinstance(change, SetFraming | SetPersona):
             change = _without_values(change, set(copied) | set(bad))
-            notes.append(f"dropped copied or empty values: {', '.join(repr(v[:30]) for v in [*copied, *bad])}")
+            notes.append(_note(lang, "dropped_values", values=", ".join(repr(v[:30]) for v in [*copied, *bad])))
             copied, bad = [], []
             if not any(v.strip() for v in _values(change)) and not getattr(change, "motivations", None):
                 continue  # nothing left: the rules' reading (with its own provenance) takes its place
         if copied or (bad and rules.fold(_key_text(change)).strip(" .") in empty):
-            notes.append(f"dropped {change.op}: {'copied from the instructions' if copied else 'placeholder'} "
-                         f"({(copied or bad)[0][:40]!r})")
+            notes.append(_note(lang, "dropped_copied" if copied else "dropped_placeholder", op=change.op,
+                               value=repr((copied or bad)[0][:40])))
             continue
         key = _key_text(change)
         from_user = said(key, answer_words, answer_folded)
@@ -252,16 +287,17 @@ def check_reading(phase: str, changes: list[Change], answer: str, lang: Lang, in
             own = _stage_text(answer, change.stage, journey, focus)
             found = rules.emotion_score(own) if own is not None else None
             if found is not None and (found[0] > 0) != (change.score > 0) and found[0] != 0:
-                notes.append(f"emotion sign of '{change.stage}' corrected from {change.score:+d} to {found[0]:+d}")
+                notes.append(_note(lang, "emotion_sign", stage=change.stage, was=f"{change.score:+d}",
+                                   now=f"{found[0]:+d}"))
                 change = change.model_copy(update={"score": found[0], "label": change.label or found[1]})
             from_user = found is not None or (own is not None and said(change.label, content_words(own),
                                                                          rules.fold(own)))
             stage = journey.stage_named(change.stage)
             if not from_user and stage is not None and stage.emotion is not None:
-                notes.append(f"kept the emotion of '{change.stage}' the user gave (the model's was not said)")
+                notes.append(_note(lang, "emotion_kept", stage=change.stage))
                 continue
             if own is None:
-                notes.append(f"dropped an emotion for '{change.stage}': the answer is about other stages")
+                notes.append(_note(lang, "emotion_elsewhere", stage=change.stage))
                 continue
         elif isinstance(change, SetReviewDate):
             found_date = rules.find_date(answer, journey.created)
@@ -275,18 +311,18 @@ def check_reading(phase: str, changes: list[Change], answer: str, lang: Lang, in
         elif isinstance(change, AddTouchpoint):
             channel = rules.find_channel(change.name) or rules.find_channel(change.channel)
             if channel is not None and channel.online != change.online:
-                notes.append(f"'{change.name}' is {'online' if channel.online else 'offline'} (channel words)")
+                notes.append(_note(lang, "online" if channel.online else "offline", name=change.name))
                 change = change.model_copy(update={"online": channel.online})
         if isinstance(change, SetPersona) and change.motivations:
             said_motives = {m for *_, m in rules._keyed("soncas").find_all(answer)}
             unsaid = [m for m in change.motivations if m not in said_motives]
             if unsaid:
-                notes.append(f"dropped motives nobody said: {', '.join(unsaid)}")
+                notes.append(_note(lang, "motives", motives=", ".join(unsaid)))
                 change = change.model_copy(update={"motivations": [m for m in change.motivations if m in said_motives]})
         if not from_user and isinstance(change, SetFraming | SetPersona):
             change, dropped = _keep_users_values(change, journey)
             if dropped:
-                notes.append(f"kept what the user said for: {', '.join(dropped)}")
+                notes.append(_note(lang, "kept_users", keys=", ".join(dropped)))
         change = change.model_copy(update={
             "provenance": told if from_user else "inferred",
             "quote": _best_quote(key, answer) if from_user else "",
@@ -309,6 +345,24 @@ def _without_values(change: SetFraming | SetPersona, drop: set[str]) -> Any:
         elif isinstance(value, list) and any(v in drop for v in value):
             update[key] = [v for v in value if v not in drop]
     return change.model_copy(update=update)
+
+
+def _only_keys(changes: list[Change], keep: frozenset[str]) -> tuple[list[Change], list[str]]:
+    """The framing changes with only the ``keep`` keys set; the keys emptied, for the note."""
+    out: list[Change] = []
+    left: list[str] = []
+    for change in changes:
+        if not isinstance(change, SetFraming):
+            out.append(change)
+            continue
+        filled = change.model_dump(exclude={"id", "op", "provenance", "quote"})
+        drop: dict[str, Any] = {k: ([] if isinstance(v, list) else None) for k, v in filled.items()
+                                if v and k not in keep}
+        left += sorted(drop)
+        change = change.model_copy(update=drop)
+        if any(getattr(change, k) for k in keep if k in filled):
+            out.append(change)
+    return out, left
 
 
 def _keep_users_values(change: SetFraming | SetPersona, journey: JourneyMap) -> tuple[Any, list[str]]:
@@ -432,11 +486,17 @@ def extract(model: ChatModel | None, pending: PendingExtraction, journey: Journe
                         ("user", f"That JSON is not valid: {error}. Reply again with JSON that fits the schema, "
                                  f"values in {LANGUAGE[lang]}.")]
             continue
+        keep = KEEPS.get((pending.phase, pending.question.kind, pending.question.index)) if (
+            pending.bound and pending.question) else None
+        if keep is not None:
+            kept, left = _only_keys(kept, keep)
+            if left:
+                notes.append(_note(lang, "not_asked", keys=", ".join(left)))
         rules_reading = rules.read_answer(pending.text, pending.phase, journey, lang, pending.question,
                                           bound=pending.bound)
         merged, added = merge_with_rules(kept, rules_reading.changes)
         if added:
-            notes.append(f"{added} item(s) the model missed, read from the answer by rules")
+            notes.append(_note(lang, "rules_added", n=added))
         proposal = Proposal(phase=pending.phase, source="model", changes=merged, notes=notes)
         return ExtractionResult(proposal, "model", attempts=attempt, prompt_tokens=tokens)
     return _rules_result(pending, journey, lang, attempts=2, error=error, prompt_tokens=tokens)
