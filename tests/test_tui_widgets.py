@@ -507,3 +507,17 @@ async def test_the_warnings_pane_shows_what_is_due_and_counts_the_rest() -> None
         assert "Message of no-persona." in shown and "no-action-plan" not in shown
         assert "2 more check(s) for the phases ahead" in shown
         assert pane.border_title == "Pitfalls (1)"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("fr", "Objectif : Réduire les abandons; Équipe : marketing, service client"),
+    ("en", "Objective: Réduire les abandons; Team: marketing, service client"),
+])
+def test_a_framing_proposal_names_its_fields_in_the_users_language(lang: str, expected: str) -> None:
+    from journeybot.interview.proposal import Proposal, SetFraming
+    from journeybot.tui.interview_adapter import proposal_view
+
+    change = SetFraming(objective="Réduire les abandons", team=["marketing", "service client"])
+    view = proposal_view(Proposal(phase="framing", changes=[change], notes=["one", "two"]), lang)  # type: ignore[arg-type]
+    assert view.lines[0].text == expected
+    assert view.note == "one · two"

@@ -20,6 +20,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "team": ("Équipe", "Team"),
     "deliverable": ("Livrable", "Deliverable"),
     "persona": ("Persona", "Persona"),
+    "name": ("Nom", "Name"),
     "description": ("Description", "Description"),
     "context": ("Contexte", "Context"),
     "segments": ("Segments", "Segments"),

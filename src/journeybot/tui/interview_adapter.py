@@ -33,12 +33,12 @@ def proposal_view(proposal: Proposal, lang: Lang, note: str = "") -> ProposalVie
     lines = []
     for change in proposal.changes:
         field = _editable_field(change)
-        text = str(getattr(change, field)) if field else (_values(change) or describe(change, lang))
+        text = str(getattr(change, field)) if field else (_values(change, lang) or describe(change, lang))
         kind = describe(change, lang).replace(" (déduit)", "").replace(" (inferred)", "")  # the mark says it
         lines.append(ProposalLine(change.id, kind, text, change.provenance, field is not None))
     notes = [note] if note else []
     notes += proposal.notes
-    return ProposalView(proposal, lines, " ".join(n for n in notes if n))
+    return ProposalView(proposal, lines, " · ".join(n for n in notes if n))
 
 
 def corrected(proposal: Proposal, kept: dict[str, str]) -> Proposal:
@@ -77,9 +77,14 @@ def warnings_summary(warnings: Sequence[PitfallWarning], lang: Lang) -> str:
     return "\n".join(lines)
 
 
-def _values(change: Any) -> str:
+def _values(change: Any, lang: Lang) -> str:
+    """The values of a framing/persona change, each under its label in the user's language."""
+    from ..export.labels import t as label
+
     data = change.model_dump(exclude={"id", "op", "provenance", "quote"}, exclude_none=True)
-    return "; ".join(f"{k}: {v}" for k, v in data.items() if v not in ("", [], None))
+    colon = " : " if lang == "fr" else ": "
+    return "; ".join(label(k, lang) + colon + (", ".join(map(str, v)) if isinstance(v, list) else str(v))
+                     for k, v in data.items() if v not in ("", [], None))
 
 
 class InterviewConversation:
