@@ -70,6 +70,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "warnings.title": ("Pièges", "Pitfalls"),
     "warnings.none": ("Aucun piège détecté.", "No pitfall found."),
+    "warnings.none_yet": ("Rien à signaler à ce stade de l'entretien.", "Nothing to flag at this point of the interview."),
     "warnings.later": (
         "{n} autre(s) point(s) à vérifier dans les phases à venir (/revue les liste tous).",
         "{n} more check(s) for the phases ahead (/review lists them all).",

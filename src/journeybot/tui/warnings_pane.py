@@ -53,7 +53,7 @@ class WarningsPane(VerticalScroll):
         self.remove_children()
         widgets = [Static(finding_text(f, lang), classes=f"finding {f.severity}") for f in self.findings]
         if not self.findings:
-            widgets.append(Static(Text(t("warnings.none", lang), style="dim")))
+            widgets.append(Static(Text(t("warnings.none_yet" if later else "warnings.none", lang), style="dim")))
         if later:
             widgets.append(Static(Text(t("warnings.later", lang, n=later), style="dim italic"), classes="later"))
         self.mount_all(widgets)
