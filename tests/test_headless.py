@@ -247,3 +247,14 @@ def test_any_answer_file_gives_a_clear_error_or_a_valid_file(tmp_path: Path) -> 
             assert isinstance(loaded, AnswerFile)
 
     check()
+
+
+@pytest.mark.parametrize(("lang", "said"), [("fr", "caractères de contrôle"), ("en", "control characters")])
+def test_a_title_with_a_control_character_is_a_clear_error(tmp_path: Path, lang: str, said: str) -> None:
+    # Found by tests/test_fuzz_inputs.py: the title reached the map unchecked and failed there (exit 1).
+    path = tmp_path / "answers.yaml"
+    path.write_text('title: "\\x1f"\nanswers: {}\n', encoding="utf-8")
+    done = CliRunner().invoke(app, ["interview", "--answers", str(path), "--out", str(tmp_path / "m.json"),
+                                    "--model", "none", "--lang", lang])
+    assert done.exit_code == 2, done.output
+    assert said in done.output and "title" in done.output and "Traceback" not in done.output

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
 
-from ..domain.journey_map import JourneyMap, Lang
+from ..domain.journey_map import JourneyMap, Label, Lang
 from ..llm.protocol import ChatModel
 from ..method.model import PHASE_IDS
 from ..store.sessions import SessionStore, StoredMessage
@@ -42,7 +42,7 @@ class AnswerFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     lang: Lang | None = None
-    title: Annotated[str, Field(max_length=300)] = ""
+    title: Label = ""  # what a map title may hold: no control characters
     answers: dict[str, list[AnswerText]]
 
     @field_validator("answers", mode="before")
@@ -97,6 +97,9 @@ def load_answers(path: str | Path, lang: Lang = "en") -> AnswerFile:
         for e in err.errors(include_url=False)[:10]:
             loc = ".".join(str(x) for x in e["loc"]) or "answers"
             msg = str(e["msg"]).removeprefix("Value error, ")
+            if e["type"] == "string_pattern_mismatch":  # the one pattern here: no control characters
+                msg = ("les caractères de contrôle sont interdits dans le texte" if fr
+                       else "control characters are not allowed in text")
             lines.append(f"{p}: {loc}: {msg}")
         raise AnswerFileError("\n".join(lines)) from None
 
