@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from .. import paths
-from ..settings import Settings, load_settings
+from ..settings import Settings, SettingsError, load_settings
 from .chat_pane import ChatPane, StatusLine
 from .commands import COMMANDS, CommandError, is_command, parse
 from .map_pane import MapPane
@@ -749,8 +749,6 @@ class JourneyApp(App[None]):
         if not args:
             self.chat.add(t("model.current", self.lang, name=self.model_name), "note")
             return
-        from ..settings import load_settings
-
         wanted = args[0]
         flags = self.settings.model_dump(exclude_unset=True)
         flags["model"] = wanted
@@ -821,8 +819,6 @@ def launch(model: str | None = None, base_url: str | None = None, lang: Lang | N
            session: str | None = None) -> int:
     """Load settings (flags > environment > config.toml) and run the chat in this terminal; the exit
     code. Bad settings are one sentence on stderr and exit code 2, as for every command."""
-    from ..settings import SettingsError, load_settings
-
     try:
         settings = load_settings(model=model, base_url=base_url, lang=lang)
     except SettingsError as err:

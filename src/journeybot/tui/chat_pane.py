@@ -62,9 +62,7 @@ class ChatPane(VerticalScroll):
         self.anchor()
 
     def add(self, text: str, role: str = "bot") -> ChatMessage:
-        from .chat_message import ChatMessage
-
-        message = ChatMessage(hard_breaks(text), role)
+        message = _message_class()(hard_breaks(text), role)
         message.text = text
         self.mount(message)
         return message
