@@ -7,7 +7,7 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,13 +114,23 @@ def _preview(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def is_control_error(error: Mapping[str, Any]) -> bool:
+    """Whether one of pydantic's errors is a text holding control characters (NO_CONTROL_PATTERN)."""
+    return error.get("type") == "string_pattern_mismatch" and (error.get("ctx") or {}).get("pattern") == NO_CONTROL_PATTERN
+
+
+def control_message(lang: Lang) -> str:
+    """The plain sentence for a text holding control characters."""
+    return _say("control", lang)
+
+
 def problems_from_validation(err: ValidationError, lang: Lang = "en") -> list[MapProblem]:
     """Turn pydantic's errors into plain sentences, keeping every one of them."""
     problems: list[MapProblem] = []
     for e in err.errors(include_url=False):
         kind = e["type"]
         ctx = dict(e.get("ctx") or {})
-        if kind == "string_pattern_mismatch" and ctx.get("pattern") == NO_CONTROL_PATTERN:
+        if is_control_error(e):
             kind = "control"
         if kind == "value_error":
             raw = str(ctx.get("error", e.get("msg", "")))

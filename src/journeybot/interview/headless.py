@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
 
 from ..domain.journey_map import JourneyMap, Label, Lang
+from ..domain.map_file import control_message, is_control_error
 from ..llm.protocol import ChatModel
 from ..method.model import PHASE_IDS
 from ..store.sessions import SessionStore, StoredMessage
@@ -97,9 +98,8 @@ def load_answers(path: str | Path, lang: Lang = "en") -> AnswerFile:
         for e in err.errors(include_url=False)[:10]:
             loc = ".".join(str(x) for x in e["loc"]) or "answers"
             msg = str(e["msg"]).removeprefix("Value error, ")
-            if e["type"] == "string_pattern_mismatch":  # the one pattern here: no control characters
-                msg = ("les caractères de contrôle sont interdits dans le texte" if fr
-                       else "control characters are not allowed in text")
+            if is_control_error(e):
+                msg = control_message(lang)
             lines.append(f"{p}: {loc}: {msg}")
         raise AnswerFileError("\n".join(lines)) from None
 
