@@ -58,22 +58,22 @@ LANGUAGE = {"fr": "French", "en": "English"}
 CUT_NOTE = ("Your reply was cut off. Reply again with the whole JSON, each value a few words of the answer, "
             "in {language}.")
 
-ASKS: dict[tuple[str, str, int], str] = {
-    ("framing", "question", 0): "objective",
-    ("framing", "question", 1): "journey",
-    ("framing", "question", 2): "start, end",
-    ("framing", "follow_up", 0): "team, deliverable",
+ASKS: dict[tuple[str, str, int], tuple[str, frozenset[str]]] = {
+    ("framing", "question", 0): ("objective", frozenset({"objective", "business_question"})),
+    ("framing", "question", 1): ("journey", frozenset({"journey", "scope"})),
+    ("framing", "question", 2): ("start, end", frozenset({"start", "end"})),
+    ("framing", "follow_up", 0): ("team, deliverable", frozenset({"team", "deliverable"})),
 }
-"""The reading's keys a question asks for (phase, question kind, index): named in the prompt so a small
-model fills those and leaves the others null instead of spreading the answer over every key."""
-KEEPS: dict[tuple[str, str, int], frozenset[str]] = {
-    ("framing", "question", 0): frozenset({"objective", "business_question"}),
-    ("framing", "question", 1): frozenset({"journey", "scope"}),
-    ("framing", "question", 2): frozenset({"start", "end"}),
-    ("framing", "follow_up", 0): frozenset({"team", "deliverable"}),
-}
-"""The framing keys a reading of that question may set. A small model still restates the answer in the
-other keys ("end": the objective again); those keys have their own questions, asked next."""
+"""What a chat question asks for, by (phase, question kind, index): the reading's keys named in the
+prompt, so a small model fills those and leaves the others null instead of spreading the answer over
+every key; and the framing keys a reading of that question may set. A small model still restates the
+answer in the other keys ("end": the objective again); those keys have their own questions, asked next."""
+
+
+def _asks(pending: PendingExtraction) -> tuple[str, frozenset[str]] | None:
+    q = pending.question
+    return ASKS.get((pending.phase, q.kind, q.index)) if pending.bound and q is not None else None
+
 
 NOTES: dict[str, tuple[str, str]] = {
     "dropped_values": ("valeurs recopiées ou vides écartées : {values}", "dropped copied or empty values: {values}"),
@@ -404,11 +404,11 @@ def build_messages(pending: PendingExtraction, journey: JourneyMap, lang: Lang) 
         lines.append(f"Question: {q.text}")
         if q.focus:
             lines.append(f"Stage: {q.focus}")
-        asks = ASKS.get((pending.phase, q.kind, q.index))
+        asks = _asks(pending)
         if asks:
             # Only this sentence: adding "leave the other keys null" made the 1.5B model copy the
             # question ("cartographier ce parcours") as the objective on 2 of 2 French answers.
-            lines.append(f"This question asks for: {asks}.")
+            lines.append(f"This question asks for: {asks[0]}.")
     summary = prompt_summary(journey, pending.phase)
     if summary:  # an empty map is not shown: "(empty)" was copied into values
         lines.append(f"Map so far:\n{summary}")
@@ -486,10 +486,9 @@ def extract(model: ChatModel | None, pending: PendingExtraction, journey: Journe
                         ("user", f"That JSON is not valid: {error}. Reply again with JSON that fits the schema, "
                                  f"values in {LANGUAGE[lang]}.")]
             continue
-        keep = KEEPS.get((pending.phase, pending.question.kind, pending.question.index)) if (
-            pending.bound and pending.question) else None
-        if keep is not None:
-            kept, left = _only_keys(kept, keep)
+        asks = _asks(pending)
+        if asks is not None:
+            kept, left = _only_keys(kept, asks[1])
             if left:
                 notes.append(_note(lang, "not_asked", keys=", ".join(left)))
         rules_reading = rules.read_answer(pending.text, pending.phase, journey, lang, pending.question,
