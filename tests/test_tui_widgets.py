@@ -40,6 +40,13 @@ def make_app(factory: Any = None, model_factory: Any = None, **kwargs: Any) -> J
     )
 
 
+async def answer(app: JourneyApp, pilot: Any, text: str) -> None:
+    """Type an answer, send it, and wait until its reading is shown."""
+    await pilot.press(*text, "enter")
+    await app.wait_for_background()
+    await pilot.pause()
+
+
 def bot_texts(app: JourneyApp) -> list[str]:
     return [text for role, text in app.chat.transcript() if role == "bot"]
 
@@ -248,9 +255,7 @@ async def test_proposal_shows_then_ctrl_y_adds_it_to_the_map() -> None:
     factory = fake_factory()
     app = make_app(factory)
     async with app.run_test() as pilot:
-        await pilot.press(*"Discovering the shop", "enter")
-        await app.wait_for_background()
-        await pilot.pause()
+        await answer(app, pilot, "Discovering the shop")
         pane = app.query_one(MapPane)
         proposal = str(pane.query_one("#proposal").render())
         assert "Discovering the shop" in proposal and "Ctrl+Y" in proposal
@@ -266,9 +271,7 @@ async def test_f2_opens_the_editor_to_correct_or_drop_items() -> None:
     factory = fake_factory()
     app = make_app(factory)
     async with app.run_test() as pilot:
-        await pilot.press(*"Shopping", "enter")
-        await app.wait_for_background()
-        await pilot.pause()
+        await answer(app, pilot, "Shopping")
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, ProposalScreen)
@@ -283,9 +286,7 @@ async def test_space_unticks_the_first_item_of_the_editor_at_once() -> None:
     factory = fake_factory()
     app = make_app(factory)
     async with app.run_test() as pilot:
-        await pilot.press(*"Shopping", "enter")
-        await app.wait_for_background()
-        await pilot.pause()
+        await answer(app, pilot, "Shopping")
         await pilot.press("f2")
         await pilot.pause()
         await pilot.press("space", "ctrl+s")
@@ -306,9 +307,7 @@ async def test_ctrl_d_drops_the_proposal() -> None:
     factory = fake_factory()
     app = make_app(factory)
     async with app.run_test() as pilot:
-        await pilot.press(*"Shopping", "enter")
-        await app.wait_for_background()
-        await pilot.pause()
+        await answer(app, pilot, "Shopping")
         await pilot.press("ctrl+d")
         await pilot.pause()
         assert not app.proposals and factory.made[0].journey.stages == []
@@ -318,9 +317,7 @@ async def test_a_model_error_during_extraction_is_a_readable_message() -> None:
     error = ModelError("server_down", "The model server does not answer.", "Le serveur du modèle ne répond pas.")
     app = make_app(fake_factory(fail_extract=error))
     async with app.run_test() as pilot:
-        await pilot.press(*"an answer", "enter")
-        await app.wait_for_background()
-        await pilot.pause()
+        await answer(app, pilot, "an answer")
         errors = [text for role, text in app.chat.transcript() if role == "error"]
         assert errors == ["The model server does not answer."]
         assert app.is_running
@@ -467,9 +464,7 @@ async def test_model_command_shows_and_switches_the_backend() -> None:
 async def test_streamed_reply_is_appended_piece_by_piece() -> None:
     app = make_app(fake_factory(stream=["A **method** ", "answer."]))
     async with app.run_test() as pilot:
-        await pilot.press(*"what is a moment of truth?", "enter")
-        await app.wait_for_background()
-        await pilot.pause()
+        await answer(app, pilot, "what is a moment of truth?")
         *_, user, streamed, question = list(app.query(ChatMessage))
         assert user.role == "user"
         assert streamed.text == "A **method** answer." and question.text == "Question 2?"
