@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any
 
 from ..domain.journey_map import JourneyMap, Lang, Provenance, Stage
+from ..lint.text import whole_word_pattern
 from ..resources import load_yaml, prompts_dir
 from .engine import Question
 from .proposal import (
@@ -94,9 +95,7 @@ class Lexicon:
             key = fold(str(phrase)).strip()
             if key and key not in self.values:
                 self.values[key] = value
-        ordered = sorted(self.values, key=len, reverse=True)
-        body = "|".join(re.escape(p) for p in ordered) or r"(?!x)x"
-        self.pattern = re.compile(rf"(?<![\w])(?:{body})(?![\w])")
+        self.pattern = whole_word_pattern(self.values)
 
     def find_all(self, text: str) -> list[tuple[int, int, Any]]:
         folded = fold(text)

@@ -68,14 +68,20 @@ def _trie_pattern(phrases: frozenset[str]) -> str:
     return branch(trie)
 
 
+def whole_word_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One regex that finds any of ``phrases`` as whole words, the longest phrase first (a pattern that
+    matches nothing when there is no phrase). Shared by the lint word lists and the rules reader."""
+    body = _trie_pattern(frozenset(phrases)) or r"(?!x)x"
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
 class WordList:
     """One named word list (both languages), compiled into a single whole-word pattern."""
 
     def __init__(self, name: str, phrases: list[str]):
         self.name = name
         self.phrases = frozenset(p for p in (normalise(x) for x in phrases) if p)
-        body = _trie_pattern(self.phrases) or r"(?!x)x"
-        self._pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+        self._pattern = whole_word_pattern(self.phrases)
 
     def find(self, text: str | None) -> str | None:
         """The first phrase of the list found in ``text`` (normalised), or None."""
