@@ -12,7 +12,7 @@ import markupsafe
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journeybot.domain.journey_map import JourneyMap
+from journeybot.domain.journey_map import PLACEHOLDERS, JourneyMap
 from journeybot.domain.map_file import parse_map_text
 from journeybot.export import export_map
 from journeybot.export.text import defuse_formula
@@ -21,9 +21,7 @@ from journeybot.export.text import defuse_formula
 _chars = st.characters(blacklist_categories=("Cs",), blacklist_characters=[
     *(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"), "\x7f"])
 text = st.text(_chars, min_size=1, max_size=40).filter(
-    lambda s: s.strip() != "" and s.strip().lower() not in {"none", "null", "n/a", "na", "-", "--", "?", "tbd",
-                                                             "todo", "neutral", "neutre", "aucun", "aucune",
-                                                             "unknown", "inconnu", "...", "…", "xxx"})
+    lambda s: s.strip() != "" and s.strip().lower() not in PLACEHOLDERS)
 nasty = st.sampled_from(["<script>alert(1)</script>", "=1+2", "-cmd", "@SUM(A1)", 'a"b', "a;b,c", "x:y#z%%",
                          "é à ç ü « »", "line\nbreak", "\ufffe", "]]>", "&amp;", "{{ 7*7 }}", "{% raw %}"])
 field_text = st.one_of(text, nasty, st.builds(lambda a, b: a + b, nasty, text))

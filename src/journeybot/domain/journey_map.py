@@ -33,11 +33,11 @@ CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 NO_CONTROL_PATTERN = rf"^[^{CONTROL_CLASS}]*$"
 CONTROL_CHARS = re.compile(rf"[{CONTROL_CLASS}]")
 """What a map refuses in its text; importers strip exactly this before building map items."""
-# Values small models write into empty fields; a name must say something.
-_PLACEHOLDERS = frozenset(
+PLACEHOLDERS = frozenset(
     {"", "none", "null", "n/a", "na", "-", "--", "?", "tbd", "todo", "neutral", "neutre",
      "aucun", "aucune", "unknown", "inconnu", "...", "…", "xxx"}
 )
+"""Values small models write into empty fields; a name must say something (compared stripped, lower case)."""
 
 SHORT = 300
 """Maximum length of a name-like field (stage, touchpoint, persona, channel...)."""
@@ -48,7 +48,7 @@ VERBATIM = 20_000
 
 
 def _not_placeholder(value: str) -> str:
-    if value.strip().lower() in _PLACEHOLDERS:
+    if value.strip().lower() in PLACEHOLDERS:
         raise ValueError(f"'{value}' is a placeholder, not a name")
     return value
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..domain.journey_map import PLACEHOLDERS as MAP_PLACEHOLDERS
 from ..domain.journey_map import JourneyMap, Lang
 from ..i18n import render
 from ..llm.protocol import ChatModel, Message, ModelError
@@ -110,9 +111,8 @@ SYSTEM = (
     "Write every value in {language}. Reply with compact JSON."
 )
 
-PLACEHOLDERS = frozenset({
-    "", "none", "null", "n/a", "na", "-", "--", "?", "tbd", "todo", "neutral", "neutre", "aucun", "aucune",
-    "unknown", "inconnu", "...", "…", "xxx", "string", "text", "texte", "name", "nom", "value", "valeur",
+PLACEHOLDERS = MAP_PLACEHOLDERS | frozenset({
+    "string", "text", "texte", "name", "nom", "value", "valeur",
     "example", "exemple", "stage", "étape", "stages", "étapes", "touchpoints", "points de contact", "touchpoint", "point de contact", "channel", "canal", "feeling",
     "émotion", "emotion", "score", "persona", "customer", "client", "le client", "the customer",
     "empty", "vide",
