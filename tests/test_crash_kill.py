@@ -234,6 +234,21 @@ class _Killed(BaseException):
     """The process dies here (nothing after this line runs, nothing is rolled back by Python code)."""
 
 
+def _killed_then_resumed(db: Path, answers: Path, monkeypatch: pytest.MonkeyPatch,
+                         capsys: pytest.CaptureFixture[str], target: Any, name: str, dying: Any) -> str:
+    """Run the interview with ``target.name`` replaced by ``dying`` (which raises _Killed), then resume
+    the session it started with the real one; the session id."""
+    real = getattr(target, name)
+    capsys.readouterr()
+    monkeypatch.setattr(target, name, dying)
+    with pytest.raises(_Killed):
+        crash_driver.run(db, answers, None)
+    monkeypatch.setattr(target, name, real)
+    session = next(line.split()[1] for line in capsys.readouterr().out.splitlines() if line.startswith("SESSION"))
+    assert crash_driver.run(db, answers, session) == 0
+    return session
+
+
 def test_a_death_between_marking_a_reading_accepted_and_saving_the_map_loses_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """The narrowest window of `accept`: the deterministic version of a kill that falls inside it."""
@@ -254,12 +269,7 @@ def test_a_death_between_marking_a_reading_accepted_and_saving_the_map_loses_not
                 raise _Killed
         real_save(self, session_id, **kw)
 
-    monkeypatch.setattr(SessionStore, "save", dying_save)
-    with pytest.raises(_Killed):
-        crash_driver.run(db, answers, None)
-    monkeypatch.setattr(SessionStore, "save", real_save)
-    session = next(line.split()[1] for line in capsys.readouterr().out.splitlines() if line.startswith("SESSION"))
-    assert crash_driver.run(db, answers, session) == 0
+    session = _killed_then_resumed(db, answers, monkeypatch, capsys, SessionStore, "save", dying_save)
     assert normalised(saved_maps(db)[session]) == reference
 
 
@@ -291,13 +301,7 @@ def test_a_death_between_an_answer_and_the_next_question_keeps_each_answer_in_it
             return real_next(self, journey, lang)
 
         db = tmp_path / f"crash-{k}.db"
-        capsys.readouterr()
-        monkeypatch.setattr(Engine, "next_question", dying_next)
-        with pytest.raises(_Killed):
-            crash_driver.run(db, answers, None)
-        monkeypatch.setattr(Engine, "next_question", real_next)
-        session = next(x.split()[1] for x in capsys.readouterr().out.splitlines() if x.startswith("SESSION"))
-        assert crash_driver.run(db, answers, session) == 0
+        session = _killed_then_resumed(db, answers, monkeypatch, capsys, Engine, "next_question", dying_next)
         stored = stored_answers(db, session)
         assert {p: v for p, v in stored.items()} == {p: [t.strip() for t in v] for p, v in expected.items()}, k
         assert normalised(saved_maps(db)[session]) == reference, k
