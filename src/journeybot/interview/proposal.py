@@ -127,6 +127,7 @@ class AddMetric(_Change):
     value: float
     unit: str = ""
     source: str | None = None
+    period: str | None = None
     touchpoint: str | None = None
 
 
@@ -211,7 +212,9 @@ class Proposal(BaseModel):
     answer_seq: int | None = None
     source: ProposalSource = "rules"
     changes: list[Change] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list, description="what the reader dropped, and why")
+    notes: list[str] = Field(default_factory=list, description="what the user should know about this reading")
+    log: list[str] = Field(default_factory=list,
+                           description="how the answer was read (for the log and /why, not shown on the proposal)")
 
     def change(self, change_id: str) -> Change | None:
         return next((c for c in self.changes if c.id == change_id), None)
@@ -292,7 +295,7 @@ def _apply_one(journey: JourneyMap, change: Change, confirm: bool) -> None:
         case AddStage():
             existing = _find_stage(journey, change.name)
             if existing is not None and _same(existing.name, change.name):
-                if change.lifecycle and existing.lifecycle is None:
+                if change.lifecycle and (existing.lifecycle is None or change.lifecycle == "after_purchase"):
                     existing.lifecycle = change.lifecycle
                 return
             journey.stages.append(Stage(id=new_id(), name=change.name, description=change.description,
@@ -347,7 +350,8 @@ def _apply_one(journey: JourneyMap, change: Change, confirm: bool) -> None:
         case AddMetric():
             stage = _stage_for(journey, change.stage, prov)
             stage.metrics.append(Metric(id=new_id(), name=change.name, value=change.value, unit=change.unit,
-                                        source=change.source, touchpoint=change.touchpoint, provenance=prov))
+                                        source=change.source, period=change.period, touchpoint=change.touchpoint,
+                                        provenance=prov))
         case SetOwner():
             tp = next((t for *_, t in journey.touchpoints() if t.id == change.touchpoint_id), None) \
                 if change.touchpoint_id else None

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from dataclasses import replace
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -35,9 +36,15 @@ from ..store.sessions import SessionStore, StoredMessage
 from . import agent
 from .engine import Engine, EngineState, Question
 from .opening import ask_text, opening_text
-from .proposal import Proposal, apply_report, describe
+from .proposal import Proposal, apply, apply_report, describe
 from .summary import summarize_map
 from .texts import say
+from .words import says as _says
+
+
+def says_already(text: str) -> bool:
+    """True for an answer that only points back at an earlier one ("je l'ai déjà dit", "as I said")."""
+    return _says("already_said", text) and len(text.split()) <= 14
 from .types import (
     AcceptResult,
     ExtractionResult,
@@ -99,6 +106,7 @@ class Interview:
         self._journey = journey
         self._seen: set[str] = set(seen_warnings)
         self._pending: dict[str, Proposal] = {}
+        self._view_cache: JourneyMap | None = None
         self._lock = threading.RLock()
         self.answers_follow_questions = True
         """False for headless runs: an answer is about its phase, not about the exact question shown."""
@@ -168,7 +176,7 @@ class Interview:
         """The question awaiting an answer (computing it if needed); None once done."""
         with self._lock:
             before = self.engine.state.model_dump()
-            q = self.engine.next_question(self._journey, self.lang)
+            q = self.engine.next_question(self._view(), self.lang)
             if self.engine.state.model_dump() != before:
                 self._save_state()
             return q
@@ -193,26 +201,24 @@ class Interview:
         return out
 
     def enter_phase(self, phase_id: str) -> Question | None:
-        """Be in ``phase_id`` (the headless runner feeds each phase's answers in turn). When the
-        interview is elsewhere it moves there and says the phase's question, as after /phase."""
+        """Be in ``phase_id`` (the headless runner feeds each phase's answers in turn) and say its next
+        question. When the phase has no question left (the user says more than was asked), the answer
+        that follows is read as one about the phase, and nothing already answered is asked again."""
         with self._lock:
-            if self.engine.state.phase == phase_id:
-                q = self.engine.next_question(self._journey, self.lang)
-                if self.engine.state.phase == phase_id:
-                    return q
-                # The phase ran out of questions (a session resumed between an answer and the next
-                # question): go back to it as below, or the answer would be stored in the next phase.
             before = self.engine.state.phase
-            ids = [p.id for p in self.engine.phases]
-            forward = before is not None and phase_id in ids and ids.index(phase_id) > ids.index(before)
-            if (forward and before is not None and self.engine.missing(self._journey, before)
-                    and before not in self.engine.state.left_unmet):
-                self.engine.state.left_unmet.append(before)
-            self.engine.jump(phase_id)
-            q = self.engine.next_question(self._journey, self.lang)
+            if before != phase_id:
+                ids = [p.id for p in self.engine.phases]
+                forward = before is not None and phase_id in ids and ids.index(phase_id) > ids.index(before)
+                if (forward and before is not None and self.engine.missing(self._view(), before)
+                        and before not in self.engine.state.left_unmet):
+                    self.engine.state.left_unmet.append(before)
+            self.engine.ensure_phase(phase_id)
+            shown = self.engine.state.current
+            q = self.engine.question_in_phase(self._view(), self.lang)
             self._save_state()
-            self.store.add_message(self.session_id, "assistant", self._ask(q, header=True),
-                                   phase=self.engine.state.phase, kind="question")
+            if q is not None and (q.key != shown or before != phase_id):
+                self.store.add_message(self.session_id, "assistant", self._ask(q, header=before != phase_id),
+                                       phase=phase_id, kind="question")
             return q
 
     def finish(self) -> None:
@@ -229,7 +235,7 @@ class Interview:
         """The welcome (or 'resuming...') and the question to answer."""
         with self._lock:
             started = any(m.role == "user" for m in self.messages())
-            q = self.engine.next_question(self._journey, self.lang)
+            q = self.engine.next_question(self._view(), self.lang)
             self._save_state()
             text = opening_text(q, self.lang, resumed=(self.title or self.session_id) if started else None)
             self.store.add_message(self.session_id, "assistant", text, phase=q.phase if q else None,
@@ -242,7 +248,7 @@ class Interview:
         notices = [say("stripped", self.lang)] if stripped else []
         with self._lock:
             if not cleaned:
-                q = self.engine.current_question(self._journey, self.lang)
+                q = self.engine.current_question(self._view(), self.lang)
                 return Reply("empty", say("empty", self.lang) + ("\n\n" + q.text if q else ""),
                              question=q, notices=notices)
             phase = self.engine.state.phase
@@ -261,7 +267,8 @@ class Interview:
                 self._say(reply)
                 return reply
             # An answer: commit it (with the engine's move) BEFORE anything slow happens.
-            asked = self.engine.current_question(self._journey, self.lang)
+            view = self._view()
+            asked = self.engine.current_question(view, self.lang)
             before = self.engine.state.phase
             self.engine.answered()
             state = self._state()
@@ -271,14 +278,26 @@ class Interview:
             if truncated:
                 notices.append(say("truncated", self.lang, size=f"{len(cleaned):,}".replace(",", " "),
                                    kept=f"{MAX_MODEL_CHARS:,}".replace(",", " ")))
+            earlier = self._earlier(seq, phase) if says_already(cleaned) else ()
+            if earlier:
+                model_text = "\n".join(earlier)[-MAX_MODEL_CHARS:]
             pending = PendingExtraction(seq, phase or "priorities", asked, model_text, truncated,
-                                        bound=self.answers_follow_questions)
-            q = self.engine.next_question(self._journey, self.lang)
+                                        bound=self.answers_follow_questions, earlier=earlier)
+            # The rules read the answer at once (milliseconds): the next question is chosen knowing what it
+            # says, and the model's reading later replaces this first one.
+            draft = agent.read_rules(pending, view, self.lang, earlier).proposal
+            draft.answer_seq = seq
+            pending = replace(pending, draft=draft.id)
+            self._pending[draft.id] = draft
+            self._view_cache = None
+            self.store.add_proposal(self.session_id, draft.id, phase=draft.phase, answer_seq=seq,
+                                    body=draft.model_dump_json())
+            q = self.engine.next_question(self._view(), self.lang)
             self._save_state()
             changed = self.engine.state.phase != before
             lines = []
             if changed and before is not None:
-                missing = self.engine.missing(self._journey, before)
+                missing = self.engine.missing(self._view(), before)
                 if missing and before in self.engine.state.left_unmet:
                     lines.append(self._unmet_line(before))
             lines.append(self._ask(q, header=changed))
@@ -288,21 +307,76 @@ class Interview:
             return reply
 
     def run_extraction(self, pending: PendingExtraction) -> ExtractionResult:
-        """Read one answer into a proposal (model, retry once, rules fallback). Slow; thread-safe.
-        The proposal is stored as pending; accept or reject it next."""
+        """Read one answer into a proposal: the model labels its parts (retry once, rules fallback).
+        Slow; thread-safe. The proposal replaces the rules' first reading of the answer, pending; accept
+        or reject it next. When it answers the question being asked, the interview moves on
+        (``moved_on``)."""
         with self._lock:
-            journey = self._journey  # maps are never changed in place: accept() swaps in a new one
+            draft = self._pending.get(pending.draft) if pending.draft else None
+            if pending.draft and draft is None:
+                # accepted or dropped before the model came: nothing left to read
+                stale = next((p for p in self.store.proposals(self.session_id) if p.id == pending.draft), None)
+                body = Proposal.model_validate_json(stale.body) if stale else Proposal(phase=pending.phase)
+                return ExtractionResult(body, "rules", stale=True)
+            view = self._view(without=pending.draft)
+            model = self.model
         start = time.perf_counter()
-        result = agent.extract(self.model, pending, journey, self.lang)
+        if model is None and draft is not None:
+            result = ExtractionResult(draft, "rules")
+        else:
+            result = agent.extract(model, pending, view, self.lang, pending.earlier)
         result.seconds = time.perf_counter() - start
         if result.prompt_tokens:
             self.prompt_tokens.append(result.prompt_tokens)
+        if pending.draft:
+            result.proposal.id = pending.draft
         result.proposal.answer_seq = pending.seq
         with self._lock:
+            if pending.draft and pending.draft not in self._pending:
+                result.stale = True
+                return result
             self._pending[result.proposal.id] = result.proposal
+            self._view_cache = None
             self.store.add_proposal(self.session_id, result.proposal.id, phase=result.proposal.phase,
                                     answer_seq=pending.seq, body=result.proposal.model_dump_json())
+            if self.answers_follow_questions:
+                result.moved_on = self._retire_answered()
         return result
+
+    def _retire_answered(self) -> str | None:
+        """When the map with the waiting proposals now holds what the question being asked asks for,
+        move on and say the next question (None when there is nothing to say)."""
+        current = self.engine.state.current
+        view = self._view()
+        if current is None or not self.engine.held(current, view):
+            return None
+        before = self.engine.state.phase
+        self.engine.skip()
+        q = self.engine.next_question(view, self.lang)
+        self._save_state()
+        text = say("moved_on", self.lang) + "\n\n" + self._ask(q, header=self.engine.state.phase != before)
+        self.store.add_message(self.session_id, "assistant", text, phase=self.engine.state.phase, kind="question")
+        return text
+
+    def _view(self, without: str | None = None) -> JourneyMap:
+        """The map as the user has said it so far: the accepted map with the proposals still waiting for
+        the user applied (what the engine asks, and what a new answer is read against)."""
+        if without is None and self._view_cache is not None:
+            return self._view_cache
+        view = self._journey
+        for pid, proposal in self._pending.items():
+            if pid != without:
+                view = apply(view, proposal, confirm=False)
+        if without is None:
+            self._view_cache = view
+        return view
+
+    def _earlier(self, seq: int, phase: str | None) -> tuple[str, ...]:
+        """The user's earlier answers, this phase's first, for an answer that points back at them."""
+        answers = [m for m in self.messages() if m.role == "user" and m.kind == "answer" and m.seq < seq]
+        same = [m.text for m in answers if m.phase == phase]
+        others = [m.text for m in answers if m.phase != phase]
+        return tuple((others + same)[-6:])
 
     def accept(self, proposal: Proposal, only: Iterable[str] | None = None, *, confirm: bool = True) -> AcceptResult:
         """Apply the proposal (or only the changes whose ids are given) and save the map.
@@ -316,6 +390,8 @@ class Interview:
                                         answer_seq=proposal.answer_seq, body=proposal.model_dump_json())
             previous = self._journey
             self._journey = done.journey
+            self._pending.pop(proposal.id, None)
+            self._view_cache = None
             warnings = self._new_warnings()
             try:
                 # the map, the engine state and the proposal's status in ONE transaction
@@ -323,6 +399,8 @@ class Interview:
                                 proposals=[(proposal.id, "accepted")])
             except BaseException:
                 self._journey = previous
+                self._pending[proposal.id] = proposal
+                self._view_cache = None
                 raise
             self._pending.pop(proposal.id, None)
             if warnings:  # kept in the conversation (transcripts, resumed sessions)
@@ -335,6 +413,7 @@ class Interview:
         """Drop a proposal; the answer it was read from stays stored."""
         with self._lock:
             self._pending.pop(proposal.id, None)
+            self._view_cache = None
             self.store.add_proposal(self.session_id, proposal.id, phase=proposal.phase,
                                     answer_seq=proposal.answer_seq, body=proposal.model_dump_json(),
                                     status="rejected")
@@ -360,15 +439,15 @@ class Interview:
         lang = self.lang
         if name is None:
             return Reply("command", say("unknown_command", lang, cmd=raw[:40]),
-                         question=self.engine.current_question(self._journey, lang))
+                         question=self.engine.current_question(self._view(), lang))
         before = self.engine.state.phase
         text = ""
         if name == "next":
-            self.engine.next(self._journey)
+            self.engine.next(self._view())
             if before is not None and before in self.engine.state.left_unmet:
                 text = self._unmet_line(before)
         elif name == "back":
-            self.engine.back(self._journey)
+            self.engine.back(self._view())
         elif name == "skip":
             self.engine.skip()
             text = say("skipped", lang)
@@ -380,23 +459,23 @@ class Interview:
                 target = self.engine.phases[int(key) - 1]
             if target is None:
                 return Reply("command", say("unknown_phase", lang, arg=arg[:40], ids=", ".join(PHASE_IDS)),
-                             question=self.engine.current_question(self._journey, lang))
+                             question=self.engine.current_question(self._view(), lang))
             self.engine.jump(target.id)
         elif name == "lang":
             if arg.casefold() not in ("fr", "en"):
                 return Reply("command", say("lang_bad", lang),
-                             question=self.engine.current_question(self._journey, lang))
+                             question=self.engine.current_question(self._view(), lang))
             self.lang = "en" if arg.casefold() == "en" else "fr"
             self._journey = self._journey.model_copy(update={"lang": self.lang})
             self.store.save(self.session_id, lang=self.lang, map_json=dump_map(self._journey))
             text = say("lang_set", self.lang)
             lang = self.lang
         elif name == "import":
-            q = self.engine.current_question(self._journey, lang)
+            q = self.engine.current_question(self._view(), lang)
             body = self._import_evidence(arg)
             return Reply("command", body + ("\n\n" + q.text if q else ""), question=q)
         elif name in ("map", "lint", "review", "help", "why", "accept", "reject"):
-            q = self.engine.current_question(self._journey, lang)
+            q = self.engine.current_question(self._view(), lang)
             if name == "map":
                 body = summarize_map(self._journey, lang, detailed=True)
             elif name == "lint":
@@ -418,7 +497,7 @@ class Interview:
             else:
                 body = say("help", lang, ids=", ".join(PHASE_IDS))
             return Reply("command", body + ("\n\n" + q.text if q else ""), question=q)
-        q = self.engine.next_question(self._journey, lang)
+        q = self.engine.next_question(self._view(), lang)
         self._save_state()
         changed = self.engine.state.phase != before
         lines = [t for t in (text, self._ask(q, header=changed or name in ("phase", "back", "lang"))) if t]
@@ -495,7 +574,7 @@ class Interview:
     def _detour(self, question: str) -> Reply:
         passages = self._search(question)
         method = agent.method_answer(question, passages, self.lang, phase=self.engine.phase)
-        q = self.engine.current_question(self._journey, self.lang) or self.engine.next_question(
+        q = self.engine.current_question(self._view(), self.lang) or self.engine.next_question(
             self._journey, self.lang)
         back = ("\n\n" + say("back_to", self.lang) + "\n" + q.text) if q else ""
         body = method.text
@@ -538,7 +617,7 @@ class Interview:
 
     def _unmet_line(self, phase_id: str) -> str:
         phase = next(p for p in self.engine.phases if p.id == phase_id)
-        missing = ", ".join(r.check.label(self.lang) for r in self.engine.missing(self._journey, phase_id))
+        missing = ", ".join(r.check.label(self.lang) for r in self.engine.missing(self._view(), phase_id))
         return say("unmet", self.lang, title=phase.title(self.lang), missing=missing, id=phase_id)
 
     def _say(self, reply: Reply) -> None:

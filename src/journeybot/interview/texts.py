@@ -17,6 +17,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "fr": "Reprise de la session « {title} » là où elle s'était arrêtée.",
         "en": "Resuming session '{title}' where it stopped.",
     },
+    "moved_on": {
+        "fr": "Votre réponse couvre déjà la question que je venais de poser : je passe à la suite.",
+        "en": "Your answer already covers the question I had just asked: moving on.",
+    },
     "phase_header": {"fr": "Phase {n}/{total} — {title}", "en": "Phase {n}/{total} — {title}"},
     "empty": {
         "fr": "Je n'ai rien reçu. Répondez à la question, ou tapez /aide.",

@@ -1,0 +1,195 @@
+"""Figures in an answer: each metric with its value, unit, name, source and period, read from a sentence
+as people write it ("Taux de conversion après démo : 41 %, contre 6 % sans démo (CRM, 6 derniers
+mois)", "about 1,200 calls a month according to the call-centre dashboard", "NPS à 32").
+
+The name, source and period are spans of the answer; the value is the number as written, normalised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..text import Span, find_date, fold, sentence_spans, to_float
+
+_UNITS = (r"%|pts?\b|points?\b|k€|m€|€|\$|£|euros?\b|eur\b|dollars?\b|jours?\b|j\b|days?\b|heures?\b|hours?\b|h\b|"
+          r"minutes?\b|mins?\b|secondes?\b|seconds?\b|sec\b|s\b|semaines?\b|weeks?\b|mois\b|months?\b|ans?\b|years?\b|"
+          r"/\s*10\b|/\s*5\b|/\s*20\b|/\s*100\b|sur\s+(?:10|5|20|100)\b|out of\s+(?:10|5|100)\b|étoiles?\b|stars?\b|"
+          r"clients?\b|customers?\b|appels?\b|calls?\b|visites?\b|visits?\b|visiteurs?\b|visitors?\b|tickets?\b|"
+          r"commandes?\b|orders?\b|demandes?\b|requests?\b|leads?\b|dossiers?\b|devis\b|quotes?\b|contrats?\b|"
+          r"contracts?\b|utilisateurs?\b|users?\b|abonnés?\b|subscribers?\b|fois\b|times\b|personnes?\b|people\b|"
+          r"patients?\b|inscrits?\b|réservations?\b|bookings?\b|ventes?\b|sales\b|retours?\b|returns?\b|"
+          r"plaintes?\b|complaints?\b|réclamations?\b|rendez-vous\b|appointments?\b|emails?\b|e-mails?\b|messages?\b")
+_NUMBER = re.compile(
+    r"(?<![\w.,])(?P<num>[+\-−]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|[+\-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|"
+    r"[+\-−]?\d+(?:[.,]\d+)?)(?![\d])\s*(?P<unit>(?:" + _UNITS + r")(?:\s*(?:par|per|a|an|/)\s*(?:mois|an|année|jour|"
+    r"semaine|month|year|day|week|client|customer|commande|order))?)?", re.IGNORECASE)
+_KPI = re.compile(r"\b(NPS|CSAT|CES|CA|churn|ROI|taux\s+(?:de|d')\s*\w+(?:\s+\w+)?|\w+\s+rate|score|note|délai|"
+                  r"delay|temps|time|durée|duration|volume|nombre|number)\b", re.IGNORECASE)
+_VERSUS = re.compile(r"^\s*[,;]?\s*(?:contre|versus|vs\.?|against|compared (?:to|with)|as opposed to|par rapport à|"
+                     r"au lieu de|instead of|while|alors que|et)\s*$", re.IGNORECASE)
+_PERIOD = re.compile(r"\b(?:\d{1,2}|un|une|deux|trois|quatre|cinq|six|douze|one|two|three|four|six|twelve)?\s*"
+                     r"(?:derniers?\s+|dernières?\s+|last\s+|past\s+)?(?:\d{1,2}\s+)?(?:mois|months?|semaines?|weeks?|"
+                     r"ans?|années?|years?|trimestres?|quarters?|jours?|days?)(?:\s+derniers|\s+dernières)?\b|"
+                     r"\b(?:en|in|sur|over|depuis|since|au|for)\s+(?:\d{4}|t[1-4]|q[1-4]|janvier|février|mars|avril|mai|"
+                     r"juin|juillet|août|septembre|octobre|novembre|décembre|january|february|march|april|may|june|july|"
+                     r"august|september|october|november|december)\b|\b(?:trimestriel\w*|quarterly|annuel\w*|yearly|"
+                     r"mensuel\w*|monthly|hebdomadaire|weekly)\b", re.IGNORECASE)
+_SOURCE_CUE = re.compile(
+    r"(?:source\s*:?\s*|sources\s*:\s*|selon\s+|d['’]après\s+|according to\s+|per\s+(?:the|our)\s+|"
+    r"mesuré(?:e|s)? (?:par|dans|avec)\s+|measured (?:by|in|with)\s+|via\s+|issu(?:e|es|s)? (?:de|du|des)\s+|"
+    r"tiré(?:e|s)? (?:de|du|des)\s+|(?:vu|lu|relevé)s? dans\s+|from\s+(?:the\s+|our\s+)?(?=\S+\s+(?:data|report|"
+    r"reports|dashboard|survey|crm|analytics|tool|system|logs|study))|from\s+(?:the|our)\s+|dans\s+(?:le|la|l'|nos|notre)\s*"
+    r"(?=\S*\s*(?:crm|outil|tableau|enquête|étude|rapport|logiciel|base|données|stats|analytics|dashboard))|"
+    r"in\s+(?:the|our)\s+(?=\S*\s*(?:crm|tool|dashboard|survey|report|data|system|analytics)))",
+    re.IGNORECASE)
+_SOURCE_WORDS = re.compile(r"\b(?:crm|analytics|google|enquête|enquete|étude|etude|sondage|survey|study|dashboard|"
+                           r"tableau de bord|outil|tool|rapport|report|données|data|logs|erp|base|statistiques|stats|"
+                           r"baromètre|panel|audit|ticketing|zendesk|salesforce|hubspot|sap|planning|call centre|"
+                           r"centre d'appels|service client|customer service|finance|compta|mystery|mystère)\b",
+                           re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class MetricFound:
+    name: str
+    value: float
+    unit: str
+    source: str | None
+    period: str | None
+    quote: str
+
+
+def _unit(raw: str) -> str:
+    unit = re.sub(r"\s+", " ", raw.strip())
+    low = fold(unit)
+    if low in ("euro", "euros", "eur"):
+        return "€"
+    if low in ("pt", "pts", "point", "points"):
+        return "pts"
+    return unit
+
+
+def _clean_name(text: str) -> str:
+    text = text.strip(" :=,;-–—(")
+    while True:
+        trimmed = re.sub(r"(?:^|\s+)(?:de|d'|d’|du|des|of|est|is|à|a|at|:|=|environ|about|around|roughly|autour de|"
+                         r"près de|nearly|almost|presque|sont|are|was|were|était|vaut|reste|stays|remains|atteint|"
+                         r"reaches|en moyenne|on average|moyen|average|avec|with|on a|we have|we've got|il y a|"
+                         r"there are|there is|we get|on est à|we're at|it's|c'est|ça fait|soit|i\.e\.|environ de|le|la|"
+                         r"les|the|un|une|a|an)\s*$", "", text, flags=re.IGNORECASE).strip(" :=,;-–—(")
+        if trimmed == text:
+            break
+        text = trimmed
+    text = re.sub(r"^(?:(?:et|and|puis|then|aussi|also|sinon|otherwise|alors|so|bon|le|la|les|l'|the|un|une|a|an|notre|"
+                  r"our|nos|son|sa|ses)\s+|l['’]\s*)+", "", text, flags=re.IGNORECASE)
+    words = text.split()
+    return " ".join(words[-8:]) if len(words) > 8 else text
+
+
+def _paren_source(src: str, start: int, end: int) -> tuple[str | None, str | None]:
+    """Source and period read from a bracket "(CRM, 6 derniers mois)" or "(source : GA)"."""
+    inner = src[start:end]
+    source = period = None
+    for part in re.split(r"\s*[,;]\s*", inner):
+        p = part.strip(" ()")
+        if not p:
+            continue
+        if _PERIOD.fullmatch(p.strip()) or (_PERIOD.search(p) and not _SOURCE_WORDS.search(p) and len(p.split()) <= 4):
+            period = period or p
+        else:
+            cue = _SOURCE_CUE.match(p)
+            source = source or (p[cue.end():] if cue else p).strip(" :") or None
+    return source, period
+
+
+def metrics_in(text: str, span: Span) -> list[MetricFound]:
+    """Every metric said in ``span`` (a sentence or an item of the answer ``text``)."""
+    out: list[MetricFound] = []
+    for sentence in sentence_spans(span.text, semicolons=False):
+        out += _in_sentence(text, Span(span.start + sentence.start, span.start + sentence.end, sentence.text))
+    return out
+
+
+def _in_sentence(text: str, sentence: Span) -> list[MetricFound]:
+    body = sentence.text
+    dates = []
+    found_date = find_date(body)
+    while found_date is not None:
+        s, e = found_date[1]
+        dates.append((s, e))
+        rest = find_date(body[e:])
+        found_date = (rest[0], (rest[1][0] + e, rest[1][1] + e)) if rest else None
+    brackets = [(m.start(), m.end()) for m in re.finditer(r"\([^)]*\)", body)]
+    source = period = None
+    for b_start, b_end in brackets:
+        s, p = _paren_source(body, b_start + 1, b_end - 1)
+        source, period = source or s, period or p
+    cue = _SOURCE_CUE.search(body)
+    if cue and source is None:
+        raw = body[cue.end():]
+        raw = re.split(r"[()]|,\s*(?:sur|over|on|pour|for|depuis|since|soit|i\.e\.)\b|\s+(?:sur|over)\s+(?:les|the)\s+\d|"
+                       r"[.;]", raw)[0]
+        source = raw.strip(" :,") or None
+    if period is None:
+        pm = re.search(r"(?:sur|over|depuis|since|pour|for|in|en|au cours des|during)\s+(?:les|the|la|le)?\s*"
+                       r"(?:\d{1,2}\s+)?(?:derniers?|dernières?|last|past)\s+(?:\d{1,2}\s+)?(?:mois|months?|semaines?|"
+                       r"weeks?|ans?|années?|years?|trimestres?|quarters?)", body, re.IGNORECASE)
+        if pm:
+            period = pm.group(0).split(None, 1)[1] if len(pm.group(0).split()) > 1 else pm.group(0)
+    figures: list[tuple[int, int, float, str, str]] = []
+    for m in _NUMBER.finditer(body):
+        if any(s <= m.start() < e for s, e in dates) or any(s <= m.start() < e for s, e in brackets):
+            continue
+        num = m.group("num")
+        value = to_float(num)
+        if value is None:
+            continue
+        unit = _unit(m.group("unit") or "")
+        before = body[:m.start()]
+        kpi = _KPI.search(body)
+        if not unit and not kpi:
+            continue  # a bare number with nothing saying what it counts
+        if len(num.strip("+-−")) == 4 and not unit and 1900 <= value <= 2100:
+            continue  # a year
+        if period and re.search(re.escape(num) + r"\s*(?:derniers?|dernières?|last)?\s*(?:mois|months?|semaines?|weeks?|"
+                                r"ans?|years?|trimestres?|quarters?)", period, re.IGNORECASE) and \
+                re.search(r"(?:derniers?|dernières?|last|past|sur|over)\s*(?:\d{1,2}\s+)?$", before, re.IGNORECASE):
+            continue  # "sur les 6 derniers mois": the period, not a figure
+        figures.append((m.start(), m.end(), value, unit, num))
+    out: list[MetricFound] = []
+    previous_end = 0
+    first_name = ""
+    for k, (start, end, value, unit, _num) in enumerate(figures):
+        gap = body[previous_end:start]
+        name = ""
+        if k > 0 and _VERSUS.match(gap):
+            # "41 %, contre 6 % sans démo": the same metric, said of another group
+            after = re.split(r"[(,;.]|\s+(?:selon|according|source|d'après)\b", body[end:])[0].strip()
+            name = f"{first_name} — {after}" if after and first_name else first_name
+        else:
+            head = re.split(r"[.;]|,(?!\d)", gap)[-1] if k > 0 else gap
+            if cue and cue.start() < start and k == 0 and cue.end() <= start:
+                head = body[:cue.start()] if cue.start() > 0 else gap
+            head = re.sub(r"\([^)]*\)", "", head)
+            name = _clean_name(head)
+            if len(name) < 2:
+                after = body[end:]
+                after = re.sub(r"^\s*(?:d['’]|de|des|du|of|the|a|en|in)\s*", "", after, flags=re.IGNORECASE)
+                cut = _SOURCE_CUE.search(after)
+                after = after[: cut.start()] if cut else after
+                after = re.split(r"[(.;,]|\s+(?:contre|versus|vs|against|selon|according|mais|but)\b", after)[0]
+                name = " ".join(after.split()[:8]).strip(" ,:")
+            if not name and _KPI.search(body):
+                kpi_m = _KPI.search(body)
+                name = kpi_m.group(1) if kpi_m else ""
+            kpi_m = re.search(r"\b(NPS|CSAT|CES)\b", body[max(0, start - 40):end + 5])
+            if kpi_m and kpi_m.group(1).lower() not in fold(name):
+                name = kpi_m.group(1) + (" " + name if name else "")
+            first_name = name or first_name
+        if not name:
+            name = unit or "?"
+        out.append(MetricFound(name=name[:1].upper() + name[1:70], value=value, unit=unit, source=source,
+                               period=period, quote=body))
+        previous_end = end
+    return out

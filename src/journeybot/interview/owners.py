@@ -1,0 +1,112 @@
+"""Owners said in an answer: which team runs which touchpoints, several per sentence ("Le site, le
+simulateur et l'espace client : équipe digitale", "Customer service handles the hotline and the chat",
+"C'est le marketing qui s'occupe du courrier"). The team is the user's own words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..domain.journey_map import JourneyMap, Lang, Touchpoint
+from ..text import Span, fold
+from . import words
+
+_PASSIVE = re.compile(r"\s*(?::|→|->|=>|=|—|–|\s-\s)\s*|\s+(?:est |sont |is |are )?(?:géré(?:e|s|es)?|pilot(?:é|ée|és|ées)|"
+                      r"pris(?:e|es)? en charge|tenu(?:e|s|es)?|porté(?:e|s|es)?|owned|run|handled|managed|looked after|"
+                      r"taken care of|operated)\s+(?:par|by)\s+|\s+(?:relève(?:nt)? de|dépend(?:ent)? de|belongs? to|"
+                      r"sits? with|is with|are with|c'est|ce sont|it's|that's)\s+", re.IGNORECASE)
+_ACTIVE = re.compile(r"^(?P<team>.{2,60}?)\s+(?:gère|gèrent|s'occupe(?:nt)? (?:de|du|des)|pilote(?:nt)?|porte(?:nt)?|"
+                     r"est responsable (?:de|du|des)|sont responsables (?:de|du|des)|a la main sur|tient|tiennent|"
+                     r"handles?|owns?|runs?|manages?|takes? care of|looks? after|is responsible for|are responsible for|"
+                     r"is in charge of|are in charge of|deals? with|covers?)\s+(?P<tps>.+)$", re.IGNORECASE)
+_CLEFT = re.compile(r"^(?:c'est|ce sont|it's|it is)\s+(?P<team>.{2,60}?)\s+(?:qui|that|who)\s+(?:gère|gèrent|"
+                    r"s'occupe(?:nt)?|pilote(?:nt)?|handles?|owns?|runs?|manages?|takes? care)\s*(?:de|du|des|of)?\s*"
+                    r"(?P<tps>.+)$", re.IGNORECASE)
+_NOBODY = re.compile(r"\b(?:personne|nobody|no one|no-one|aucune équipe|aucun service|orphelin\w*|not owned|pas de "
+                     r"responsable)\b", re.IGNORECASE)
+_TEAM_NOUN = re.compile(r"^(?:l['’]|le\s+|la\s+|les\s+|the\s+|our\s+|notre\s+|nos\s+|un\s+|une\s+|a\s+)?", re.IGNORECASE)
+
+
+def _words(text: str) -> set[str]:
+    return {w[:6] for w in re.findall(r"[a-z0-9]{3,}", fold(text))} - {"the", "les", "des", "and", "our", "nos",
+                                                                      "notre", "avec", "with", "pour", "for"}
+
+
+def touchpoints_named(text: str, touchpoints: Sequence[Touchpoint]) -> list[Touchpoint]:
+    """The touchpoints a piece of text names ("le site, l'appli et l'agence"): each part matches the
+    touchpoints holding most of its words, or, when the part is only a channel word ("le téléphone"),
+    every touchpoint on that channel."""
+    found: list[Touchpoint] = []
+    parts = [p for p in re.split(r",|;|\s+(?:et|and|ou|or|&|plus|ainsi que|as well as)\s+|/", text) if p.strip()]
+    for part in parts:
+        wanted = _words(part)
+        if not wanted:
+            continue
+        best: list[Touchpoint] = []
+        best_score = 0.0
+        for tp in touchpoints:
+            score = len(wanted & _words(tp.name)) / len(wanted)
+            if score > best_score:
+                best, best_score = [tp], score
+            elif score == best_score and score > 0:
+                best.append(tp)
+        if best_score >= 0.5:
+            found += [t for t in best if t not in found]
+            continue
+        channel = words.find_channel(part)
+        if channel is not None and len(part.split()) <= 4:
+            found += [t for t in touchpoints if t not in found and
+                      fold(t.channel) in (fold(channel.fr), fold(channel.en))]
+    return found
+
+
+def _team(src: str, span: Span) -> str | None:
+    """The team's name as the user said it ("l'équipe digitale" → "Équipe digitale")."""
+    text = re.split(r"[.;(]|,\s*(?:et|and|mais|but|sauf|except)\b|\s+(?:mais|but|sauf|except|qui|which)\s", span.text)[0]
+    text = text.strip(" ,:")
+    m = _TEAM_NOUN.match(text)
+    if m:
+        text = text[m.end():]
+    if not text or len(text.split()) > 7 or _NOBODY.search(text):
+        return None
+    return text[:1].upper() + text[1:60]
+
+
+def owners_in(src: str, span: Span, journey: JourneyMap, lang: Lang,
+              focus: Touchpoint | None = None) -> list[tuple[Touchpoint, str, str]]:
+    """(touchpoint, team, quote) for each owner said in ``span``."""
+    del lang
+    touchpoints = [t for *_, t in journey.touchpoints()]
+    out: list[tuple[Touchpoint, str, str]] = []
+    text = span.text
+    if _NOBODY.search(text) and not words.teams().has(text.replace("personne", "")):
+        return []
+    pairs: list[tuple[str, Span]] = []
+    for pattern in (_CLEFT, _ACTIVE):
+        m = pattern.match(text)
+        if m and words.teams().has(m.group("team")) or (m and len(m.group("team").split()) <= 4 and
+                                                         touchpoints_named(m.group("tps"), touchpoints)):
+            pairs.append((m.group("tps"), span.sub(src, m.start("team"), m.end("team"))))
+            break
+    if not pairs:
+        sep = _PASSIVE.search(text)
+        if sep is not None and sep.start() > 0:
+            left, right = text[:sep.start()], span.sub(src, sep.end(), len(text))
+            if touchpoints_named(left, touchpoints):
+                pairs.append((left, right))
+            elif touchpoints_named(right.text, touchpoints) and words.teams().has(left):
+                pairs.append((right.text, span.sub(src, 0, sep.start())))
+    if not pairs and focus is not None:
+        team_hit = words.teams().find_all(text)
+        if team_hit or len(text.split()) <= 5:
+            pairs.append((focus.name, span))
+    for tps_text, team_span in pairs:
+        team = _team(src, team_span)
+        if team is None:
+            continue
+        targets = touchpoints_named(tps_text, touchpoints)
+        if not targets and focus is not None:
+            targets = [focus]
+        for tp in targets:
+            out.append((tp, team, text))
+    return out

@@ -1,0 +1,76 @@
+"""Spans of an answer and its sentences, with their offsets (what the reader keeps is always a span)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a text: ``text[start:end]``, kept with its offsets."""
+
+    start: int
+    end: int
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    @staticmethod
+    def of(source: str, start: int, end: int) -> Span:
+        """The span of ``source`` from ``start`` to ``end``, without the spaces and light punctuation
+        at its ends (the offsets move with them)."""
+        while start < end and source[start] in " \t\n,;:–—-•·*\"'«»“”(":
+            start += 1
+        while end > start and source[end - 1] in " \t\n,;:–—-•·*\"'«»“”.!?)…":
+            end -= 1
+        # keep a closing bracket or quote whose opening one is inside the span
+        if end < len(source) and source[end:end + 1] == ")" and "(" in source[start:end]:
+            end += 1
+        for opening, closing in (("«", "»"), ("“", "”")):
+            if end < len(source) and source[end:end + 1] == closing and opening in source[start:end]:
+                end += 1
+            if end < len(source) and source[end:end + 2] == " " + closing and opening in source[start:end]:
+                end += 2
+        return Span(start, end, source[start:end])
+
+    def sub(self, source: str, start: int, end: int) -> Span:
+        """A span of ``source`` inside this one, offsets relative to this span's text."""
+        return Span.of(source, self.start + start, self.start + end)
+
+
+_ABBREV = re.compile(r"(?:\b(?:M|Mme|Mlle|Mr|Mrs|Ms|Dr|St|Ste|Pr|etc|env|vs|cf|ex|p|n°|No|e\.g|i\.e|approx|min|max|"
+                     r"janv|févr|fév|avr|juil|sept|oct|nov|déc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+                     r"|\b[A-Z])$")
+_END = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+|\n+|(?<=;)\s+")
+
+
+def sentence_spans(text: str, *, semicolons: bool = True) -> list[Span]:
+    """The sentences of ``text`` (and lines; and, with ``semicolons``, the parts between semicolons),
+    as spans. A full stop after an abbreviation ("M.", "Mme", "etc.") or inside a number does not end
+    a sentence."""
+    out: list[Span] = []
+    start = 0
+    for m in _END.finditer(text):
+        piece = text[start:m.start()]
+        if not semicolons and piece.endswith(";") and "\n" not in m.group(0):
+            continue
+        if piece.endswith(".") and _ABBREV.search(piece[:-1]):
+            continue
+        if piece.endswith((".", "…")) and m.end() < len(text) and text[m.end()].islower() and "\n" not in m.group(0):
+            # "Il vient en magasin. puis..." is rare; "env. 30 %" and "p. ex." are common: no capital, no break
+            continue
+        span = Span.of(text, start, m.start())
+        if span.text:
+            out.append(span)
+        start = m.end()
+    span = Span.of(text, start, len(text))
+    if span.text:
+        out.append(span)
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` as strings (see ``sentence_spans``)."""
+    return [s.text for s in sentence_spans(text)]
