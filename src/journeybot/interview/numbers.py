@@ -18,6 +18,7 @@ _UNITS = (r"%|pts?\b|points?\b|k€|m€|€|\$|£|euros?\b|eur\b|dollars?\b|jou
           r"clients?\b|customers?\b|appels?\b|calls?\b|visites?\b|visits?\b|visiteurs?\b|visitors?\b|tickets?\b|"
           r"commandes?\b|orders?\b|demandes?\b|requests?\b|leads?\b|dossiers?\b|devis\b|quotes?\b|contrats?\b|"
           r"contracts?\b|utilisateurs?\b|users?\b|abonnés?\b|subscribers?\b|fois\b|times\b|personnes?\b|people\b|"
+          r"working days\b|business days\b|jours ouvrés\b|jours ouvrables\b|bookings?\b|chats?\b|avis\b|reviews?\b|"
           r"patients?\b|inscrits?\b|réservations?\b|bookings?\b|ventes?\b|sales\b|retours?\b|returns?\b|"
           r"plaintes?\b|complaints?\b|réclamations?\b|rendez-vous\b|appointments?\b|emails?\b|e-mails?\b|messages?\b")
 _NUMBER = re.compile(
@@ -46,7 +47,9 @@ _SOURCE_CUE = re.compile(
 _SOURCE_WORDS = re.compile(r"\b(?:crm|analytics|google|enquête|enquete|étude|etude|sondage|survey|study|dashboard|"
                            r"tableau de bord|outil|tool|rapport|report|données|data|logs|erp|base|statistiques|stats|"
                            r"baromètre|panel|audit|ticketing|zendesk|salesforce|hubspot|sap|planning|call centre|"
-                           r"centre d'appels|service client|customer service|finance|compta|mystery|mystère)\b",
+                           r"centre d'appels|service client|customer service|finance|compta|mystery|mystère|billing|"
+                           r"facturation|system|système|platform|plateforme|portal|portail|back-office|tracker|records|"
+                           r"export|telephony|téléphonie|hubspot|zendesk|mixpanel|logiciel|software|extranet|reports?)\b",
                            re.IGNORECASE)
 
 
@@ -103,15 +106,58 @@ def _paren_source(src: str, start: int, end: int) -> tuple[str | None, str | Non
     return source, period
 
 
-def metrics_in(text: str, span: Span) -> list[MetricFound]:
-    """Every metric said in ``span`` (a sentence or an item of the answer ``text``)."""
+def metrics_in(text: str, span: Span, previous: MetricFound | None = None) -> list[MetricFound]:
+    """Every metric said in ``span`` (a sentence or an item of the answer ``text``). A sentence that only
+    names a source ("Source: Salesforce, January to October.") gives it to the figures before it;
+    "même source" / "same source" / "X again" takes the one before."""
     out: list[MetricFound] = []
     for sentence in sentence_spans(span.text, semicolons=False):
-        out += _in_sentence(text, Span(span.start + sentence.start, span.start + sentence.end, sentence.text))
+        body = Span(span.start + sentence.start, span.start + sentence.end, sentence.text)
+        found = _in_sentence(text, body, out[-1] if out else previous)
+        if not found and out:
+            source = _source_only(body.text)
+            if source is not None:
+                out = [m if m.source else MetricFound(m.name, m.value, m.unit, source, m.period, m.quote) for m in out]
+            continue
+        out += found
     return out
 
 
-def _in_sentence(text: str, sentence: Span) -> list[MetricFound]:
+_SOURCE_ONLY = re.compile(r"^(?:source|sources|from|d'après|d’après|selon|according to|per|both from|les deux sortent de|"
+                          r"ça vient de|ca vient de|that's from|it comes from|c'est tiré de)\b\s*:?\s*(?P<src>.+)$",
+                          re.IGNORECASE)
+
+
+def _source_only(sentence: str) -> str | None:
+    m = _SOURCE_ONLY.match(sentence.strip())
+    if m is None:
+        return None
+    return _cut_source(m.group("src"))
+
+
+def _cut_source(raw: str) -> str | None:
+    raw = re.split(r"[()]|,\s*(?:sur|over|on|pour|for|depuis|since|soit|i\.e\.|last|the last|janvier|january|en|in|and|et|"
+                   r"but|mais|which|qui|c'est|that's|same|même|this|ce|over the|sur les|\d)\b|"
+                   r"\s+(?:sur|over)\s+(?:les|the)\s+\d|[.;]|\s+[—–]\s", raw)[0]
+    raw = raw.strip(" :,")
+    return raw[:80] or None
+
+
+_QUALIFIER = re.compile(r"(?:within|in under|under|over|sur|last|past|derniers?|dernières?|moins de|plus de|en moins de|"
+                        r"au-delà de|sous|après|after|before|avant|dans les|in the first|les|the first|first|entre|between|"
+                        r"from|de|à|at|to|jusqu'à|until|by)\s*$", re.IGNORECASE)
+_EMPTY_HEAD = re.compile(r"^(?:(?:and|et|only|seulement|about|around|roughly|nearly|almost|environ|à peu près|a peu pres|"
+                         r"près de|pres de|quelque|some|so|donc|then|puis|aussi|also|plus|over|more than|less than|"
+                         r"moins de|plus de|presque|just|juste|c'est|it's|it is|is|soit|we have|on a|il y a|there are|"
+                         r"there is|we get|we're at|on est à)\W*)*$", re.IGNORECASE)
+_CONDITION = re.compile(r"^(?:pour|for|chez|among|parmi|when|quand|si|if|with|avec|sans|without|dont|whose)\b", re.IGNORECASE)
+_COUNTED_BY = re.compile(r"(?P<src>(?:the|our|l'|le|la|notre|nos)\s+[\w' -]{2,40}?)\s+(?:counted|measured|tracked|compté|mesuré|"
+                         r"relevé)\b", re.IGNORECASE)
+_PUBLISHED = re.compile(r"(?:publié(?:e|s)? par|published by|reported by|fourni(?:e|s)? par|provided by|counted by|compté(?:e|s)? par)"
+                        r"\s+(?P<src>[^,.;()]{2,60})", re.IGNORECASE)
+
+
+def _in_sentence(text: str, sentence: Span, previous: MetricFound | None) -> list[MetricFound]:
     body = sentence.text
     dates = []
     found_date = find_date(body)
@@ -127,17 +173,27 @@ def _in_sentence(text: str, sentence: Span) -> list[MetricFound]:
         source, period = source or s, period or p
     cue = _SOURCE_CUE.search(body)
     if cue and source is None:
-        raw = body[cue.end():]
-        raw = re.split(r"[()]|,\s*(?:sur|over|on|pour|for|depuis|since|soit|i\.e\.)\b|\s+(?:sur|over)\s+(?:les|the)\s+\d|"
-                       r"[.;]", raw)[0]
-        source = raw.strip(" :,") or None
+        source = _cut_source(body[cue.end():])
+    for pattern in (_PUBLISHED, _COUNTED_BY):
+        m = pattern.search(body)
+        if m and source is None:
+            source = _cut_source(m.group("src"))
+    if source is None:
+        # "11 days, warehouse system", "13 days, booking system again": a trailing phrase that says where
+        tail = re.split(r",\s*", body)[-1]
+        tail = re.sub(r"\s+(?:again|aussi|also|à nouveau|encore|toujours)$", "", tail.strip(), flags=re.IGNORECASE)
+        if len(tail.split()) <= 6 and (_SOURCE_WORDS.search(tail) or re.match(r"(?:from|d'après|selon|per)\b", tail,
+                                                                              re.IGNORECASE)) and not re.search(r"\d", tail):
+            source = _cut_source(re.sub(r"^(?:from|d'après|selon|per)\s+", "", tail, flags=re.IGNORECASE))
+    if source is None and re.search(r"\b(?:meme source|same source|again|a nouveau)\b", fold(body)) and previous:
+        source = previous.source
     if period is None:
         pm = re.search(r"(?:sur|over|depuis|since|pour|for|in|en|au cours des|during)\s+(?:les|the|la|le)?\s*"
                        r"(?:\d{1,2}\s+)?(?:derniers?|dernières?|last|past)\s+(?:\d{1,2}\s+)?(?:mois|months?|semaines?|"
-                       r"weeks?|ans?|années?|years?|trimestres?|quarters?)", body, re.IGNORECASE)
+                       r"weeks?|ans?|années?|years?|trimestres?|quarters?)|\blast (?:quarter|year|month)\b", body, re.IGNORECASE)
         if pm:
-            period = pm.group(0).split(None, 1)[1] if len(pm.group(0).split()) > 1 else pm.group(0)
-    figures: list[tuple[int, int, float, str, str]] = []
+            period = pm.group(0)
+    figures: list[tuple[int, int, float, str]] = []
     for m in _NUMBER.finditer(body):
         if any(s <= m.start() < e for s, e in dates) or any(s <= m.start() < e for s, e in brackets):
             continue
@@ -147,49 +203,71 @@ def _in_sentence(text: str, sentence: Span) -> list[MetricFound]:
             continue
         unit = _unit(m.group("unit") or "")
         before = body[:m.start()]
-        kpi = _KPI.search(body)
-        if not unit and not kpi:
+        if not unit:
+            noun = re.match(r"\s*((?:[a-zà-ÿ-]{4,}s)(?:\s+(?:par|per|a|an)\s+(?:mois|an|jour|semaine|month|year|day|week))?)\b",
+                            body[m.end():])
+            if noun and not re.match(r"\s*(?:les|des|dans|avant|après|after|before|ans|years|ones)\b", noun.group(1)):
+                unit = noun.group(1)
+        if not unit and not _KPI.search(body):
             continue  # a bare number with nothing saying what it counts
         if len(num.strip("+-−")) == 4 and not unit and 1900 <= value <= 2100:
             continue  # a year
-        if period and re.search(re.escape(num) + r"\s*(?:derniers?|dernières?|last)?\s*(?:mois|months?|semaines?|weeks?|"
-                                r"ans?|years?|trimestres?|quarters?)", period, re.IGNORECASE) and \
-                re.search(r"(?:derniers?|dernières?|last|past|sur|over)\s*(?:\d{1,2}\s+)?$", before, re.IGNORECASE):
-            continue  # "sur les 6 derniers mois": the period, not a figure
-        figures.append((m.start(), m.end(), value, unit, num))
+        if fold(unit) == "h" and re.search(r"(?:entre|de|à|a|between|from|at|to|et|and)\s*$", before, re.IGNORECASE):
+            continue  # a time of day: "entre 7 h et 8 h"
+        if _QUALIFIER.search(before) and figures:
+            continue  # "within 90 days", "in under 5 days", "last 12 months": part of what is counted
+        if re.search(r"(?:over|under|above|below|more than|less than|plus de|moins de|au-delà de|>|<)\s*[£€$]?\s*$", before,
+                     re.IGNORECASE) or re.match(r"\s*[kKmM]\b", body[m.end("num"):]):
+            continue  # "quotes over £50k": part of the metric's name
+        if period and num in period:
+            continue
+        figures.append((m.start(), m.end(), value, unit))
     out: list[MetricFound] = []
     previous_end = 0
-    first_name = ""
-    for k, (start, end, value, unit, _num) in enumerate(figures):
+    first_name = previous.name if previous is not None else ""
+    for k, (start, end, value, unit) in enumerate(figures):
         gap = body[previous_end:start]
+        clause = re.split(r"[.;]|,(?!\d)", gap)[-1]
+        after_text = _after_name(body[end:])
         name = ""
-        if k > 0 and _VERSUS.match(gap):
-            # "41 %, contre 6 % sans démo": the same metric, said of another group
-            after = re.split(r"[(,;.]|\s+(?:selon|according|source|d'après)\b", body[end:])[0].strip()
-            name = f"{first_name} — {after}" if after and first_name else first_name
+        if k > 0 and re.match(r"^\s*(?:contre|versus|vs\.?|against|compared (?:to|with)|as opposed to|par rapport à|"
+                              r"au lieu de|instead of|alors que|while)\b", clause.strip(), re.IGNORECASE):
+            name = f"{first_name} — {after_text}" if after_text and first_name else first_name
         else:
-            head = re.split(r"[.;]|,(?!\d)", gap)[-1] if k > 0 else gap
-            if cue and cue.start() < start and k == 0 and cue.end() <= start:
+            head = clause if k > 0 else gap
+            if cue is not None and k == 0 and cue.end() <= start:
                 head = body[:cue.start()] if cue.start() > 0 else gap
             head = re.sub(r"\([^)]*\)", "", head)
-            name = _clean_name(head)
-            if len(name) < 2:
-                after = body[end:]
-                after = re.sub(r"^\s*(?:d['’]|de|des|du|of|the|a|en|in)\s*", "", after, flags=re.IGNORECASE)
-                cut = _SOURCE_CUE.search(after)
-                after = after[: cut.start()] if cut else after
-                after = re.split(r"[(.;,]|\s+(?:contre|versus|vs|against|selon|according|mais|but)\b", after)[0]
-                name = " ".join(after.split()[:8]).strip(" ,:")
-            if not name and _KPI.search(body):
-                kpi_m = _KPI.search(body)
-                name = kpi_m.group(1) if kpi_m else ""
+            head_clean = _clean_name(head)
+            if _CONDITION.match(head_clean) and previous is not None and not _KPI.search(head_clean):
+                # "Pour les admis dont le financement a été validé..., c'est 81 %": the metric said before
+                cond = re.sub(r"[,\s]*(?:c'est|it's|it is|on est à|on a)\s*$", "", head_clean.strip(), flags=re.IGNORECASE)
+                name = f"{previous.name} — {cond}"
+            elif head_clean and not _EMPTY_HEAD.match(head_clean) and not re.search(r"\b(?:of|de|d'|des|du)$", head.strip()):
+                name = head_clean
+            elif after_text:
+                name = after_text
+            else:
+                name = head_clean
             kpi_m = re.search(r"\b(NPS|CSAT|CES)\b", body[max(0, start - 40):end + 5])
             if kpi_m and kpi_m.group(1).lower() not in fold(name):
                 name = kpi_m.group(1) + (" " + name if name else "")
             first_name = name or first_name
         if not name:
             name = unit or "?"
-        out.append(MetricFound(name=name[:1].upper() + name[1:70], value=value, unit=unit, source=source,
+        next_start = figures[k + 1][0] if k + 1 < len(figures) else len(body)
+        own = _SOURCE_CUE.search(body, end, next_start)
+        own_source = _cut_source(body[own.end():next_start]) if own else None
+        out.append(MetricFound(name=name[:1].upper() + name[1:90], value=value, unit=unit, source=own_source or source,
                                period=period, quote=body))
         previous_end = end
     return out
+
+
+def _after_name(after: str) -> str:
+    """What a figure counts, said after it: "38% of them are made by phone" → "of them are made by phone"."""
+    after = re.sub(r"^\s*(?:d['’]|des\b|de\b|du\b|of\b|the\b|a\b|en\b|in\b)\s*", "", after, flags=re.IGNORECASE)
+    cut = _SOURCE_CUE.search(after)
+    after = after[: cut.start()] if cut else after
+    after = re.split(r"[(.;]|,(?!\d)|\s+(?:contre|versus|vs|against|selon|according|mais|but|—|–)\b", after)[0]
+    return " ".join(after.split()[:10]).strip(" ,:")

@@ -295,7 +295,7 @@ def _apply_one(journey: JourneyMap, change: Change, confirm: bool) -> None:
         case AddStage():
             existing = _find_stage(journey, change.name)
             if existing is not None and _same(existing.name, change.name):
-                if change.lifecycle and (existing.lifecycle is None or change.lifecycle == "after_purchase"):
+                if change.lifecycle:
                     existing.lifecycle = change.lifecycle
                 return
             journey.stages.append(Stage(id=new_id(), name=change.name, description=change.description,

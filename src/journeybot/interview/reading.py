@@ -117,11 +117,27 @@ def name_of(source: str, span: Span, n: int = 60) -> str:
     return capitalise(cap(clean_span(source, span).text, n))
 
 
+_SUFFIX = re.compile(r"(?:ements?|ations?|ings?|ers?|ez|ees?|ants?|ed|es|s|e)$")
+
+
+def stem(word: str) -> str:
+    """A light French/English stem: suffixes off, first 4 letters (buying ~ buy, récupère ~ récupérer)."""
+    if len(word) > 4:
+        word = _SUFFIX.sub("", word) or word
+    return word[:4]
+
+
 def words_of(text: str) -> set[str]:
-    """Content-word stems of a text (5 first letters of words of 3 letters or more)."""
-    return {w[:5] for w in re.findall(r"[a-z0-9]{3,}", fold(text))} - _STOP
+    """Content-word stems of a text (booking ~ book, dépôt ~ dépose, arrivant ~ arrive)."""
+    return {stem(w) for w in re.findall(r"[a-z0-9]{3,}", fold(text)) if w not in _STOP_WORDS} - _STOP
 
 
+_STOP_WORDS = {"les", "des", "une", "pour", "avec", "dans", "sur", "par", "est", "son", "ses", "qui", "que", "the", "and",
+               "for", "with", "from", "that", "this", "they", "their", "she", "her", "his", "elle", "ils", "elles",
+               "nous", "vous", "leur", "leurs", "mais", "tout", "tous", "toute", "plus", "tres", "are", "was", "has",
+               "have", "had", "not", "pas", "aux", "its", "our", "nos", "notre", "votre", "vos", "your", "etape",
+               "stage", "step", "phase", "moment", "quand", "when", "then", "puis", "ensuite", "apres", "after",
+               "avant", "before", "lors", "during", "pendant", "mon", "mes", "all", "day", "jour", "fait", "faire"}
 _STOP = {"les", "des", "une", "pour", "avec", "dans", "sur", "par", "est", "son", "ses", "qui", "que", "the",
          "and", "for", "with", "from", "that", "this", "they", "their", "she", "her", "his", "elle", "ils",
          "elles", "nous", "vous", "leur", "leurs", "mais", "etre", "avoi", "tout", "tous", "toute", "plus",
@@ -155,7 +171,10 @@ class StageFinder:
                 counts[w] = counts.get(w, 0) + 1
         self._counts = counts
 
-    def named(self, text: str, *, anywhere: bool = False, window: int = 7) -> Stage | None:
+    def named(self, text: str, *, anywhere: bool = False, window: int = 7, near: Stage | None = None) -> Stage | None:
+        """The stage ``text`` names (at its start, or anywhere with ``anywhere``); between stages named
+        by the same words ("commande": "Je fais ma commande", "Je repasse commande"), the first one from
+        ``near`` on."""
         if not self.stages:
             return None
         folded = fold(text)
@@ -170,10 +189,10 @@ class StageFinder:
         # distinctive words of a name near the start (or anywhere)
         cue = _STAGE_CUE.match(text)
         head = folded[cue.end() if cue else 0:]
-        head_words = [w[:5] for w in re.findall(r"[a-z0-9]{3,}", head)]
+        head_words = [stem(w) for w in re.findall(r"[a-z0-9]{3,}", head) if w not in _STOP_WORDS]
         scope = head_words if anywhere else head_words[:window]
-        best, best_score = None, 0.0
-        for stage, ws in zip(self.stages, self._words, strict=True):
+        scored: list[tuple[float, int, Stage]] = []
+        for index, (stage, ws) in enumerate(zip(self.stages, self._words, strict=True)):
             if not ws:
                 continue
             hit = [w for w in ws if w in scope]
@@ -182,9 +201,19 @@ class StageFinder:
             # words shared with other stages count less; most of the name (or a rare word) must be there
             score = sum(1.0 / self._counts[w] for w in hit) / max(1.0, sum(1.0 / self._counts[w] for w in ws))
             distinctive = any(self._counts[w] == 1 and len(w) >= 4 for w in hit)
-            if (score >= 0.5 or (distinctive and len(ws) <= 3)) and score > best_score:
-                best, best_score = stage, score
-        return best
+            shared_only = all(self._counts[w] > 1 for w in hit)
+            if score >= 0.5 or (distinctive and len(ws) <= 3) or (shared_only and len(hit) == len(ws) - 1 and
+                                                                  len(ws) <= 2) or (shared_only and score >= 0.3):
+                scored.append((score, index, stage))
+        if not scored:
+            return None
+        best = max(s for s, _, _ in scored)
+        tied = [(i, st) for s, i, st in scored if s >= best - 1e-9]
+        if len(tied) > 1 and near is not None and near in self.stages:
+            start = self.stages.index(near)
+            after = [(i, st) for i, st in tied if i >= start]
+            return (after or tied)[0][1]
+        return tied[0][1]
 
     @staticmethod
     def _near_start(folded: str, pos: int, window: int) -> bool:
@@ -592,44 +621,36 @@ def _source_in(text: str) -> str | None:
 
 
 def _stages(ctx: Context, items: list[Labelled]) -> list[Change]:
-    """New stages in the answer's order; a stage already in the map is not added again (when the
-    answer says it comes after the purchase, its lifecycle is updated). Lifecycle by words, then by
-    order: what comes before the purchase is before it, what comes after it is after."""
+    """New stages in the answer's order; a stage already in the map is not added again. Lifecycle:
+    what the user says ("Booking is the purchase", "the stay and the check-up come after"), else by the
+    words of the names and their order (what comes before the purchase is before it, after it after)."""
+    from .lifecycle import lifecycles
     from .segment import find_item
 
     src = ctx.text
     existing = [s.name for s in ctx.journey.stages]
-    after = ctx.qid == "after" or _says_after(src)
-    named: list[tuple[str, str | None, Span, str | None]] = []
+    new: list[tuple[str, str | None, Span]] = []
     for item in items:
         if item.label != "stage":
             continue
         name, desc = _stage_name(src, item.span)
-        if len(name) < 2 or any(fold(name) == fold(n[0]) for n in named):
+        if len(name) < 2 or any(fold(name) == fold(n[0]) for n in new):
             continue
         same = find_item(existing, name)
         if same is not None and _similar(existing[same], name):
-            named.append((existing[same], None, item.span, "existing"))
             continue
-        named.append((name, desc, item.span, None))
+        new.append((name, desc, item.span))
+    names = existing + [n for n, _, _ in new]
+    current = [s.lifecycle for s in ctx.journey.stages] + [None] * len(new)
+    said = lifecycles(src, names, after_question=ctx.qid == "after")
     out: list[Change] = []
-    words_life = [words.lifecycle_of(n) for n, *_ in named]
-    bought = next((k for k, life in enumerate(words_life) if life == "purchase"), None)
-    already_bought = any(s.lifecycle in ("purchase", "after_purchase") for s in ctx.journey.stages)
-    for k, (name, desc, span, existing_flag) in enumerate(named):
-        life = words_life[k]
-        if bought is not None:
-            life = "before_purchase" if k < bought else ("purchase" if life == "purchase" and k == bought
-                                                         else "after_purchase" if k > bought else life)
-        elif after or already_bought:
-            life = "after_purchase" if life != "purchase" else life
-        life = life or "before_purchase"
-        if existing_flag:
-            if after and life == "after_purchase":
-                out.append(AddStage(name=name, lifecycle="after_purchase", provenance=ctx.provenance, quote=_quote(span)))
-            continue
-        out.append(AddStage(name=name, description=desc, lifecycle=life, provenance=ctx.provenance,  # type: ignore[arg-type]
-                            quote=_quote(span)))
+    for k, name in enumerate(existing):
+        life = said.get(k)
+        if life is not None and life != current[k]:
+            out.append(AddStage(name=name, lifecycle=life, provenance=ctx.provenance, quote=cap(src, 600)))  # type: ignore[arg-type]
+    for k, (name, desc, span) in enumerate(new, start=len(existing)):
+        out.append(AddStage(name=name, description=desc, lifecycle=said.get(k) or "before_purchase",  # type: ignore[arg-type]
+                            provenance=ctx.provenance, quote=_quote(span)))
     return out
 
 
@@ -659,65 +680,47 @@ def _stage_name(src: str, span: Span) -> tuple[str, str | None]:
     if head and len(head.group("name").split()) <= 8:
         name_span = span.sub(src, head.start("name"), head.end("name"))
         desc = cap(head.group("desc"), 300) or None
-        return capitalise(cap(clean_span(src, name_span, subject=False, possessive=False).text, 80)), desc
+        return capitalise(cap(clean_span(src, name_span, subject=False, article=False).text, 80)), desc
     if len(text.split()) > 8:
         cut = re.search(r",|\s[–—-]\s|\s(?:où|where|qui|which|avec|with|pour|to)\s", text)
         if cut and cut.start() > 3:
             name_span = span.sub(src, 0, cut.start())
-            return (capitalise(cap(clean_span(src, name_span, subject=False, possessive=False).text, 80)),
+            return (capitalise(cap(clean_span(src, name_span, subject=False, article=False).text, 80)),
                     cap(text[cut.end():], 300) or None)
-    return capitalise(cap(clean_span(src, span, subject=False, possessive=False).text, 80)), None
+    return capitalise(cap(clean_span(src, span, subject=False, article=False).text, 80)), None
 
 
 def _touchpoints(ctx: Context, items: list[Labelled]) -> list[Change]:
+    """Touchpoints on the stage each part is about; one already in the map (any stage) is not added
+    again (an answer to "which ones are offline?" names touchpoints already there)."""
+    from .touch import touchpoints_in
+
     out: list[Change] = []
     src = ctx.text
+    known = {fold(t.name) for *_, t in ctx.journey.touchpoints()}
     for item in items:
         if item.label != "touchpoint":
             continue
         stage = item.stage or ""
-        for piece in _noun_phrases(src, item.span):
-            ch = words.find_channel(piece.text)
+        for piece, ch in touchpoints_in(src, item.span):
             name = name_of(src, piece)
-            if len(name) < 3 or fold(name) in _NOT_NAMES:
+            key = fold(name)
+            if len(name) < 3 or key in _NOT_NAMES:
                 continue
-            if ch is None and len(piece.text.split()) > 9:
+            if key in known or any(isinstance(c, AddTouchpoint) and fold(c.name) == key and c.stage == stage for c in out):
                 continue
-            if any(isinstance(c, AddTouchpoint) and fold(c.name) == fold(name) and c.stage == stage for c in out):
+            if ctx.qid == "offline" and any(words_of(name) & words_of(k) for k in known):
                 continue
             out.append(AddTouchpoint(
                 stage=stage, name=name,
-                channel=ch.name(ctx.lang) if ch else ("non précisé" if ctx.lang == "fr" else "unspecified"),
+                channel=ch.name(ctx.lang) if ch else UNSPECIFIED[ctx.lang],
                 online=ch.online if ch else False, ownership=ch.ownership if ch else "owned",  # type: ignore[arg-type]
                 invisible=ch.invisible if ch else False, provenance=ctx.provenance, quote=_quote(piece)))
     return out
 
 
-_NP_SPLIT = re.compile(r"\s*(?:,|;|\+|/|\s(?:et|and|ou|or|puis|then|plus|ainsi que|as well as|along with)\s)\s*")
-
-
-def _noun_phrases(src: str, span: Span) -> list[Span]:
-    """The touchpoints of a clause: "le comparateur, notre simulateur sur le site et un appel à l'agence"
-    gives three; a piece without a channel word is kept only when the clause has no channel at all."""
-    text = span.text
-    head, body = None, span
-    m = re.match(r"^[^:]{2,60}:\s*", text)
-    if m:
-        head, body = span.sub(src, 0, m.end()), span.sub(src, m.end(), len(text))
-    masked = re.sub(r"\([^)]*\)|«[^»]*»|\"[^\"]*\"", lambda x: "_" * len(x.group(0)), body.text)
-    pieces, pos = [], 0
-    for sep in _NP_SPLIT.finditer(masked):
-        pieces.append(body.sub(src, pos, sep.start()))
-        pos = sep.end()
-    pieces.append(body.sub(src, pos, len(body.text)))
-    pieces = [p for p in pieces if p.text]
-    with_channel = [p for p in pieces if words.find_channel(p.text) is not None]
-    if len(pieces) > 1 and with_channel:
-        # a piece without a channel word continues the one before ("un appel, puis rappel" stays)
-        kept = [p for p in pieces if words.find_channel(p.text) is not None or len(p.text.split()) <= 4]
-        return kept
-    del head
-    return [body] if body.text else []
+UNSPECIFIED = {"fr": "non précisé", "en": "unspecified"}
+"""The channel of a touchpoint whose words name none (the linter does not count it online or offline)."""
 
 
 _NOT_NAMES = _NOT_NAMES | {"rien", "nothing", "voila", "c'est tout", "that's it", "etc"}
@@ -815,10 +818,12 @@ def _metrics(ctx: Context, items: list[Labelled]) -> list[Change]:
 
     out: list[Change] = []
     tp_names = [(s.name, t.name) for _, s, _, t in ctx.journey.touchpoints() if len(t.name) >= 4]
+    previous = None
     for item in items:
         if item.label != "metric":
             continue
-        for found in metrics_in(ctx.text, item.span):
+        for found in metrics_in(ctx.text, item.span, previous):
+            previous = found
             tp = next((t for t in tp_names if words_of(t[1]) and words_of(t[1]) <= words_of(found.quote)), None)
             stage = item.stage or (tp[0] if tp else None)
             out.append(AddMetric(stage=stage or None, name=found.name, value=found.value, unit=found.unit,

@@ -24,7 +24,7 @@ from .proposal import Proposal
 from .framing import END as _END
 from .framing import START as _START
 from .framing import asks_a_question, from_to, objective_score
-from .reading import Context, Labelled, build, cap, words_of
+from .reading import Context, Labelled, build, cap, stem, words_of
 from .segment import Item, ListBlock, apply_edits, corrections, find_item, split_head
 from .words import emotion_score, find_channel, lifecycle_of, warm_up
 
@@ -194,11 +194,17 @@ def _persona(ctx: Context) -> list[Labelled]:
         if tag is not None and tag.start() > 5:
             out.append(Labelled(span.sub(text, 0, tag.start()), ("trigger",), strong=True))
             continue
-        if tag is not None or re.match(r"^\W*(?:c'est (?:ca|cela),? le declencheur|that's the trigger|voila le declencheur)", f):
-            # "C'est ça, le déclencheur." says what the sentence before was
-            if previous is not None:
+        only_tag = re.match(r"^\W*(?:c'est (?:ca|cela),? le declencheur|that's the trigger|that is the trigger|"
+                            r"voila le declencheur)\W*", f)
+        if tag is not None or only_tag:
+            rest = span.sub(text, only_tag.end(), len(body)) if only_tag and only_tag.end() < len(body) - 2 else None
+            if rest is not None:  # "That's the trigger, the birthday."
+                out.append(Labelled(rest, ("trigger",), strong=True))
+            elif previous is not None:  # "C'est ça, le déclencheur." says what the sentence before was
+                before = next((i for i in out if i.span == previous), None)
                 out = [i for i in out if i.span != previous]
-                out.append(Labelled(previous, ("trigger",), strong=True))
+                labels = ((*before.labels, "trigger") if before is not None and "who" in before.labels else ("trigger",))
+                out.append(Labelled(previous, labels, strong=True))
             continue
         labels: list[str] = []
         name, _ = _persona_name(text, span)
@@ -289,7 +295,8 @@ _NOT_A_STAGE = re.compile(
     r"ne fait pas partie|on laisse de cote|je ne (?:le|la|les) mets pas|je n'en fais pas|"
     r"we stop(?: at)?|not a (?:separate |real )?(?:stage|step)|wouldn't make (?:that|it)|would not make (?:that|it)|"
     r"leave (?:that|it) (?:inside|in|out|within|as part)|part of (?:the |being )|out of scope|not in scope|"
-    r"we don't (?:include|count|map)|we leave (?:that|it) out|cross.?cutting|runs? across)\b")
+    r"we don't (?:include|count|map)|we leave (?:that|it) out|cross.?cutting|runs? across|pas dans (?:notre|le) perimetre|"
+    r"n'est pas dans|not part of|outside (?:our|the) scope)\b")
 """Said of a thing that is NOT a stage of this map ("ça on ne le met pas", "I wouldn't make that a stage")."""
 _NOTHING_MORE = re.compile(r"\b(?:il n'y a (?:plus|pas|rien)|plus grand.chose|rien d'autre|c'est tout|nothing (?:else|more)|"
                            r"that's (?:it|all)|no more|there's nothing)\b")
@@ -322,6 +329,12 @@ def _stage_items(ctx: Context) -> list[Span]:
     lists = _stage_lists(ctx)
     items: list[Span] = []
     existing = [s.name for s in ctx.journey.stages]
+    if len(existing) >= 3:
+        # a second answer that says where the stages sit ("Booking is the purchase; the wait, collection day
+        # and the chasing come after") restates them: only what it names as forgotten is new
+        from .lifecycle import says_lifecycle
+
+        lists = [lst for lst in lists if not says_lifecycle(text[lst.start:lst.end])]
     for lst in lists:
         spans = [i.span for i in lst.items]
         if _INCLUDED.search(fold(text[lst.start:lst.end])) and existing:
@@ -350,10 +363,12 @@ def _stage_items(ctx: Context) -> list[Span]:
         return items
     # no list: short sentences, or "X et Y" after "il y a / there are"
     out: list[Span] = []
+    from .lifecycle import says_lifecycle
+
     for sentence in seg.free:
         f = fold(sentence.text)
         if (_dont_know(sentence.text) or words.says("already_said", sentence.text) or _NOT_A_STAGE.search(f)
-                or _NOTHING_MORE.search(f)):
+                or _NOTHING_MORE.search(f) or (existing and says_lifecycle(sentence.text))):
             continue
         if re.search(r"\b(?:dans|in|inside|within|into)\s+[«\"“]?\s*(?:l'etape\s+|the stage\s+)?", f) and \
                 ctx.finder().named(sentence.text, anywhere=True) is not None:
@@ -397,11 +412,20 @@ def _stage_walk(ctx: Context, units: list[Span]) -> list[tuple[Span, Span, Stage
     current = ctx.focus or (ctx.journey.stages[-1] if ctx.journey.stages and ctx.phase != "priorities" else None)
     out: list[tuple[Span, Span, Stage | None]] = []
     for unit in units:
-        head, body = split_head(ctx.text, unit)
-        named = finder.named(head.text, anywhere=True) if head is not None else None
-        if named is None:
+        head, body = split_head(ctx.text, unit, limit=10)
+        named = finder.named(head.text, anywhere=True, near=current) if head is not None else None
+        if named is not None and head is not None and not _is_stage_head(head.text, named):
+            # "Conversion from agreement in principle to full application: 44%": a name, not a stage heading
             body = unit
-            named = finder.named(unit.text)
+        if named is None and head is not None and _HEAD_CUE.match(fold(head.text)) and ctx.journey.stages and \
+                current is not None and current in ctx.journey.stages:
+            # "Pour le retrait : ..." names a stage in other words: people go in order, so the next one
+            index = ctx.journey.stages.index(current)
+            if index + 1 < len(ctx.journey.stages) and out:
+                named = ctx.journey.stages[index + 1]
+        elif named is None:
+            body = unit
+            named = finder.named(unit.text, near=current)
             if named is not None:
                 body = _after_stage_mention(ctx.text, unit, named)
         if named is not None:
@@ -410,28 +434,41 @@ def _stage_walk(ctx: Context, units: list[Span]) -> list[tuple[Span, Span, Stage
     return out
 
 
-_AFTER_MENTION = re.compile(r"^[^,:;—–.]{0,30}?(?:[,:;—–]\s*|\s+(?=(?:elle|il|ils|elles|on|nous|je|j'|she|he|they|we|"
-                            r"i|le client|la cliente|the customer)\b))", re.IGNORECASE)
+_HEAD_CUE = re.compile(r"^(?:et\s+|and\s+)?(?:pour|pendant|au|aux|a la|a l'|lors|quand|durant|apres|avant|for|during|at|when|"
+                       r"while|after|before|on|in)\b")
+
+
+def _is_stage_head(head: str, stage: Stage) -> bool:
+    """True when a heading is the stage itself ("Devis", "Pour le devis", "First bill") rather than a
+    longer name that shares a word with it."""
+    folded = fold(head).strip()
+    cued = re.match(r"(?:et |and )?(?:pour|pendant|au|aux|a la|a l|lors|quand|durant|apres|avant|for|during|at|when|while|after|"
+                    r"before|in|on|on the|the)\b", folded) is not None
+    extra = words_of(_STAGE_CUE_WORDS.sub(" ", folded)) - words_of(stage.name)
+    return len(extra) <= (1 if cued else 0)
+
+
+_STAGE_CUE_WORDS = re.compile(r"\b(?:pour|pendant|au|aux|a|la|le|les|l|lors|de|du|des|quand|durant|apres|avant|for|during|at|"
+                              r"when|while|after|before|on|in|the|etape|stage|step|phase|moment|et|and|elle|il|she|he|they)\b")
 
 
 def _after_stage_mention(text: str, unit: Span, stage: Stage) -> Span:
-    """The unit without its opening stage reference: "Au moment de l'essai, elle..." → "elle..."."""
+    """The unit without its opening stage reference: "Au moment de l'essai, elle..." → "elle...",
+    "Devis : le formulaire" → "le formulaire"; unchanged when the stage is not named in its opening."""
     f = fold(unit.text)
+    stems = words_of(stage.name)
+    boundary = re.search(r"\s*(?:[,:;]|\s[—–]\s)\s*", f)
+    if boundary is not None and len(f[:boundary.start()].split()) <= 12:
+        opening = f[:boundary.start()]
+        said = fold(stage.name) in opening or any(stem(w) in stems for w in re.findall(r"[a-z0-9]{3,}", opening))
+        if said and boundary.end() < len(f) and (_is_stage_head(opening, stage) or re.match(
+                r"(?:et |and )?(?:quand|lorsque|when|while|pendant qu|au moment ou|as soon as|des qu)", opening)):
+            return unit.sub(text, boundary.end(), len(unit.text))
     key = fold(stage.name)
-    i = f.find(key)
-    end = i + len(key) if 0 <= i <= 40 else -1
-    if end < 0:
-        stems = words_of(stage.name)
-        found = [m for m in re.finditer(r"[a-z0-9]{3,}", f) if m.group(0)[:5] in stems]
-        first_words = [m for m in re.finditer(r"\w+", f)][:8]
-        if not found or not first_words or found[0].start() > first_words[-1].end():
-            return unit
-        end = found[0].end()
-    rest = unit.text[end:]
-    m = _AFTER_MENTION.match(rest)
-    if m is None or not rest[m.end():].strip():
-        return unit
-    return unit.sub(text, end + m.end(), len(unit.text))
+    if f.startswith(key) and len(f) > len(key) + 3:
+        rest = re.match(r"\s*(?:[,:;—–-]\s*)?", f[len(key):])
+        return unit.sub(text, len(key) + (rest.end() if rest else 0), len(unit.text))
+    return unit
 
 
 _POSITIVE = re.compile(r"\b(?:bien|apprecie\w*|rapide\w*|simple\w*|facile\w*|clair\w*|agreable\w*|sympa\w*|efficace\w*|"
@@ -479,12 +516,13 @@ def _per_stage(ctx: Context, label: Callable[[Span, Stage | None], tuple[tuple[s
 
 
 def _touchpoints(ctx: Context) -> list[Labelled]:
-    in_list = {i.span.start for lst in ctx.seg.lists for i in lst.items}
-
     def label(span: Span, stage: Stage | None) -> tuple[tuple[str, ...], bool, int | None] | None:
-        if find_channel(span.text) is not None:
+        from .touch import touchpoints_in
+
+        found = touchpoints_in(ctx.text, span)
+        if any(ch is not None for _, ch in found):
             return ("touchpoint",), True, None
-        if (span.start in in_list or ctx.qid in ("where", "invisible")) and 1 <= len(span.text.split()) <= 6:
+        if found:
             return ("touchpoint",), False, None
         return None
 
@@ -556,17 +594,21 @@ def _moments(ctx: Context) -> list[Labelled]:
 
 
 def _metrics(ctx: Context) -> list[Labelled]:
-    from .numbers import metrics_in
+    """Sentences with figures (a sentence that only names a source goes with them), on the stage they
+    name (their opening stage reference cut off: "Devis : 68 % d'abandon" → "68 % d'abandon")."""
+    from .numbers import _source_only, metrics_in
 
     out: list[Labelled] = []
     finder = ctx.finder()
-    current = ctx.focus
-    for span in ctx.units():
-        named = finder.named(span.text, anywhere=True)
-        if named is not None:
-            current = named
-        if metrics_in(ctx.text, span):
-            out.append(Labelled(span, ("metric",), current.name if current else None))
+    for unit, body, stage in _stage_walk(ctx, ctx.units()):
+        named = finder.named(unit.text, anywhere=True, near=stage)
+        stage = named or stage
+        if metrics_in(ctx.text, body) or (out and _source_only(unit.text) is not None):
+            if out and not metrics_in(ctx.text, body):
+                prev = out[-1]
+                out[-1] = replace(prev, span=Span.of(ctx.text, prev.span.start, unit.end))
+                continue
+            out.append(Labelled(body, ("metric",), stage.name if stage else None))
     return out
 
 

@@ -163,7 +163,7 @@ def announced_count(text: str) -> int | None:
     return _number(m.group(1)) if m else None
 
 
-def split_head(source: str, span: Span) -> tuple[Span | None, Span]:
+def split_head(source: str, span: Span, limit: int = 6) -> tuple[Span | None, Span]:
     """("Devis", "le formulaire en ligne") for "Devis : le formulaire en ligne"; (None, span) when the
     item has no short head before a colon or a spaced dash."""
     m = _HEAD_SEP.search(span.text)
@@ -171,7 +171,7 @@ def split_head(source: str, span: Span) -> tuple[Span | None, Span]:
         return None, span
     head = span.sub(source, 0, m.start())
     body = span.sub(source, m.end(), len(span.text))
-    if not body.text or len(head.text.split()) > 6:
+    if not body.text or len(head.text.split()) > limit:
         return None, span
     return head, body
 
@@ -335,19 +335,9 @@ def _arrows(text: str, sentence: Span) -> ListBlock | None:
 def _pieces(text: str, span: Span) -> list[Span]:
     """``span`` cut at commas, semicolons, slashes and "et/and/puis/then/ou/or" (not inside brackets)."""
     out: list[Span] = []
-    depth, pos = 0, 0
+    pos = 0
     body = span.text
-    # brackets: no cut inside "(CRM, 6 derniers mois)"
-    masked = []
-    for ch in body:
-        if ch in "(«“[":
-            depth += 1
-        elif ch in ")»”]" and depth:
-            depth -= 1
-        masked.append(ch if depth == 0 else "_")
-    flat = "".join(masked)
-    # a remark between dashes: "la découverte du métier — YouTube, tout ça — et ensuite ..."
-    flat = re.sub(r"\s[—–]\s[^—–]{1,60}\s[—–](?=\s)", lambda m: " " + "_" * (len(m.group(0)) - 1), flat)
+    flat = _masked(body)
     for m in _LIST_SPLIT.finditer(flat):
         out.append(span.sub(text, pos, m.start()))
         pos = m.end()
@@ -381,19 +371,71 @@ def _colon_list(text: str, sentence: Span) -> ListBlock | None:
     rest = sentence.sub(text, cut, len(sentence.text))
     if not rest.text:
         return None
-    pieces = _pieces(text, rest)
+    verb = _INTRO_VERB.search(rest.text)
+    if verb is not None and len(rest.text[:verb.start()].split()) <= 5 and announced_count(intro.text) is None:
+        # "In her words: before the order it's finding the dress, picking my size and checking out"
+        intro = sentence.sub(text, 0, cut + verb.start())
+        rest = rest.sub(text, verb.end(), len(rest.text))
     count = announced_count(intro.text)
-    if count is not None and len(pieces) != count:
-        # "Cinq étapes : Découverte, Essai, Achat, Livraison et Usage." (the "et" counted) already fits;
-        # a mismatch means the cut was wrong: try commas alone.
-        commas = [p for p in (rest.sub(text, a, b) for a, b in _comma_bounds(rest.text)) if p.text]
-        if len(commas) == count:
-            pieces = commas
+    pieces = split_list(text, rest, count)
     if len(pieces) < 2 or not _short_items(pieces):
         return None
     if count is None and len(pieces) < 3:
         return None
     return ListBlock("colon", tuple(_item(text, p) for p in pieces), intro, count, sentence.start, sentence.end)
+
+
+def _masked(body: str) -> str:
+    """``body`` with what is inside brackets, quotes and a remark between dashes blanked (no cut there)."""
+    depth = 0
+    masked = []
+    for ch in body:
+        if ch in "(«“[":
+            depth += 1
+        elif ch in ")»”]" and depth:
+            depth -= 1
+        masked.append(ch if depth == 0 else "_")
+    flat = "".join(masked)
+    return re.sub(r"\s[—–]\s[^—–]{1,60}\s[—–](?=\s)", lambda m: " " + "_" * (len(m.group(0)) - 1), flat)
+
+
+def _split_at(text: str, span: Span, pattern: str) -> list[Span]:
+    out, pos = [], 0
+    for m in re.finditer(pattern, _masked(span.text)):
+        out.append(span.sub(text, pos, m.start()))
+        pos = m.end()
+    out.append(span.sub(text, pos, len(span.text)))
+    return [p for p in out if p.text]
+
+
+def _without_conjunction(text: str, span: Span) -> Span:
+    m = re.match(r"(?:et|and|puis|then|ou|or|plus)\s+", span.text, re.IGNORECASE)
+    return span.sub(text, m.end(), len(span.text)) if m and m.end() < len(span.text) else span
+
+
+def split_list(text: str, rest: Span, count: int | None = None) -> list[Span]:
+    """The items of a list said in a sentence: at semicolons when it uses them, else at commas (the
+    last item cut at "et/and" when the items are short nouns: "Découverte, essai, achat et usage"; kept
+    whole when they are clauses: "Je range et je vérifie"), else at "et/and/puis". An announced count
+    chooses among these cuts."""
+    options: list[list[Span]] = []
+    if rest.text.count(";") >= 1:
+        options.append(_split_at(text, rest, r"\s*;\s*"))
+    commas = _split_at(text, rest, r"\s*,\s*")
+    if len(commas) >= 2:
+        last = commas[-1]
+        m = re.match(r"^(?P<a>.+?)\s+(?:et|and|puis|then|ou|or|&)\s+(?P<b>.+)$", last.text)
+        short = sum(len(c.text.split()) for c in commas[:-1]) / max(1, len(commas) - 1) <= 3
+        if m and short and len(m.group("a").split()) <= 4 and len(m.group("b").split()) <= 4:
+            options.append([*commas[:-1], last.sub(text, 0, m.end("a")), last.sub(text, m.start("b"), len(last.text))])
+        options.append(commas)
+    options.append(_pieces(text, rest))
+    options = [[_without_conjunction(text, p) for p in option] for option in options]
+    if count is not None:
+        fitting = [o for o in options if len(o) == count]
+        if fitting:
+            return fitting[0]
+    return options[0]
 
 
 def _comma_bounds(body: str) -> list[tuple[int, int]]:
@@ -414,12 +456,13 @@ def _semicolons(text: str, sentence: Span) -> ListBlock | None:
         pos = m.end()
     parts.append(sentence.sub(text, pos, len(sentence.text)))
     parts = [p for p in parts if p.text]
+    intro = None
+    if parts:
+        head, body = split_head(text, parts[0])
+        if head is not None and (announced_count(head.text) is not None or len(parts[0].text.split()) > 8):
+            intro, parts[0] = head, body
     if len(parts) < 3 or not _short_items(parts, 12):
         return None
-    intro = None
-    head, body = split_head(text, parts[0])
-    if head is not None and announced_count(head.text) is not None:
-        intro, parts[0] = head, body
     return ListBlock("semicolons", tuple(_item(text, p) for p in parts), intro,
                      announced_count(intro.text) if intro else None, sentence.start, sentence.end)
 
@@ -538,26 +581,31 @@ class Edit:
 
 _FORGOT = re.compile(
     r"(?:j'ai oublie|j'oubliais|on a oublie|il manque|il y a aussi|manque|i forgot|i missed|i left out|"
-    r"there is also|there's also|i skipped|we forgot|missing)\s+(?:l'|le\s+|la\s+|les\s+|un\s+|une\s+|the\s+|a\s+|an\s+|"
+    r"there is also|there's also|there's|il y a aussi|y a aussi|i skipped|we forgot|missing|on a oublie)\s+(?:l'|le\s+|la\s+|les\s+|un\s+|une\s+|the\s+|a\s+|an\s+|"
     r"une etape\s+|l'etape\s+|the step\s+|a step\s+|the stage\s+|a stage\s+)?(?P<name>[^,.;:!?()]{2,60}?)"
     r"(?=\s*(?:[,.;:!?()]|\s(?:entre|between|apres|after|avant|before|au debut|a la fin|at the|qui|which|that)\b|$))")
 _BETWEEN = re.compile(r"\b(?:entre|between)\s+(?P<a>[^,.;:!?]{2,50}?)\s+(?:et|and)\s+(?P<b>[^,.;:!?]{2,50}?)"
-                      r"(?=\s*(?:[,.;:!?)]|$))")
-_AFTER = re.compile(r"\b(?:juste\s+|just\s+|right\s+)?(?:apres|after)\s+(?P<a>[^,.;:!?]{2,50}?)(?=\s*(?:[,.;:!?)]|$))")
-_BEFORE = re.compile(r"\b(?:juste\s+|just\s+|right\s+)?(?:avant|before)\s+(?P<b>[^,.;:!?]{2,50}?)(?=\s*(?:[,.;:!?)]|$))")
+                      r"(?=\s*(?:[,.;:!?)—–]|$))")
+_AFTER = re.compile(r"\b(?:juste\s+|just\s+|right\s+)?(?:apres|after)\s+(?P<a>[^,.;:!?]{2,50}?)(?=\s*(?:[,.;:!?)—–]|$))")
+_BEFORE = re.compile(r"\b(?:juste\s+|just\s+|right\s+)?(?:avant|before)\s+(?P<b>[^,.;:!?]{2,50}?)(?=\s*(?:[,.;:!?)—–]|$))")
 _AT_START = re.compile(r"\b(?:au debut|en premier|tout au debut|at the (?:very )?(?:start|beginning)|first of all)\b")
 _SPLIT_INTO = re.compile(r"(?:[«\"“]\s*)?(?P<old>[^«»\"“”,.;:]{2,40}?)\s*(?:[»\"”]\s*)?,?\s*(?:c'est|ca fait|it's|is)\s+"
                          r"(?:trop large|trop vaste|trop gros|deux choses|too broad|too big|two things)[^:]{0,40}?:\s*")
 _RENAME = re.compile(r"\b(?:pas|not)\s+(?P<old>[^,.;:!?]{2,40}?)\s*,?\s+(?:mais|but)\s+(?P<new>[^,.;:!?]{2,40}?)"
-                     r"(?=\s*(?:[,.;:!?)]|$))")
+                     r"(?=\s*(?:[,.;:!?)—–]|$))")
 _REMOVE = re.compile(r"\b(?:enleve[zr]?|retire[zr]?|oublie[zr]?|supprime[zr]?|drop|remove|forget|scratch)\s+"
                      r"(?:l'|le\s+|la\s+|les\s+|the\s+)?(?P<old>[^,.;:!?]{2,40}?)(?=\s*(?:[,.;:!?)]|$))")
 _ARTICLE = re.compile(r"^(?:l'|le\s+|la\s+|les\s+|un\s+|une\s+|des\s+|du\s+|de\s+la\s+|the\s+|a\s+|an\s+|"
                       r"l'etape\s+|the step\s+|the stage\s+|(?:l'|the\s+)?(?:etape|step|stage)\s+)")
 
 
+_FUNCTION_WORDS = frozenset({"the", "and", "les", "des", "une", "pour", "avec", "dans", "sur", "par", "que", "qui", "est",
+                             "son", "ses", "mon", "mes", "our", "nos", "her", "his", "its", "all", "aux", "une"})
+
+
 def _words(text: str) -> set[str]:
-    return {w[:5] for w in re.findall(r"[a-z0-9]{3,}", fold(text))}
+    """Stems of the words of a text: their first four letters (booking ~ book, inscription ~ inscris)."""
+    return {w[:4] for w in re.findall(r"[a-z0-9]{3,}", fold(text)) if w not in _FUNCTION_WORDS}
 
 
 def find_item(items: Iterable[str], words: str) -> int | None:
@@ -588,36 +636,37 @@ def corrections(text: str, after: int, items: list[str]) -> list[Edit]:
             edits.append(Edit("count", count=_number(m.group(1))))
     for m in _FORGOT.finditer(folded):
         name = Span.of(text, after + m.start("name"), after + m.end("name"))
-        clean = _ARTICLE.sub("", fold(name.text))
-        if not clean.strip():
+        clean = _ARTICLE.sub("", fold(name.text)).strip()
+        if not clean:
             continue
         name_end = m.end()
-        if re.fullmatch(r"(?:one|un|une|une etape|a step|a stage|something|quelque chose|another|une autre|un autre)"
-                        r"(?:\s.*)?", clean.strip()):
-            # "I missed one, and it's a big one: checking my insurance cover"
-            named = re.search(r"[:—–]\s*(?P<n>[^.;!?:]{2,60})", folded[m.end():m.end() + 120])
-            if named is None:
-                continue
+        tail = folded[m.end():m.end() + 240]
+        named = re.match(r"[^.;!?:]{0,80}?[:—–]\s*(?P<n>[^.;!?:]{2,80})", tail)
+        called = _CALL_IT.search(tail)
+        if named is not None and (_PLACEHOLDER.fullmatch(clean) or len(named.group("n").split()) <= 10):
+            # "j'ai oublié le constat ... : Je remplis le constat avec le voisin" (the name in her words)
             name = Span.of(text, after + m.end() + named.start("n"), after + m.end() + named.end("n"))
             name_end = m.end() + named.end("n")
-        rest = folded[name_end:name_end + 200]
-        first, _, second = rest.partition(".")
-        rest = first if re.search(r"\b(?:entre|between|apres|after|avant|before|au debut|a la fin|at the)\b", first) \
-            else first + " " + second.split(".")[0]
-        between, after_m, before_m = _BETWEEN.search(rest), _AFTER.search(rest), _BEFORE.search(rest)
-        edit = Edit("insert", name=name)
-        if between:
-            a = find_item(items, between.group("a"))
-            b = find_item(items, between.group("b"))
-            edit = Edit("insert", name=name, after=a if a is not None else None,
-                        before=b if a is None and b is not None else None)
-        elif after_m and find_item(items, after_m.group("a")) is not None:
-            edit = Edit("insert", name=name, after=find_item(items, after_m.group("a")))
-        elif before_m and find_item(items, before_m.group("b")) is not None:
-            edit = Edit("insert", name=name, before=find_item(items, before_m.group("b")))
-        elif _AT_START.search(rest):
-            edit = Edit("insert", name=name, before=0)
-        edits.append(edit)
+        elif called is not None and _PLACEHOLDER.fullmatch(clean):
+            name = Span.of(text, after + m.end() + called.start("name"), after + m.end() + called.end("name"))
+            name_end = m.end() + called.end("name")
+        elif _PLACEHOLDER.fullmatch(clean):
+            continue
+        at_end = re.fullmatch(r"(?:la fin|the end|fin)", clean) is not None
+        edits.append(_positioned(items, name, folded[m.end():name_end + 240], at_end))
+    for m in _CALL_IT.finditer(folded):
+        if any(e.kind == "insert" and e.name is not None and fold(e.name.text) in folded[m.start():m.end() + 5]
+               for e in edits):
+            continue
+        name = Span.of(text, after + m.start("name"), after + m.end("name"))
+        context = folded[max(0, m.start() - 200):m.start()] + " " + folded[m.end():m.end() + 200]
+        edits.append(_positioned(items, name, context, False))
+    for m in _WITH_BETWEEN.finditer(folded):
+        name = Span.of(text, after + m.start("name"), after + m.end("name"))
+        if any(e.kind == "insert" and e.name is not None and fold(e.name.text) == fold(name.text) for e in edits):
+            continue
+        edits.append(_positioned(items, name, folded[m.end("name"):m.end("name") + 200], False))
+    edits = _dedupe_inserts(edits)
     split = _SPLIT_INTO.search(folded)
     if split is not None:
         target = find_item(items, split.group("old"))
@@ -645,6 +694,54 @@ def corrections(text: str, after: int, items: list[str]) -> list[Edit]:
         if target is not None and not any(e.kind == "insert" for e in edits):
             edits.append(Edit("remove", target=target))
     return edits
+
+
+_PLACEHOLDER = re.compile(r"(?:one|un|une|une etape|a step|a stage|something|quelque chose|another|une autre|un autre|"
+                          r"a bit|bit|un moment|a moment|un truc|la fin|the end|le debut|the start|the beginning|un passage|"
+                          r"a big one|a key one|une grosse)(?:\s.*)?")
+_CALL_IT = re.compile(r"\b(?:call it|let's call it|we call it|appelons[- ]la|appelons[- ]le|on l'appelle|on va l'appeler|"
+                      r"disons)\s+[«\"“]?(?P<name>[^.;!?,«»\"“”]{2,60})")
+_WITH_BETWEEN = re.compile(r"\b(?:with|avec)\s+(?P<name>[^,.;!?]{2,50}?)\s+(?:right\s+|juste\s+)?(?:between|entre|after|apres|"
+                           r"before|avant)\b")
+
+
+def _positioned(items: list[str], name: Span, context: str, at_end: bool) -> Edit:
+    """An insertion of ``name`` placed where ``context`` says: between two items, after or before one,
+    at the start; at the end otherwise."""
+    rest = re.split(r"[.!?]", context, maxsplit=2)
+    scope = " ".join(rest[:2])
+    between, after_m, before_m = _BETWEEN.search(scope), _AFTER.search(scope), _BEFORE.search(scope)
+    if between:
+        a = find_item(items, between.group("a"))
+        b = find_item(items, between.group("b"))
+        if a is not None:
+            return Edit("insert", name=name, after=a)
+        if b is not None:
+            return Edit("insert", name=name, before=b)
+    if after_m and find_item(items, after_m.group("a")) is not None:
+        return Edit("insert", name=name, after=find_item(items, after_m.group("a")))
+    if before_m and find_item(items, before_m.group("b")) is not None:
+        return Edit("insert", name=name, before=find_item(items, before_m.group("b")))
+    if _AT_START.search(scope) and not at_end:
+        return Edit("insert", name=name, before=0)
+    return Edit("insert", name=name)
+
+
+def _dedupe_inserts(edits: list[Edit]) -> list[Edit]:
+    """One insertion per name (the best placed one: with a position)."""
+    out: list[Edit] = []
+    for edit in edits:
+        if edit.kind != "insert" or edit.name is None:
+            out.append(edit)
+            continue
+        key = _words(edit.name.text)
+        same = next((k for k, e in enumerate(out) if e.kind == "insert" and e.name is not None
+                     and (key & _words(e.name.text)) and len(key & _words(e.name.text)) >= min(len(key), 2)), None)
+        if same is None:
+            out.append(edit)
+        elif out[same].after is None and out[same].before is None and (edit.after is not None or edit.before is not None):
+            out[same] = Edit("insert", name=out[same].name, after=edit.after, before=edit.before)
+    return out
 
 
 def apply_edits(items: list[Span], edits: list[Edit]) -> list[Span]:

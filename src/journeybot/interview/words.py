@@ -41,7 +41,7 @@ def channels() -> Lexicon:
         ch = Channel(entry["channel"]["fr"], entry["channel"]["en"], bool(entry["online"]),
                      entry.get("ownership", "owned"), bool(entry.get("invisible", False)))
         pairs += [(w, ch) for w in entry["words"]]
-    return Lexicon(pairs)
+    return Lexicon(pairs, plurals=True)
 
 
 @cache
@@ -56,7 +56,7 @@ def negations() -> frozenset[str]:
 
 @cache
 def teams() -> Lexicon:
-    return Lexicon((w, (e["name"]["fr"], e["name"]["en"])) for e in _data()["teams"] for w in e["words"])
+    return Lexicon(((w, (e["name"]["fr"], e["name"]["en"])) for e in _data()["teams"] for w in e["words"]), plurals=True)
 
 
 @cache
@@ -84,9 +84,20 @@ def warm_up() -> None:
         flat(name)
 
 
+_VIA = re.compile(r"\b(?:in|on|via|through|by|dans|sur|par|en|au|à la|a la|from|over)\s+(?:the\s+|our\s+|their\s+|notre\s+|nos\s+|"
+                  r"l'|le\s+|la\s+|les\s+|un\s+|une\s+|son\s+|sa\s+|ses\s+|her\s+|his\s+)?$", re.IGNORECASE)
+
+
 def find_channel(text: str) -> Channel | None:
-    found: Channel | None = channels().first(text)
-    return found
+    """The channel a piece of text names: the one it says it goes through ("the virtual queue IN OUR APP",
+    « la lettre PAR COURRIER »), else the first channel word."""
+    found = channels().find_all(text)
+    if not found:
+        return None
+    for start, _end, channel in found:
+        if _VIA.search(text[max(0, start - 24):start]):
+            return channel  # type: ignore[no-any-return]
+    return found[0][2]  # type: ignore[no-any-return]
 
 
 _SCORE = re.compile(r"(?:note|score|émotion|emotion|noté|rated?|je dirais|i'd say|i would say|disons|say)\s*"

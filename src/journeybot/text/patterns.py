@@ -42,15 +42,30 @@ def whole_word_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
-class Lexicon:
-    """Phrases mapped to values, matched as whole words in folded text (longest phrase first)."""
+def _plural(phrase: str) -> str | None:
+    """The plural of a phrase's last word, French or English ("comparison site" → "comparison sites")."""
+    head, _, last = phrase.rpartition(" ")
+    if len(last) < 3 or last[-1] in "sxz" or not last[-1].isalpha():
+        return None
+    plural = last + ("x" if last.endswith(("eau", "au")) else "s")
+    return f"{head} {plural}" if head else plural
 
-    def __init__(self, pairs: Iterable[tuple[str, Any]]):
+
+class Lexicon:
+    """Phrases mapped to values, matched as whole words in folded text (longest phrase first); with
+    ``plurals``, a phrase also matches with its last word in the plural."""
+
+    def __init__(self, pairs: Iterable[tuple[str, Any]], *, plurals: bool = False):
         self.values: dict[str, Any] = {}
         for phrase, value in pairs:
             key = fold(str(phrase)).strip()
             if key and key not in self.values:
                 self.values[key] = value
+        if plurals:
+            for key, value in list(self.values.items()):
+                plural = _plural(key)
+                if plural is not None and plural not in self.values:
+                    self.values[plural] = value
         self.pattern = whole_word_pattern(self.values)
 
     def find_all(self, text: str) -> list[tuple[int, int, Any]]:

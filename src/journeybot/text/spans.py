@@ -43,6 +43,7 @@ class Span:
 _ABBREV = re.compile(r"(?:\b(?:M|Mme|Mlle|Mr|Mrs|Ms|Dr|St|Ste|Pr|etc|env|vs|cf|ex|p|n°|No|e\.g|i\.e|approx|min|max|"
                      r"janv|févr|fév|avr|juil|sept|oct|nov|déc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
                      r"|\b[A-Z])$")
+_CORRECTS = re.compile(r"(?:ah|oh|euh|non|no|wait|pardon|sorry|en fait|actually|attendez|hang on)\b", re.IGNORECASE)
 _END = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+|\n+|(?<=;)\s+")
 
 
@@ -58,7 +59,8 @@ def sentence_spans(text: str, *, semicolons: bool = True) -> list[Span]:
             continue
         if piece.endswith(".") and _ABBREV.search(piece[:-1]):
             continue
-        if piece.endswith((".", "…")) and m.end() < len(text) and text[m.end()].islower() and "\n" not in m.group(0):
+        if piece.endswith((".", "…", "?", "!")) and m.end() < len(text) and text[m.end()].islower() and "\n" not in m.group(0) \
+                and not _CORRECTS.match(text, m.end()):
             # "Il vient en magasin. puis..." is rare; "env. 30 %" and "p. ex." are common: no capital, no break
             continue
         span = Span.of(text, start, m.start())
