@@ -60,53 +60,74 @@ def touchpoints_named(text: str, touchpoints: Sequence[Touchpoint]) -> list[Touc
     return found
 
 
-def _team(src: str, span: Span) -> str | None:
-    """The team's name as the user said it ("l'équipe digitale" → "Équipe digitale")."""
-    text = re.split(r"[.;(]|,\s*(?:et|and|mais|but|sauf|except)\b|\s+(?:mais|but|sauf|except|qui|which)\s", span.text)[0]
-    text = text.strip(" ,:")
-    m = _TEAM_NOUN.match(text)
-    if m:
-        text = text[m.end():]
-    if not text or len(text.split()) > 7 or _NOBODY.search(text):
+_NOT_OURS = re.compile(r"\b(?:not ours|not us|aren't ours|isn't ours|pas (?:a )?nous|ce n'est pas nous|ne sont pas a nous|"
+                       r"on n'a pas la main|not our job|none of ours|nobody|no one|personne|no idea|je ne sais pas|"
+                       r"aucune idee|not mine)\b")
+_COPULA = re.compile(r"\s+(?:is|are|sont|est|c'est|ce sont|=)\s+|\s*(?::|→|->|=>|—|–)\s*")
+_POSSESSIVE = re.compile(r"^(?P<tps>.+?)\s+(?:is|are)\s+(?:the\s+|our\s+)?(?P<team>[^,.;]{2,50}?)['’]s\b")
+_MINE = re.compile(r"^(?P<tps>.+?)\s+(?:is|are|sont|est|c'est)\s+(?:mine|ours|my team's|a moi|chez moi|moi)\b[,\s]*"
+                   r"(?P<team>[^.;]*)")
+
+
+def _team(text: str) -> str | None:
+    """The team's name as the user said it ("l'équipe digitale" → "Équipe digitale"), without what
+    follows it (", avec leurs prestataires", " — my team", ", donc le directeur")."""
+    text = re.split(r"\s*[—–(]\s*|,\s*(?:avec|with|donc|so|under|managed|qui|which|that|sauf|except|mais|but|pour|for|et|and)\b|"
+                    r"\s+(?:mais|but|sauf|except|qui|which|under)\s", text)[0]
+    text = text.strip(" ,:.")
+    text = re.sub(r"^(?:(?:c'est|it's|that's|is|are)\s+)?(?:l['’]|le\s+|la\s+|les\s+|the\s+|our\s+|notre\s+|nos\s+|un\s+|"
+                  r"une\s+|a\s+)", "", text, flags=re.IGNORECASE).strip()
+    if not text or len(text.split()) > 7 or _NOT_OURS.search(fold(text)) or fold(text) in ("moi", "me", "mine", "ours"):
         return None
     return text[:1].upper() + text[1:60]
 
 
+def _pairs(text: str, touchpoints: Sequence[Touchpoint]) -> list[tuple[str, str]]:
+    """(touchpoints words, team words) said in one clause."""
+    f = fold(text)
+    if _NOT_OURS.search(f) and not re.search(r"\bsauf\b|\bexcept\b", f):
+        return []
+    m = _POSSESSIVE.match(text)
+    if m and touchpoints_named(m.group("tps"), touchpoints):
+        return [(m.group("tps"), m.group("team"))]
+    m = _MINE.match(text)
+    if m and touchpoints_named(m.group("tps"), touchpoints):
+        return [(m.group("tps"), m.group("team") or "my team")]
+    for pattern in (_CLEFT, _ACTIVE):
+        m = pattern.match(text)
+        if m and (words.teams().has(m.group("team")) or len(m.group("team").split()) <= 4) and \
+                touchpoints_named(m.group("tps"), touchpoints):
+            return [(m.group("tps"), m.group("team"))]
+    for sep in list(_PASSIVE.finditer(text)) + list(_COPULA.finditer(text)):
+        if sep.start() <= 0:
+            continue
+        left, right = text[:sep.start()], text[sep.end():]
+        if touchpoints_named(left, touchpoints) and right.strip():
+            return [(left, right)]
+        if touchpoints_named(right, touchpoints) and words.teams().has(left):
+            return [(right, left)]
+    return []
+
+
 def owners_in(src: str, span: Span, journey: JourneyMap, lang: Lang,
               focus: Touchpoint | None = None) -> list[tuple[Touchpoint, str, str]]:
-    """(touchpoint, team, quote) for each owner said in ``span``."""
+    """(touchpoint, team, quote) for each owner said in ``span`` (clauses split at semicolons)."""
     del lang
     touchpoints = [t for *_, t in journey.touchpoints()]
     out: list[tuple[Touchpoint, str, str]] = []
-    text = span.text
-    if _NOBODY.search(text) and not words.teams().has(text.replace("personne", "")):
-        return []
-    pairs: list[tuple[str, Span]] = []
-    for pattern in (_CLEFT, _ACTIVE):
-        m = pattern.match(text)
-        if m and words.teams().has(m.group("team")) or (m and len(m.group("team").split()) <= 4 and
-                                                         touchpoints_named(m.group("tps"), touchpoints)):
-            pairs.append((m.group("tps"), span.sub(src, m.start("team"), m.end("team"))))
-            break
-    if not pairs:
-        sep = _PASSIVE.search(text)
-        if sep is not None and sep.start() > 0:
-            left, right = text[:sep.start()], span.sub(src, sep.end(), len(text))
-            if touchpoints_named(left, touchpoints):
-                pairs.append((left, right))
-            elif touchpoints_named(right.text, touchpoints) and words.teams().has(left):
-                pairs.append((right.text, span.sub(src, 0, sep.start())))
-    if not pairs and focus is not None:
-        team_hit = words.teams().find_all(text)
-        if team_hit or len(text.split()) <= 5:
-            pairs.append((focus.name, span))
-    for tps_text, team_span in pairs:
-        team = _team(src, team_span)
-        if team is None:
-            continue
-        targets = touchpoints_named(tps_text, touchpoints)
-        if not targets and focus is not None:
-            targets = [focus]
-        for tp in targets:
-            out.append((tp, team, text))
+    clauses = [c for c in re.split(r"\s*;\s*", span.text) if c.strip()]
+    for clause in clauses:
+        pairs = _pairs(clause.strip(), touchpoints)
+        if not pairs and focus is not None and not _NOT_OURS.search(fold(clause)):
+            if words.teams().find_all(clause) or len(clause.split()) <= 5:
+                pairs = [(focus.name, clause)]
+        for tps_text, team_text in pairs:
+            team = _team(team_text)
+            if team is None:
+                continue
+            targets = touchpoints_named(tps_text, touchpoints)
+            if not targets and focus is not None:
+                targets = [focus]
+            for tp in targets:
+                out.append((tp, team, clause))
     return out

@@ -215,6 +215,22 @@ class StageFinder:
             return (after or tied)[0][1]
         return tied[0][1]
 
+    def by_touchpoint(self, text: str, journey: JourneyMap) -> Stage | None:
+        """The stage of the touchpoint ``text`` names ("the air audit, customers love it" → the stage
+        where the air audit is)."""
+        said = words_of(text)
+        best, best_score = None, 0.0
+        for _, stage, _, tp in journey.touchpoints():
+            name = words_of(tp.name)
+            if not name:
+                continue
+            score = len(name & said) / len(name)
+            if score > best_score:
+                best, best_score = stage, score
+        if best is None or best_score < 0.6:
+            return None
+        return next((s for s in self.stages if s.id == best.id), None)
+
     @staticmethod
     def _near_start(folded: str, pos: int, window: int) -> bool:
         before = folded[:pos]

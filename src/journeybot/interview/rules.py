@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..domain.journey_map import JourneyMap, Lang, Stage
-from ..text import Span, fold
+from ..text import Span, fold, sentence_spans
 from . import words
 from .engine import Question
 from .plans import has_scores, is_review, looks_like_action
@@ -404,12 +404,16 @@ def stage_candidates(ctx: Context) -> list[Span]:
 
 
 def _stage_walk(ctx: Context, units: list[Span]) -> list[tuple[Span, Span, Stage | None]]:
+    current = ctx.focus or (ctx.journey.stages[-1] if ctx.journey.stages and ctx.phase != "priorities" else None)
+    return _stage_walk_from(ctx, units, current)
+
+
+def _stage_walk_from(ctx: Context, units: list[Span], current: Stage | None) -> list[tuple[Span, Span, Stage | None]]:
     """Each unit with the part of it that says something (without its opening stage reference:
     "Devis : le formulaire" → "le formulaire", "Au moment de l'essai, elle..." → "elle...") and the
     stage it is about: a stage the unit names at its start switches the stage for what follows; before
     any, the stage the question was about (or the last one)."""
     finder = ctx.finder()
-    current = ctx.focus or (ctx.journey.stages[-1] if ctx.journey.stages and ctx.phase != "priorities" else None)
     out: list[tuple[Span, Span, Stage | None]] = []
     for unit in units:
         head, body = split_head(ctx.text, unit, limit=10)
@@ -564,16 +568,67 @@ def _experience(ctx: Context) -> list[Labelled]:
     return _per_stage(ctx, label)
 
 
+_GOOD_LEAD = re.compile(r"^\W*(?:(?:et|and|mais|but)\W+)?(?:ce qui (?:marche|va|se passe|fonctionne|plait)(?: (?:tres |vraiment )?bien)?|"
+                        r"ce qui est bien|les points forts|points forts|le point fort|les bonnes choses|les positifs|"
+                        r"what (?:works|goes well|went well|people like|customers like)(?: well)?(?: there)?|good things|"
+                        r"the good (?:things|part|bits|news)|strengths|positives?|on the bright side)\b(?:[^:]{0,30}?:|\s*[,—–])?\s*")
+_BAD_LEAD = re.compile(r"^\W*(?:(?:et|and)\W+)?(?:les irritants|les points noirs|les problemes|les soucis|ce qui (?:coince|bloque|agace|"
+                       r"ne marche pas|ne va pas)|the (?:pain points|problems|issues|frictions)|what (?:doesn't work|goes wrong|"
+                       r"annoys)|pain points|irritants|the only pain is)\b(?:[^:]{0,40}?:|\s*[,—–])?\s*")
+_NEW_ITEM = re.compile(r"\s*;\s*(?:(?:et|and)\s+)?|,\s*(?:(?:et|and|plus)\s+)?(?=(?:le|la|les|l'|the|our|notre|nos|un|une|a|an|"
+                       r"their|his|her|son|sa|ses|leur|leurs)\b)")
+
+
 def _pain_points(ctx: Context) -> list[Labelled]:
+    """Pains and positives on the stage they name (or the stage of the touchpoint they name). A
+    sentence that says what it lists ("Ce qui marche : A ; B ; et C", "The only pain is...") gives
+    that polarity to every item of it."""
     default = "positive" if ctx.qid == "positives" else "pain"
+    out: list[Labelled] = []
+    finder = ctx.finder()
+    current = ctx.focus or (ctx.journey.stages[-1] if ctx.journey.stages else None)
+    text = ctx.text
+    for sentence in sentence_spans(text, semicolons=False):
+        f = fold(sentence.text)
+        if _dont_know(sentence.text):
+            continue
+        good, bad = _GOOD_LEAD.match(f), _BAD_LEAD.match(f)
+        lead = good or bad
+        if lead is not None and lead.end() < len(f) - 3:
+            kind = "positive" if good else "pain"
+            rest = sentence.sub(text, lead.end(), len(sentence.text))
+            for item in _items(text, rest):
+                stage = finder.named(item.text, anywhere=True, near=current) or finder.by_touchpoint(
+                    item.text, ctx.journey) or current
+                out.append(Labelled(item, (kind,), stage.name if stage else None, strong=True))
+            continue
+        for part in [Span(sentence.start + c.start, sentence.start + c.end, c.text)
+                     for c in sentence_spans(sentence.text)]:
+            for unit, body, stage in _stage_walk_from(ctx, [u for u in _clauses(text, part)], current):
+                current = stage
+                if not body.text.strip() or len(body.text.split()) < 2:
+                    continue
+                kind, strong = _pain_label(unit.text, default)
+                if stage is None or not finder.named(unit.text, near=current):
+                    by_tp = finder.by_touchpoint(unit.text, ctx.journey)
+                    stage = by_tp or stage
+                out.append(Labelled(body, (kind,), stage.name if stage else None, strong=strong))
+    return out
 
-    def label(span: Span, stage: Stage | None) -> tuple[tuple[str, ...], bool, int | None] | None:
-        if len(span.text.split()) < 2:
-            return None
-        kind, strong = _pain_label(span.text, default)
-        return (kind,), strong, None
 
-    return _per_stage(ctx, label)
+def _items(text: str, rest: Span) -> list[Span]:
+    out, pos = [], 0
+    for m in _NEW_ITEM.finditer(rest.text):
+        out.append(rest.sub(text, pos, m.start()))
+        pos = m.end()
+    out.append(rest.sub(text, pos, len(rest.text)))
+    return [i for i in out if len(i.text.split()) >= 2 or len(i.text) >= 5]
+
+
+def _clauses(text: str, sentence: Span) -> list[Span]:
+    from .segment import clauses
+
+    return clauses(text, sentence)
 
 
 def _moments(ctx: Context) -> list[Labelled]:
