@@ -21,9 +21,12 @@ from .proposal import (
     AddStage,
     AddTouchpoint,
     Change,
+    ReadingNote,
     ScoreOpportunity,
     SetEmotion,
+    SetFraming,
     SetOwner,
+    SetPersona,
     SetReviewDate,
 )
 
@@ -98,15 +101,28 @@ def grounded(change: Change, answer: Answer, created: object = None) -> list[str
     return bad
 
 
-def ground(changes: Iterable[Change], answer: Answer, created: object = None) -> tuple[list[Change], list[str]]:
+def ground(changes: Iterable[Change], answer: Answer, created: object = None) -> tuple[list[Change], list[ReadingNote]]:
     """The changes with their provenance from the grounding check, and log lines for what was not the
-    user's words (those changes are marked ``inferred``)."""
+    user's words. A framing or persona change loses the fields that are not (the others stay the user's);
+    any other change is marked ``inferred``."""
     out: list[Change] = []
-    log: list[str] = []
+    log: list[ReadingNote] = []
     for change in changes:
         bad = grounded(change, answer, created)
-        if bad:
-            log.append(f"{change.op}: not the user's words ({', '.join(bad)}): marked inferred")
+        if bad and isinstance(change, SetFraming | SetPersona):
+            update: dict[str, object] = {}
+            for key in set(bad):
+                value = getattr(change, key, None)
+                if isinstance(value, list):
+                    update[key] = [v for v in value if answer.holds(v)]
+                elif isinstance(value, str):
+                    update[key] = None
+            change = change.model_copy(update=update)
+            log.append(ReadingNote(key="dropped_fields", values={"change": change.op, "fields": ", ".join(sorted(set(bad)))}))
+            if not any(v for k, v in change.model_dump(exclude={"id", "op", "provenance", "quote"}).items()):
+                continue
+        elif bad:
+            log.append(ReadingNote(key="not_users_words", values={"change": change.op, "fields": ", ".join(bad)}))
             change = change.model_copy(update={"provenance": "inferred", "quote": ""})
         out.append(change)
     return out, log

@@ -201,6 +201,21 @@ Change = Annotated[
 
 ProposalSource = Literal["model", "rules"]
 
+NoteKey = Literal["model_label", "not_users_words", "dropped_fields", "model_fallback"]
+
+
+class ReadingNote(BaseModel):
+    """How an answer was read, for the log and /why (never shown on the proposal itself): a key and its
+    values, rendered in the user's language by interview.texts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: NoteKey
+    values: dict[str, str] = Field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.key}: " + ", ".join(f"{k}={v}" for k, v in self.values.items())
+
 
 class Proposal(BaseModel):
     """The changes read in one answer. ``answer_seq`` is the stored message it was read from."""
@@ -213,8 +228,8 @@ class Proposal(BaseModel):
     source: ProposalSource = "rules"
     changes: list[Change] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list, description="what the user should know about this reading")
-    log: list[str] = Field(default_factory=list,
-                           description="how the answer was read (for the log and /why, not shown on the proposal)")
+    log: list[ReadingNote] = Field(default_factory=list,
+                                   description="how the answer was read (for the log and /why, not on the proposal)")
 
     def change(self, change_id: str) -> Change | None:
         return next((c for c in self.changes if c.id == change_id), None)

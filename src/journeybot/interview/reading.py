@@ -499,9 +499,15 @@ def _persona(ctx: Context, items: list[Labelled]) -> list[Change]:
                     change.name = name
                 desc = rest.text if rest is not None else None
                 if desc and len(desc) > 3:
-                    change.description = cap(", ".join(filter(None, [change.description, desc])), 600)
+                    if change.description is None:
+                        change.description = cap(desc, 600)
+                    elif change.context is None:
+                        change.context = cap(desc, 600)
             elif label == "context":
-                change.context = cap(", ".join(filter(None, [change.context, span.text])), 600)
+                if change.description is None and (existing is None or not existing.description):
+                    change.description = cap(span.text, 600)
+                elif change.context is None:
+                    change.context = cap(span.text, 600)
             elif label == "goal":
                 change.goals.append(cap(span.text, 300))
             elif label == "frustration":

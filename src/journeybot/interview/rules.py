@@ -50,6 +50,11 @@ _DONT_KNOW = re.compile(r"^\W*(?:je ne sais pas|je sais pas|aucune idee|pas d'id
                         r"don't know|dunno|not sure|on ne sait pas|we don't know|hard to say|difficile a dire)\W*$")
 
 
+def is_dont_know(text: str) -> bool:
+    """True for an answer that only says the user does not know."""
+    return _dont_know(text)
+
+
 def _dont_know(text: str) -> bool:
     return _DONT_KNOW.match(fold(text)) is not None
 

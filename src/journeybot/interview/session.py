@@ -38,7 +38,7 @@ from .engine import Engine, EngineState, Question
 from .opening import ask_text, opening_text
 from .proposal import Proposal, apply, apply_report, describe
 from .summary import summarize_map
-from .texts import say
+from .texts import reading_lines, say
 from .words import says as _says
 
 
@@ -582,6 +582,17 @@ class Interview:
             body += "\n" + say("sources", self.lang, sources="; ".join(method.citations))
         return Reply("method", body + back, question=q, method=method)
 
+    def _last_reading(self) -> Proposal | None:
+        """The proposal read from the user's latest answer (waiting, accepted or dropped)."""
+        stored = [p for p in self.store.proposals(self.session_id) if p.answer_seq is not None]
+        if not stored:
+            return None
+        latest = max(stored, key=lambda p: p.answer_seq or 0)
+        try:
+            return Proposal.model_validate_json(latest.body)
+        except ValidationError:
+            return None
+
     def _why_pitfall(self, code: str) -> MethodAnswer:
         """The method's reason behind a warning: '/why no-numbers' (or '/pourquoi online-only')."""
         pitfall = catalog.pitfalls().get(code.strip().casefold())
@@ -604,6 +615,10 @@ class Interview:
             return MethodAnswer("", say("done", self.lang), ())
         passages = self._search(q.text if q else phase.goal(self.lang), phase=phase.id, k=2)
         text = say("why_phase", self.lang, why=phase.why(self.lang))
+        last = self._last_reading()
+        if last is not None:
+            lines = reading_lines(last.log, self.lang) or [say("reading.none", self.lang)]
+            text += "\n\n" + say("reading_head", self.lang) + "\n" + "\n".join(f"- {line}" for line in lines)
         citations = [*phase.sources]
         if passages:
             text += "\n\n" + "\n\n".join(f"> {agent.excerpt(p.text)}" for p in passages)

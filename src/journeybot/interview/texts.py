@@ -17,6 +17,16 @@ _TEXTS: dict[str, dict[str, str]] = {
         "fr": "Reprise de la session « {title} » là où elle s'était arrêtée.",
         "en": "Resuming session '{title}' where it stopped.",
     },
+    "reading_head": {"fr": "Comment j'ai lu votre dernière réponse :", "en": "How I read your last answer:"},
+    "reading.model_label": {"fr": "le modèle a classé « {part} » : {label}{stage}",
+                            "en": "the model labelled '{part}': {label}{stage}"},
+    "reading.not_users_words": {"fr": "ce qui n'était pas vos mots a été marqué déduit ({change} : {fields})",
+                                "en": "what was not your words was marked inferred ({change}: {fields})"},
+    "reading.dropped_fields": {"fr": "écarté car ce n'étaient pas vos mots ({change} : {fields})",
+                               "en": "dropped as not your words ({change}: {fields})"},
+    "reading.model_fallback": {"fr": "lecture par règles, le modèle n'ayant pas répondu utilement ({why})",
+                               "en": "read by rules, the model gave no usable reply ({why})"},
+    "reading.none": {"fr": "rien à signaler : tout vient de vos mots.", "en": "nothing to report: all of it is your words."},
     "moved_on": {
         "fr": "Votre réponse couvre déjà la question que je venais de poser : je passe à la suite.",
         "en": "Your answer already covers the question I had just asked: moving on.",
@@ -93,6 +103,17 @@ _TEXTS: dict[str, dict[str, str]] = {
               "question about the method (\"what is a moment of truth?\") gets a sourced answer, then we go on.",
     },
 }
+
+
+def reading_lines(notes: list[Any], lang: Lang) -> list[str]:
+    """The notes of a reading (proposal.ReadingNote) as lines in the user's language."""
+    out = []
+    for note in notes:
+        values = dict(note.values)
+        if "stage" in values:
+            values["stage"] = f" ({values['stage']})" if values["stage"] else ""
+        out.append(say(f"reading.{note.key}", lang, **values))
+    return out
 
 
 def say(key: str, lang: Lang, **values: Any) -> str:

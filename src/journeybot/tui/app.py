@@ -569,6 +569,8 @@ class JourneyApp(App[None]):
         self._reading = max(0, self._reading - 1)
         if event.proposal is not None and event.proposal.error:
             self.chat.add(event.proposal.error, "error")
+        if event.proposal is not None and event.proposal.message:
+            self.chat.add(event.proposal.message, "bot")
         if event.proposal is not None and event.proposal.lines:
             self.proposals.append(event.proposal)
         elif event.proposal is not None:

@@ -151,11 +151,14 @@ class InterviewConversation:
     def extract(self, pending: Any) -> ProposalView | None:
         assert isinstance(pending, PendingExtraction)
         result = self.interview.run_extraction(pending)
+        if result.stale:
+            return None  # the user accepted or dropped the first reading of this answer meanwhile
         if not result.proposal.changes:
             self.interview.reject(result.proposal)
         view = proposal_view(result.proposal, self.lang)
         if result.error:
             view.error = t("extraction.fallback", self.lang, reason=result.error)
+        view.message = result.moved_on or ""
         return view
 
     def _outcome(self, proposal: Proposal, only: list[str] | None) -> BotReply:

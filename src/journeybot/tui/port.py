@@ -48,6 +48,8 @@ class ProposalView:
     note: str = ""
     error: str = ""
     """Why the model's reading was not used (the rule-based reading was), shown once in the chat."""
+    message: str = ""
+    """What the interviewer says when this reading answered the question being asked (the next one)."""
 
 
 @dataclass
