@@ -276,6 +276,10 @@ class JourneyMap(Record):
     opportunities: list[Opportunity] = Field(default_factory=list)
     action_plan: list[Action] = Field(default_factory=list)
     review_date: dt.date | None = None
+    phases_done: list[Annotated[str, Field(pattern=r"^[a-z_]{3,40}$")]] | None = Field(
+        default=None,
+        description="the interview phases this map has been through (written by journeybot's interview); "
+                    "absent for a finished map made elsewhere, which lint then judges whole")
 
     # --- read helpers (pure, no state) -------------------------------------------------
 

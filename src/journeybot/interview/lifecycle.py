@@ -33,14 +33,34 @@ def _pieces(text: str) -> list[str]:
     return [p for p in re.split(r",\s*|\s+(?:et|and|puis|then|ou|or)\s+|\(|\)", text) if p.strip()]
 
 
+_OUT_OF_SCOPE = re.compile(r"\b(?:on s'arrete|we stop|pas dans (?:notre|le) perimetre|out of scope|not in scope|whole other map|"
+                           r"autre carte|another map|on ne (?:le|la|les) met pas|we don't map|n'est pas dans)\b")
+
+
+def _find(names: list[str], words: str) -> int | None:
+    """The stage ``words`` name, most of its words in the name (stricter than a loose match)."""
+    from .reading import words_of
+
+    wanted = words_of(words)
+    best, best_score = None, 0.0
+    for index, name in enumerate(names):
+        have = words_of(name)
+        if not wanted or not have:
+            continue
+        score = len(wanted & have) / len(wanted)
+        if score > best_score:
+            best, best_score = index, score
+    return best if best_score >= 0.6 else find_item(names, words) if best_score >= 0.5 and len(wanted) <= 1 else None
+
+
 def statements(text: str, names: list[str]) -> tuple[int | None, set[int], bool]:
     """What the answer says: (the purchase stage, stages said to come after, everything is after)."""
-    f = fold(text)
+    f = " ".join(s for s in re.split(r"(?<=[.!?])\s+", fold(text)) if not _OUT_OF_SCOPE.search(s))
     purchase: int | None = None
     for pattern in (_IS_PURCHASE, _PURCHASE_IS):
         for m in pattern.finditer(f):
             x = re.sub(r"^(?:si on parle d'achat,?\s*|if we talk about buying,?\s*)", "", m.group("x").strip())
-            found = find_item(names, x)
+            found = _find(names, x)
             if found is not None:
                 purchase = found
                 break
@@ -50,7 +70,7 @@ def statements(text: str, names: list[str]) -> tuple[int | None, set[int], bool]
     for pattern in (_COME_AFTER, _AFTER_THERE):
         for m in pattern.finditer(f):
             for piece in _pieces(m.group("list")):
-                found = find_item(names, piece)
+                found = _find(names, piece)
                 if found is not None and found != purchase:
                     after.add(found)
     return purchase, after, _ALL_AFTER.search(f) is not None

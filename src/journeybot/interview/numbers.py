@@ -143,7 +143,7 @@ def _cut_source(raw: str) -> str | None:
     return raw[:80] or None
 
 
-_QUALIFIER = re.compile(r"(?:within|in under|under|over|sur|last|past|derniers?|dernières?|moins de|plus de|en moins de|"
+_QUALIFIER = re.compile(r"(?:within|in under|under|over|sur|last|past|on those|on these|on the|sur ces|sur les|derniers?|dernières?|moins de|plus de|en moins de|"
                         r"au-delà de|sous|après|after|before|avant|dans les|in the first|les|the first|first|entre|between|"
                         r"from|de|à|at|to|jusqu'à|until|by)\s*$", re.IGNORECASE)
 _EMPTY_HEAD = re.compile(r"^(?:(?:and|et|only|seulement|about|around|roughly|nearly|almost|environ|à peu près|a peu pres|"
@@ -154,7 +154,8 @@ _CONDITION = re.compile(r"^(?:pour|for|chez|among|parmi|when|quand|si|if|with|av
 _COUNTED_BY = re.compile(r"(?P<src>(?:the|our|l'|le|la|notre|nos)\s+[\w' -]{2,40}?)\s+(?:counted|measured|tracked|compté|mesuré|"
                          r"relevé)\b", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:publié(?:e|s)? par|published by|reported by|fourni(?:e|s)? par|provided by|counted by|compté(?:e|s)? par)"
-                        r"\s+(?P<src>[^,.;()]{2,60})", re.IGNORECASE)
+                        r"\s+(?P<src>[^,.;()]{2,60})|(?P<own>(?:we|on|nous)\s+(?:timed|counted|measured|tracked|checked|a (?:mesuré|compté|"
+                        r"chronométré|relevé)|avons (?:mesuré|compté|chronométré|relevé))[^,.;()]{0,40})", re.IGNORECASE)
 
 
 def _in_sentence(text: str, sentence: Span, previous: MetricFound | None) -> list[MetricFound]:
@@ -177,7 +178,7 @@ def _in_sentence(text: str, sentence: Span, previous: MetricFound | None) -> lis
     for pattern in (_PUBLISHED, _COUNTED_BY):
         m = pattern.search(body)
         if m and source is None:
-            source = _cut_source(m.group("src"))
+            source = _cut_source(m.group("src") or m.group("own") if "own" in m.groupdict() else m.group("src"))
     if source is None:
         # "11 days, warehouse system", "13 days, booking system again": a trailing phrase that says where
         tail = re.split(r",\s*", body)[-1]

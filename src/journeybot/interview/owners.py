@@ -98,7 +98,14 @@ def _pairs(text: str, touchpoints: Sequence[Touchpoint]) -> list[tuple[str, str]
         if m and (words.teams().has(m.group("team")) or len(m.group("team").split()) <= 4) and \
                 touchpoints_named(m.group("tps"), touchpoints):
             return [(m.group("tps"), m.group("team"))]
-    for sep in list(_PASSIVE.finditer(text)) + list(_COPULA.finditer(text)):
+    masked = re.sub(r"\s[—–]\s[^—–:]{1,80}\s[—–]\s|\([^)]*\)", lambda x: "_" * len(x.group(0)), text)
+    seps = list(_PASSIVE.finditer(masked)) + list(_COPULA.finditer(masked))
+    seps.sort(key=lambda x: (":" not in x.group(0), x.start()))
+    for comma in re.finditer(r",\s*(?=(?:le |la |les |l'|the |our |notre )?(?:service|équipe|equipe|direction|pôle|pole|"
+                             r"département|departement|team|department|responsable|manager|head of|cellule)\b)", masked,
+                             re.IGNORECASE):
+        seps.append(comma)
+    for sep in seps:
         if sep.start() <= 0:
             continue
         left, right = text[:sep.start()], text[sep.end():]
@@ -109,13 +116,35 @@ def _pairs(text: str, touchpoints: Sequence[Touchpoint]) -> list[tuple[str, str]
     return []
 
 
+_CLAUSE = re.compile(r"\s*;\s*|(?<=[.!?])\s+|,\s*(?:and|et|puis|then|while|whereas|alors que)\s+(?=(?:the|our|l'|le|la|les|un|"
+                     r"une|a)\b[^,;.]{2,60}?\s(?:is|are|sont|est|c'est)\b)")
+
+
+def not_ours(src: str, span: Span, journey: JourneyMap) -> list[Touchpoint]:
+    """The touchpoints said not to be the company's ("Rightmove, the estate agents, the solicitor — not
+    ours", « L'ANTS et service-public.fr, c'est l'État, on n'a pas la main »)."""
+    touchpoints = [t for *_, t in journey.touchpoints()]
+    out: list[Touchpoint] = []
+    for clause in re.split(r"\s*;\s*|(?<=[.!?])\s+", span.text):
+        f = fold(clause)
+        m = re.search(r"\b(?:not ours|not us|aren't ours|isn't ours|none of ours|ce n'est pas nous|c'est pas nous|pas a nous|"
+                      r"ne sont pas a nous|on n'a pas la main|not (?:run|owned) by us|outside us|c'est l'etat|"
+                      r"n'est pas chez nous|pas chez nous|hors de notre main)\b", f)
+        if m is None:
+            continue
+        named = touchpoints_named(clause[:m.start()] or clause, touchpoints)
+        out += [t for t in named if t not in out]
+    return out
+
+
 def owners_in(src: str, span: Span, journey: JourneyMap, lang: Lang,
               focus: Touchpoint | None = None) -> list[tuple[Touchpoint, str, str]]:
-    """(touchpoint, team, quote) for each owner said in ``span`` (clauses split at semicolons)."""
+    """(touchpoint, team, quote) for each owner said in ``span`` (clauses split at semicolons and at
+    ", and the X are Y")."""
     del lang
     touchpoints = [t for *_, t in journey.touchpoints()]
     out: list[tuple[Touchpoint, str, str]] = []
-    clauses = [c for c in re.split(r"\s*;\s*", span.text) if c.strip()]
+    clauses = [c for c in _CLAUSE.split(span.text) if c and c.strip()]
     for clause in clauses:
         pairs = _pairs(clause.strip(), touchpoints)
         if not pairs and focus is not None and not _NOT_OURS.search(fold(clause)):

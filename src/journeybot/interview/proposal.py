@@ -132,9 +132,13 @@ class AddMetric(_Change):
 
 
 class SetOwner(_Change):
+    """Set the team that owns a touchpoint; or, with ``ownership``, say who runs it (a partner, a third
+    party: "the estate agent, the solicitor — not ours")."""
+
     op: Literal["set_owner"] = "set_owner"
     touchpoint: str
-    owner: str
+    owner: str = ""
+    ownership: Ownership | None = None
     stage: str | None = None
     touchpoint_id: str | None = Field(default=None, description="the touchpoint's id, when known")
 
@@ -373,7 +377,10 @@ def _apply_one(journey: JourneyMap, change: Change, confirm: bool) -> None:
             tp = tp or _find_touchpoint(journey, change.touchpoint, change.stage)
             if tp is None:
                 raise ValueError(f"no touchpoint named '{change.touchpoint}'")
-            tp.owner = change.owner
+            if change.owner:
+                tp.owner = change.owner
+            if change.ownership is not None:
+                tp.ownership = change.ownership
         case AddMomentOfTruth():
             found = _find_stage(journey, change.stage)
             journey.moments_of_truth.append(MomentOfTruth(
@@ -507,7 +514,8 @@ def describe(change: Change, lang: str = "fr") -> str:
             text = (f"[{change.stage or '?'}] {'chiffre' if fr else 'metric'} {change.name} = "
                     f"{change.value:g} {change.unit}".rstrip() + (f" ({change.source})" if change.source else ""))
         case SetOwner():
-            text = f"{'responsable de' if fr else 'owner of'} « {change.touchpoint} » : {change.owner}"
+            who = change.owner or (("pas chez nous" if fr else "not ours") if change.ownership != "owned" else "")
+            text = f"{'responsable de' if fr else 'owner of'} « {change.touchpoint} » : {who}"
         case AddMomentOfTruth():
             text = f"{'moment de vérité' if fr else 'moment of truth'} : {change.name} ({change.kind})"
         case AddOpportunity():

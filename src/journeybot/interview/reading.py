@@ -671,7 +671,7 @@ def _stages(ctx: Context, items: list[Labelled]) -> list[Change]:
         if life is not None and life != current[k]:
             out.append(AddStage(name=name, lifecycle=life, provenance=ctx.provenance, quote=cap(src, 600)))  # type: ignore[arg-type]
     for k, (name, desc, span) in enumerate(new, start=len(existing)):
-        out.append(AddStage(name=name, description=desc, lifecycle=said.get(k) or "before_purchase",  # type: ignore[arg-type]
+        out.append(AddStage(name=name, description=desc, lifecycle=said.get(k),  # type: ignore[arg-type]
                             provenance=ctx.provenance, quote=_quote(span)))
     return out
 
@@ -855,7 +855,7 @@ def _metrics(ctx: Context, items: list[Labelled]) -> list[Change]:
 
 
 def _owners(ctx: Context, items: list[Labelled]) -> list[Change]:
-    from .owners import owners_in
+    from .owners import not_ours, owners_in
 
     out: list[Change] = []
     done: set[str] = set()
@@ -866,6 +866,11 @@ def _owners(ctx: Context, items: list[Labelled]) -> list[Change]:
     for item in items:
         if item.label != "owner":
             continue
+        for tp in not_ours(ctx.text, item.span, ctx.journey):
+            if tp.id not in done and tp.ownership == "owned":
+                done.add(tp.id)
+                out.append(SetOwner(touchpoint=tp.name, touchpoint_id=tp.id, ownership="third_party",
+                                    provenance=ctx.provenance, quote=cap(item.span.text, 600)))
         for tp, team, quote in owners_in(ctx.text, item.span, ctx.journey, ctx.lang, focus_tp):
             if tp.id in done:
                 continue

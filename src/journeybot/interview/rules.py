@@ -267,6 +267,15 @@ _MOOD_START = re.compile(r"^(?:(?:et|and|mais|but)\W+)?(?:elle|il|ils|elles|she|
                          r"agace\w*|annoyed|fed up|determin\w*)")
 
 
+_NOT_DONE = re.compile(r"\b(?:ne (?:les |l'|la |le )?(?:a|avons|ont) (?:pas|jamais)|n'(?:a|avons|ont) (?:pas|jamais)|pas (?:encore )?"
+                       r"(?:regarde|lu|exploite|analyse)|don't (?:even )?(?:read|look|use|have)|haven't|have not|never (?:read|asked|"
+                       r"looked)|not (?:yet|systematic)|aimerait|aimerions|voudrions|would like to|we'd like to|un jour|"
+                       r"someday|one day|rien n'est lance|nothing (?:is )?(?:launched|started)|no,? nothing|non,? rien|"
+                       r"je n'en ai pas|i don't have)\b")
+_STAFF_RELAYS = re.compile(r"\b(?:entendent|remontent|rapportent|nous disent ce que|repetent ce que|hear|report what|pass on|"
+                           r"relay|tell us what (?:customers|clients|people) say|les clients leur disent|customers tell them)\b")
+
+
 def _evidence(ctx: Context) -> list[Labelled]:
     out: list[Labelled] = []
     kinds = words.keyed("evidence_kinds")
@@ -275,6 +284,15 @@ def _evidence(ctx: Context) -> list[Labelled]:
         if _dont_know(text) or len(text.split()) < 2:
             continue
         quoted = re.search(r"[«“\"][^»”\"]{12,}[»”\"]", text) is not None
+        f = fold(text)
+        asked_back = "?" in ctx.text[span.end:span.end + 2] and len(text.split()) <= 8
+        if asked_back or _NOT_DONE.search(f):
+            # "A quote I could paste? No, nothing", "on ne les a pas regardées", "on aimerait en faire un jour"
+            out.append(Labelled(span, ("internal",) if _NOT_DONE.search(f) else ("other",), strong=True))
+            continue
+        if words.keyed("evidence_kinds").first(text) == "frontline" and not _STAFF_RELAYS.search(f):
+            out.append(Labelled(span, ("internal",), strong=True))  # staff's own view, not customers' words
+            continue
         if words.says("no_evidence", text) or words.says("internal_cues", text):
             label = "internal"
             if quoted and not words.says("internal_cues", text):
@@ -681,28 +699,82 @@ def _owners(ctx: Context) -> list[Labelled]:
     return out
 
 
+_PLAN_LEAD = re.compile(r"^\W*(?:(?:le |the |our |notre |action )?plan(?: d'action)?|actions?|action plan|les actions|"
+                        r"next steps|prochaines etapes)\s*[:,—–-]\s*")
+_SCORE_LEAD = re.compile(r"^\W*(?:(?:les |the |our )?(?:scores?|notes?|notation|scoring)|(?:notes?|scores?) sur 5)\b[^:]{0,80}:\s*")
+_WORD_ORDINAL = re.compile(r"(?:^|(?<=[.;:]\s)|(?<=^\W))(?:one|two|three|four|five|un|deux|trois|quatre|cinq|first|second|third|"
+                           r"premierement|deuxiemement|troisiemement)\s*[,:]\s+", re.IGNORECASE)
+
+
 def _priorities(ctx: Context) -> list[Labelled]:
+    """Opportunities (list items; with the scores said in the same item), rows of scores ("pick-up zone
+    5, 4, 4, 3; bag policy 3, 5, 4, 1"), action-plan lines (owner, KPI, due date) and the review date."""
+    from .plans import score_rows
+
     out: list[Labelled] = []
+    text = ctx.text
     existing = [o.text for o in ctx.journey.opportunities]
-    for span in ctx.units():
-        text = span.text
-        if _dont_know(text) or len(text.split()) < 2:
-            continue
-        if is_review(text) or (ctx.qid == "review" and _has_date(text)):
-            out.append(Labelled(span, ("review",)))
-            continue
-        if has_scores(text):
-            head = re.split(r"[:(]|\b(?:impact|port[ée]e|reach|confiance|confidence|effort)\b", text, flags=re.IGNORECASE)[0]
-            target = find_item(existing + [o.span.text for o in out if o.label == "opportunity"], head) \
-                if len(head.split()) >= 1 and head.strip() else None
-            if ctx.qid == "scores" or target is not None or len(head.split()) < 2:
-                out.append(Labelled(span, ("scores",)))
+    plan_answer = _PLAN_LEAD.match(fold(text)) is not None
+    for unit in ctx.units():
+        for span in _ordinal_items(text, unit):
+            body = span.text
+            f = fold(body)
+            if _dont_know(body) or len(body.split()) < 2:
                 continue
-        if looks_like_action(text) or ctx.qid == "actions":
-            out.append(Labelled(span, ("action",)))
-            continue
-        out.append(Labelled(span, ("opportunity",), strong=ctx.qid == "opportunities"))
+            if is_review(body) or (ctx.qid == "review" and _has_date(body)):
+                out.append(Labelled(span, ("review",)))
+                continue
+            lead = _SCORE_LEAD.match(f)
+            rows = score_rows(body[lead.end():] if lead else body)
+            if lead is not None or (len(rows) >= 2):
+                offset = lead.end() if lead else 0
+                for a, b in rows:
+                    row = span.sub(text, offset + a, offset + b)
+                    head = re.split(r"\s(?=[1-5]\s*[,/]\s*[1-5])|[:—–]", row.text)[0]
+                    known = find_item(existing + [o.span.text for o in out if o.label == "opportunity"], head)
+                    out.append(Labelled(row, ("scores",) if known is not None or ctx.qid == "scores" else ("opportunity",)))
+                continue
+            if has_scores(body) and not looks_like_action(body):
+                head = re.split(r"[:(]|\b(?:impact|port[ée]e|reach|confiance|confidence|effort)\b", body, flags=re.IGNORECASE)[0]
+                target = find_item(existing + [o.span.text for o in out if o.label == "opportunity"], head) \
+                    if head.strip() else None
+                if ctx.qid == "scores" or target is not None or len(head.split()) < 2:
+                    out.append(Labelled(span, ("scores",)))
+                    continue
+            if looks_like_action(body) or ctx.qid == "actions" or plan_answer:
+                lead_plan = _PLAN_LEAD.match(f)
+                item = span.sub(text, lead_plan.end(), len(body)) if lead_plan and lead_plan.end() < len(body) else span
+                out.append(Labelled(item, ("action",)))
+                continue
+            if _COUNT_ONLY.match(f) or _META.search(f) or re.search(r"\b(?:impact|portee|reach|confiance|confidence|effort)\s+"
+                                                                    r"(?:is|est|was|vaut|because|car|parce)\b", f):
+                continue  # "on ne les a ni notées ni classées", "confidence is 4 because...": not an opportunity
+            out.append(Labelled(span, ("opportunity",), strong=ctx.qid == "opportunities"))
     return out
+
+
+_META = re.compile(r"^\W*(?:(?:honnetement|honestly|bon|well|alors|so)\W+)*(?:non\b|no\b|pas maintenant|not now|on verra|we'll see|"
+                   r"c'est (?:le|la|les) .{2,40} qui decide|on en est la|on s'arrete la|that's (?:it|all) for now|"
+                   r"les noter|score them|rank them|on ne les a|we haven't|we have not|mais on ne|but we)|"
+                   r"\b(?:ni notees?|ni classees?|not scored|not ranked|pas classees?|pas notees?)\b")
+_COUNT_ONLY = re.compile(r"^\W*(?:\w+\s+)?(?:trois|deux|quatre|cinq|three|two|four|five|\d)\s+(?:opportunit\w*|things|choses|idees|ideas|"
+                         r"pistes|chantiers)\W*$")
+
+
+def _ordinal_items(text: str, unit: Span) -> list[Span]:
+    """A sentence listed with number words ("One, a lit pick-up zone. Two, ...") is one item each."""
+    marks = list(_WORD_ORDINAL.finditer(unit.text))
+    if not marks:
+        return [unit]
+    out = []
+    head = unit.sub(text, 0, marks[0].start()) if marks[0].start() > 0 else None
+    if head is not None and head.text and not re.search(r"(?:opportunit\w*|ideas?|idees?|things|choses|pistes|in order|"
+                                                        r"dans l'ordre)\W*$", fold(head.text)):
+        out.append(head)
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(unit.text)
+        out.append(unit.sub(text, m.end(), end))
+    return [s for s in out if s.text]
 
 
 def _has_date(text: str) -> bool:

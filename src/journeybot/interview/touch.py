@@ -42,6 +42,16 @@ _LEAD = re.compile(r"^(?:(?:c'est|it's|there's|il y a|there is|there are|ce sont
                    r"(?:d'abord|first|then|puis|ensuite|enfin|finally|et|and|also|aussi)\s+)+", re.IGNORECASE)
 
 
+_COPULA = re.compile(r"^[^,:;]{2,50}?\s+(?:is|are|c'est|ce sont|est|sont)\s+(?=(?:the|a|an|our|le|la|les|l'|un|une|des|notre)\b)",
+                     re.IGNORECASE)
+_SUBJECT = re.compile(r"^(?:elle|il|ils|elles|on|nous|je|j'|she|he|they|we|i|you|vous)\s+", re.IGNORECASE)
+_NEGATED = re.compile(r"^(?:no|not|never|nothing|none|don't|doesn't|didn't|won't|pas|aucun\w*|jamais|rien|ni|sans|without|"
+                      r"ne |n')\b")
+_NOUN_PHRASE = re.compile(r"^(?:(?:the|a|an|our|their|her|his|its|this|that|these|those|each|every|some|any|le|la|les|un|une|"
+                          r"des|du|de la|notre|nos|son|sa|ses|leur|leurs|ce|cet|cette|ces|chaque|quelques)\s+|l['’]|d['’]|"
+                          r"[A-ZÀ-Ý0-9«\"“])", re.IGNORECASE)
+
+
 def _mask(text: str) -> str:
     depth = 0
     out = []
@@ -88,6 +98,8 @@ def touchpoints_in(src: str, span: Span) -> list[tuple[Span, Channel | None]]:
     for piece in pieces(src, span):
         f = fold(piece.text).strip()
         channel_here = words.find_channel(piece.text) is not None
+        if _NEGATED.match(f):
+            continue  # "no phone line", « pas de boutique »: a touchpoint that is not there
         if _DROP.match(f) and not (channel_here and len(f.split()) >= 3 and not re.match(r"^(?:quand|when|hors|off|en ligne|"
                                                                                            r"online)", f)):
             continue
@@ -100,9 +112,13 @@ def touchpoints_in(src: str, span: Span) -> list[tuple[Span, Channel | None]]:
             continue
         channel = words.find_channel(piece.text)
         piece = _without_relative(src, piece)
+        copula = _COPULA.match(piece.text)
+        if copula is not None and copula.end() < len(piece.text):
+            piece = piece.sub(src, copula.end(), len(piece.text))  # "Choosing a hotel is the booking sites"
         tail = _TAIL.search(piece.text)
         name = piece.sub(src, 0, tail.start()) if tail and tail.start() >= 3 else piece
-        if channel is None and len(name.text.split()) > 7:
-            continue
+        bare = _SUBJECT.sub("", name.text)
+        if channel is None and (len(name.text.split()) > 7 or not _NOUN_PHRASE.match(bare) or bare != name.text):
+            continue  # without a channel word, only a noun phrase ("the fit-finder quiz", "Kayak") is a touchpoint
         found.append((name, channel))
     return found
