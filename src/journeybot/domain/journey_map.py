@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from ..i18n import Lang as Lang  # re-exported: the map records its language
 
@@ -280,6 +280,14 @@ class JourneyMap(Record):
         default=None,
         description="the interview phases this map has been through (written by journeybot's interview); "
                     "absent for a finished map made elsewhere, which lint then judges whole")
+
+    @model_serializer(mode="wrap")
+    def _without_progress_when_finished(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """A map from elsewhere (no ``phases_done``) dumps as it always did."""
+        data: dict[str, object] = handler(self)
+        if data.get("phases_done") is None:
+            data.pop("phases_done", None)
+        return data
 
     # --- read helpers (pure, no state) -------------------------------------------------
 

@@ -120,11 +120,18 @@ def name_of(source: str, span: Span, n: int = 60) -> str:
 _SUFFIX = re.compile(r"(?:ements?|ations?|ings?|ers?|ez|ees?|ants?|ed|es|s|e)$")
 
 
+_SAME = {"retr": "recu", "reti": "recu", "collect": "recu", "pick": "recu", "livr": "recu", "rece": "recu",
+         "achat": "ache", "paie": "pay", "paym": "pay", "inscr": "insc", "rese": "rese", "boo": "book"}
+"""Stems that name the same step of a journey (le retrait ~ je récupère; la livraison ~ je reçois)."""
+
+
 def stem(word: str) -> str:
-    """A light French/English stem: suffixes off, first 4 letters (buying ~ buy, récupère ~ récupérer)."""
+    """A light French/English stem: suffixes off, first 4 letters (buying ~ buy, récupère ~ récupérer),
+    and a few words for the same step made one (retrait ~ récupère)."""
     if len(word) > 4:
         word = _SUFFIX.sub("", word) or word
-    return word[:4]
+    key = word[:4]
+    return _SAME.get(key, key)
 
 
 def words_of(text: str) -> set[str]:
@@ -189,15 +196,18 @@ class StageFinder:
         # distinctive words of a name near the start (or anywhere)
         cue = _STAGE_CUE.match(text)
         head = folded[cue.end() if cue else 0:]
-        head_words = [stem(w) for w in re.findall(r"[a-z0-9]{3,}", head) if w not in _STOP_WORDS]
+        raw_words = [w for w in re.findall(r"[a-z0-9]{3,}", head) if w not in _STOP_WORDS]
+        head_words = [stem(w) for w in raw_words]
         scope = head_words if anywhere else head_words[:window]
         scored: list[tuple[float, int, Stage]] = []
+        first_at: dict[int, int] = {}
         for index, (stage, ws) in enumerate(zip(self.stages, self._words, strict=True)):
             if not ws:
                 continue
             hit = [w for w in ws if w in scope]
             if not hit:
                 continue
+            first_at[index] = min(scope.index(w) for w in hit)
             # words shared with other stages count less; most of the name (or a rare word) must be there
             score = sum(1.0 / self._counts[w] for w in hit) / max(1.0, sum(1.0 / self._counts[w] for w in ws))
             distinctive = any(self._counts[w] == 1 and len(w) >= 4 for w in hit)
@@ -207,8 +217,15 @@ class StageFinder:
                 scored.append((score, index, stage))
         if not scored:
             return None
+        opening = [x for x in scored if first_at[x[1]] <= 2 and len(raw_words[first_at[x[1]]]) >= 5]
+        if opening and not anywhere:  # the stage named in the opening words is the heading ("Le dépôt, c'est...")
+            scored = opening
         best = max(s for s, _, _ in scored)
         tied = [(i, st) for s, i, st in scored if s >= best - 1e-9]
+        if len(tied) > 1:
+            # the stage named first in the text ("Le dépôt, c'est d'abord la salle d'attente")
+            earliest = min(first_at[i] for i, _ in tied)
+            tied = [(i, st) for i, st in tied if first_at[i] == earliest]
         if len(tied) > 1 and near is not None and near in self.stages:
             start = self.stages.index(near)
             after = [(i, st) for i, st in tied if i >= start]

@@ -427,8 +427,22 @@ def stage_candidates(ctx: Context) -> list[Span]:
 
 
 def _stage_walk(ctx: Context, units: list[Span]) -> list[tuple[Span, Span, Stage | None]]:
-    current = ctx.focus or (ctx.journey.stages[-1] if ctx.journey.stages and ctx.phase != "priorities" else None)
-    return _stage_walk_from(ctx, units, current)
+    return _stage_walk_from(ctx, units, _default_stage(ctx))
+
+
+def _default_stage(ctx: Context) -> Stage | None:
+    """The stage an answer is about when it names none: the question's (the chat); for an answer given
+    to the phase (headless), the first stage the phase has not filled yet (people go in order)."""
+    stages = ctx.journey.stages
+    if not stages or ctx.phase == "priorities":
+        return None
+    if ctx.question is None and ctx.phase in ("touchpoints", "experience", "pain_points"):
+        filled = [i for i, st in enumerate(stages) if _filled(ctx.phase, st)]
+        nxt = (max(filled) + 1) if filled else 0
+        if nxt < len(stages):
+            return stages[nxt]
+        return ctx.focus or stages[-1]
+    return ctx.focus or stages[-1]
 
 
 def _stage_walk_from(ctx: Context, units: list[Span], current: Stage | None) -> list[tuple[Span, Span, Stage | None]]:
@@ -438,19 +452,39 @@ def _stage_walk_from(ctx: Context, units: list[Span], current: Stage | None) -> 
     any, the stage the question was about (or the last one)."""
     finder = ctx.finder()
     out: list[tuple[Span, Span, Stage | None]] = []
+    intros = [i for i in ctx.seg.intros if i is not None]
+    previous_end = 0
+    in_list: Stage | None = None
     for unit in units:
+        # the intro of a list names the stage of its items ("Le dépôt, c'est d'abord ..., puis ...")
+        for intro in intros:
+            if previous_end <= intro.start and intro.end <= unit.start + 1:
+                said = finder.named(intro.text, near=current)
+                in_list = said
+                if said is not None:
+                    current = said
+        if in_list is not None and not any(lst.start <= unit.start < lst.end for lst in ctx.seg.lists):
+            in_list = None
+        previous_end = unit.end
         head, body = split_head(ctx.text, unit, limit=10)
         named = finder.named(head.text, anywhere=True, near=current) if head is not None else None
+        if named is not None and in_list is not None and head is not None and not _is_stage_head(head.text, named):
+            named, body = None, unit  # an item of a list whose intro named the stage
         if named is not None and head is not None and not _is_stage_head(head.text, named):
             # "Conversion from agreement in principle to full application: 44%": a name, not a stage heading
             body = unit
-        if named is None and head is not None and _HEAD_CUE.match(fold(head.text)) and ctx.journey.stages and \
-                current is not None and current in ctx.journey.stages:
-            # "Pour le retrait : ..." names a stage in other words: people go in order, so the next one
-            index = ctx.journey.stages.index(current)
-            if index + 1 < len(ctx.journey.stages) and out:
-                named = ctx.journey.stages[index + 1]
-        elif named is None:
+        if named is None and head is not None and _HEAD_CUE.match(fold(head.text)) and ctx.journey.stages:
+            # "Pour le retrait : ..." names a stage in other words: people go in order, so the next one (after
+            # the one before in this answer; for an answer given to the phase, after the last stage it filled)
+            stages = ctx.journey.stages
+            if out and current is not None and current in stages:
+                index = stages.index(current)
+                named = stages[index + 1] if index + 1 < len(stages) else None
+            elif not out and ctx.question is None:
+                filled = [i for i, st in enumerate(stages) if _filled(ctx.phase, st)]
+                nxt = (max(filled) + 1) if filled else 0
+                named = stages[nxt] if nxt < len(stages) else None
+        elif named is None and in_list is None:
             body = unit
             named = finder.named(unit.text, near=current)
             if named is not None:
@@ -463,6 +497,17 @@ def _stage_walk_from(ctx: Context, units: list[Span], current: Stage | None) -> 
 
 _HEAD_CUE = re.compile(r"^(?:et\s+|and\s+)?(?:pour|pendant|au|aux|a la|a l'|lors|quand|durant|apres|avant|for|during|at|when|"
                        r"while|after|before|on|in)\b")
+
+
+def _filled(phase: str, stage: Stage) -> bool:
+    """True when the phase already recorded something on ``stage``."""
+    if phase == "touchpoints":
+        return bool(stage.touchpoints)
+    if phase == "experience":
+        return stage.emotion is not None or bool(stage.actions)
+    if phase == "pain_points":
+        return bool(stage.pain_points or stage.positives)
+    return False
 
 
 def _is_stage_head(head: str, stage: Stage) -> bool:
@@ -610,6 +655,8 @@ def _pain_points(ctx: Context) -> list[Labelled]:
     out: list[Labelled] = []
     finder = ctx.finder()
     current = ctx.focus or (ctx.journey.stages[-1] if ctx.journey.stages else None)
+    if ctx.question is None and ctx.journey.stages:
+        current = _default_stage(ctx)
     text = ctx.text
     for sentence in sentence_spans(text, semicolons=False):
         f = fold(sentence.text)

@@ -27,9 +27,6 @@ TOP_OF_FUNNEL_SHARE = 0.6
 no touchpoints yet) sit in discovery/awareness stages."""
 REVIEW_MONTHS = 6
 """stale-map: the review date must fall at most 6 months after ``created`` (002)."""
-REVIEW_TOLERANCE_DAYS = 31
-"""stale-map: a review said "at the end of June" for a map made in early December is on time: the six
-months are counted in calendar months, with one month's grace."""
 MAX_NAMED = 4
 """How many items a message names before saying "and N more"."""
 
@@ -200,12 +197,12 @@ def process_not_journey(m: JourneyMap, lang: Lang) -> Hit | None:
 @rule("too-coarse")
 def too_coarse(m: JourneyMap, lang: Lang) -> Hit | None:
     """Fires when the whole map has fewer than MIN_TOUCHPOINTS (8) touchpoints, i.e. 7 or fewer, or
-    when more than a third of its stages have no touchpoint at all."""
+    when a stage has no touchpoint at all (001 criterion 3: no precise touchpoint there)."""
     if not m.stages:
         return None
     count = sum(len(s.touchpoints) for s in m.stages)
     empty = [(i, s) for i, s in enumerate(m.stages) if not s.touchpoints]
-    many_empty = len(empty) * 3 > len(m.stages)
+    many_empty = bool(empty)
     if count >= MIN_TOUCHPOINTS and not many_empty:
         return None
     parts: list[str] = []
@@ -594,7 +591,7 @@ def stale_map(m: JourneyMap, lang: Lang) -> Hit | None:
             "Aucune date de révision n'est prévue.",
             "No review date is planned.",
         ), ["review_date"])
-    limit = _add_months(m.created, REVIEW_MONTHS) + dt.timedelta(days=REVIEW_TOLERANCE_DAYS)
+    limit = _add_months(m.created, REVIEW_MONTHS)
     if m.review_date < m.created:
         return Hit(_t(
             lang,
