@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from journeybot.cli.main import app
-from journeybot.domain.map_file import load_map
 from journeybot.domain.journey_map import Lang, json_schema
+from journeybot.domain.map_file import load_map
 from journeybot.method.catalog import phases
 
 REPO = Path(__file__).resolve().parent.parent

@@ -19,14 +19,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from typing import Any
 
 from ..domain.journey_map import JourneyMap, Lang
 from ..llm.protocol import ChatModel, Message, ModelError
 from ..method import catalog
 from ..method.model import Phase
-from ..text import Span, fold
+from ..text import Span
 from . import rules
 from .ground import Answer, ground
 from .proposal import Proposal, ReadingNote
@@ -181,7 +180,7 @@ def merge(ctx: Context, from_rules: list[Labelled], units: Sequence[Span], label
     finder = ctx.finder()
     taken = {lab for r in from_rules for lab in r.labels} | _held(ctx)
     for unit, label, stage_no, score in zip(units, labels, stages, scores, strict=True):
-        if label == "other" or label in SINGLE.get(ctx.phase, ()) and label in taken:
+        if label == "other" or (label in SINGLE.get(ctx.phase, ()) and label in taken):
             continue
         taken.add(label)
         stage = None

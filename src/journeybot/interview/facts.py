@@ -63,6 +63,7 @@ def stage_match(journey: JourneyMap, names: list[str]) -> tuple[int, int, bool]:
 def check_facts(journey: JourneyMap, facts: dict[str, Any]) -> FactReport:
     """Which facts the map holds (each fact counts once), field by field."""
     r = FactReport()
+    value: Any
     for key, words in (facts.get("framing") or {}).items():
         value = getattr(journey.framing, key, None)
         if key == "objective":
@@ -76,7 +77,7 @@ def check_facts(journey: JourneyMap, facts: dict[str, Any]) -> FactReport:
     for key, wanted in (facts.get("persona_fields") or {}).items():
         persona = journey.persona
         for words in (wanted if isinstance(wanted, list) else [wanted]):
-            value: Any = None
+            value = None
             if persona is not None:
                 value = getattr(persona, key, None)
                 if key == "frustrations":

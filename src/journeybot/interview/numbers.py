@@ -168,10 +168,11 @@ def _in_sentence(text: str, sentence: Span, previous: MetricFound | None) -> lis
         rest = find_date(body[e:])
         found_date = (rest[0], (rest[1][0] + e, rest[1][1] + e)) if rest else None
     brackets = [(m.start(), m.end()) for m in re.finditer(r"\([^)]*\)", body)]
-    source = period = None
+    source: str | None = None
+    period: str | None = None
     for b_start, b_end in brackets:
-        s, p = _paren_source(body, b_start + 1, b_end - 1)
-        source, period = source or s, period or p
+        paren_source, paren_period = _paren_source(body, b_start + 1, b_end - 1)
+        source, period = source or paren_source, period or paren_period
     cue = _SOURCE_CUE.search(body)
     if cue and source is None:
         source = _cut_source(body[cue.end():])

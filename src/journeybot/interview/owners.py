@@ -147,8 +147,8 @@ def owners_in(src: str, span: Span, journey: JourneyMap, lang: Lang,
     clauses = [c for c in _CLAUSE.split(span.text) if c and c.strip()]
     for clause in clauses:
         pairs = _pairs(clause.strip(), touchpoints)
-        if not pairs and focus is not None and not _NOT_OURS.search(fold(clause)):
-            if words.teams().find_all(clause) or len(clause.split()) <= 5:
+        if (not pairs and focus is not None and not _NOT_OURS.search(fold(clause))
+                and (words.teams().find_all(clause) or len(clause.split()) <= 5)):
                 pairs = [(focus.name, clause)]
         for tps_text, team_text in pairs:
             team = _team(team_text)

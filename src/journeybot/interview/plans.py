@@ -117,7 +117,7 @@ def opportunity_of(ctx: Context, item: Labelled) -> AddOpportunity | None:
     kind = kinds.first(item.span.text) or ("innovate" if lever in ("surprise", "hidden") else "fix")
     return AddOpportunity(text=text, kind=kind, lever=lever, stage=stage,
                           provenance=ctx.provenance, quote=cap(item.span.text, 600),
-                          **scores(item.span.text, scale_order(ctx.text)))  # type: ignore[arg-type]
+                          **scores(item.span.text, scale_order(ctx.text)))
 
 
 def scores_of(ctx: Context, item: Labelled) -> ScoreOpportunity | None:
@@ -130,7 +130,7 @@ def scores_of(ctx: Context, item: Labelled) -> ScoreOpportunity | None:
                     flags=re.IGNORECASE)[0]
     head = head.strip(" -:,—–")
     return ScoreOpportunity(text=cap(head, 120) if len(head) > 3 else "", provenance=ctx.provenance,
-                            quote=cap(item.span.text, 600), **found)  # type: ignore[arg-type]
+                            quote=cap(item.span.text, 600), **found)
 
 
 def action_of(ctx: Context, item: Labelled) -> AddAction | None:

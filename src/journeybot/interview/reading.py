@@ -13,23 +13,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from ..domain.journey_map import JourneyMap, Lang, Provenance, Stage
 from ..text import Span, fold, sentence_spans
 from . import words
 from .engine import Question
 from .proposal import (
-    AddAction,
     AddEvidence,
     AddMetric,
     AddMomentOfTruth,
     AddNote,
-    AddOpportunity,
     AddPainPoint,
     AddStage,
     AddTouchpoint,
     Change,
-    ScoreOpportunity,
     SetEmotion,
     SetFraming,
     SetOwner,
@@ -313,7 +311,7 @@ class Context:
     def finder(self) -> StageFinder:
         return StageFinder(self.journey.stages)
 
-    def units(self) -> list[Span]:  # noqa: C901
+    def units(self) -> list[Span]:
         """The spans this phase labels, in the answer's order: the items of the answer's lists that are
         lists by their shape (or by the count announced), and the other sentences (cut at their clauses,
         except for phases whose sentences hold one fact each)."""
@@ -437,10 +435,10 @@ def _framing(ctx: Context, items: list[Labelled]) -> list[Change]:
                 # the first said wins, unless the person corrects it ("well, no: it ends when...")
                 corrects = fr.CORRECTION.search(src[max(0, span.start - 40):span.start + 20]) is not None
                 if start is not None and may("start") and (change.start is None or
-                                                           corrects and fr.replaces(change.start, start.text)):
+                                                           (corrects and fr.replaces(change.start, start.text))):
                     change.start = cap(start.text, 300)
                 if end is not None and may("end") and (change.end is None or
-                                                       corrects and fr.replaces(change.end, end.text)):
+                                                       (corrects and fr.replaces(change.end, end.text))):
                     change.end = cap(end.text, 300)
             elif label == "team":
                 change.team += [t for t in _team_names(src, span, ctx.lang) if t not in change.team]
@@ -458,7 +456,7 @@ def _framing(ctx: Context, items: list[Labelled]) -> list[Change]:
     return [change]
 
 
-def _scope(text: str) -> str | None:
+def _scope(text: str) -> Literal["macro", "specific"] | None:
     f = fold(text)
     if re.search(r"\b(?:complet|global|entier|bout en bout|de a a z|whole|end to end|entire|full|macro|tout le parcours)\b", f):
         return "macro"
@@ -539,8 +537,7 @@ def _persona(ctx: Context, items: list[Labelled]) -> list[Change]:
                 change.information_sources += [s for s in _sources(src, span) if s not in change.information_sources]
             if label in ("motive", "goal", "who", "context", "mood"):
                 for *_, motive in words.keyed("soncas").find_all(span.text):
-                    if label == "motive" or _motive_said(span.text):
-                        if motive not in change.motivations:
+                    if (label == "motive" or _motive_said(span.text)) and motive not in change.motivations:
                             change.motivations.append(motive)
     if change.name is None and existing is None:
         # a persona needs a name: the first words that name someone ("Les jeunes parents...")
@@ -686,9 +683,9 @@ def _stages(ctx: Context, items: list[Labelled]) -> list[Change]:
     for k, name in enumerate(existing):
         life = said.get(k)
         if life is not None and life != current[k]:
-            out.append(AddStage(name=name, lifecycle=life, provenance=ctx.provenance, quote=cap(src, 600)))  # type: ignore[arg-type]
+            out.append(AddStage(name=name, lifecycle=life, provenance=ctx.provenance, quote=cap(src, 600)))
     for k, (name, desc, span) in enumerate(new, start=len(existing)):
-        out.append(AddStage(name=name, description=desc, lifecycle=said.get(k),  # type: ignore[arg-type]
+        out.append(AddStage(name=name, description=desc, lifecycle=said.get(k),
                             provenance=ctx.provenance, quote=_quote(span)))
     return out
 
@@ -702,12 +699,12 @@ def _says_after(text: str) -> bool:
 def _similar(existing: str, name: str) -> bool:
     """Two stage names for the same stage: most of the new name's words are in the old one."""
     a, b = words_of(existing), words_of(name)
-    return bool(b) and len(a & b) / len(b) >= 0.6 or fold(existing) == fold(name)
+    return (bool(b) and len(a & b) / len(b) >= 0.6) or fold(existing) == fold(name)
 
 
 def _same_stage(existing: list[str], name: str) -> bool:
     key = words_of(name)
-    return any(key and key <= words_of(e) or fold(e) == fold(name) for e in existing)
+    return any((key and key <= words_of(e)) or fold(e) == fold(name) for e in existing)
 
 
 def _stage_name(src: str, span: Span) -> tuple[str, str | None]:
@@ -753,7 +750,7 @@ def _touchpoints(ctx: Context, items: list[Labelled]) -> list[Change]:
             out.append(AddTouchpoint(
                 stage=stage, name=name,
                 channel=ch.name(ctx.lang) if ch else UNSPECIFIED[ctx.lang],
-                online=ch.online if ch else False, ownership=ch.ownership if ch else "owned",  # type: ignore[arg-type]
+                online=ch.online if ch else False, ownership=ch.ownership if ch else "owned",
                 invisible=ch.invisible if ch else False, provenance=ctx.provenance, quote=_quote(piece)))
     return out
 
@@ -793,7 +790,7 @@ def _experience(ctx: Context, items: list[Labelled]) -> list[Change]:
                 body = clean_span(src, Span(span.start, span.start + len(text), text), article=False)
                 if len(body.text) < 3:
                     continue
-                out.append(AddNote(stage=stage, lane=lane, text=capitalise(cap(body.text, 300)),  # type: ignore[arg-type]
+                out.append(AddNote(stage=stage, lane=lane, text=capitalise(cap(body.text, 300)),
                                    provenance=ctx.provenance, quote=_quote(span)))
     return list(emotions.values()) + out
 

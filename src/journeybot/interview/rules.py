@@ -19,13 +19,13 @@ from ..domain.journey_map import JourneyMap, Lang, Stage
 from ..text import Span, fold, sentence_spans
 from . import words
 from .engine import Question
-from .plans import has_scores, is_review, looks_like_action
-from .proposal import Proposal
 from .framing import END as _END
 from .framing import START as _START
 from .framing import asks_a_question, from_to, objective_score
+from .plans import has_scores, is_review, looks_like_action
+from .proposal import Proposal
 from .reading import Context, Labelled, build, cap, stem, words_of
-from .segment import Item, ListBlock, apply_edits, corrections, find_item, split_head
+from .segment import ListBlock, apply_edits, corrections, find_item, split_head
 from .words import emotion_score, find_channel, lifecycle_of, warm_up
 
 MAX_RULES_CHARS = 20_000
@@ -66,7 +66,7 @@ def _framing(ctx: Context) -> list[Labelled]:
     out: list[Labelled] = []
     for span in ctx.units():
         f = fold(span.text)
-        if _dont_know(span.text) or words.says("dont_know", span.text) and len(span.text.split()) < 8:
+        if _dont_know(span.text) or (words.says("dont_know", span.text) and len(span.text.split()) < 8):
             continue
         labels: list[str] = []
         deliverable = _DELIVERABLE_CUE.search(f) is not None and not _START.search(span.text)
@@ -208,19 +208,17 @@ def _persona(ctx: Context) -> list[Labelled]:
             elif previous is not None:  # "C'est ça, le déclencheur." says what the sentence before was
                 before = next((i for i in out if i.span == previous), None)
                 out = [i for i in out if i.span != previous]
-                labels = ((*before.labels, "trigger") if before is not None and "who" in before.labels else ("trigger",))
-                out.append(Labelled(previous, labels, strong=True))
+                said = ((*before.labels, "trigger") if before is not None and "who" in before.labels else ("trigger",))
+                out.append(Labelled(previous, said, strong=True))
             continue
         labels: list[str] = []
         name, _ = _persona_name(text, span)
         if name is None:
             age = _NAME_AGE.search(body)
             name = age.group("name") if age and k <= 1 else None
-        if name and not who_done and not any("who" in i.labels for i in out) and k <= 2 and \
-                fold(name).strip() not in _FIELD_WORDS:
-            labels.append("who")
-        elif not who_done and k == 0 and not any("who" in i.labels for i in out) and (
-                _CONTEXT.search(f) or ctx.qid == "who"):
+        if (name and not who_done and not any("who" in i.labels for i in out) and k <= 2 and \
+                fold(name).strip() not in _FIELD_WORDS) or (not who_done and k == 0 and not any("who" in i.labels for i in out) and (
+                _CONTEXT.search(f) or ctx.qid == "who")):
             labels.append("who")
         if _SOURCE_VERB.search(f):
             labels.append("source")
@@ -373,7 +371,7 @@ def _stage_items(ctx: Context) -> list[Span]:
         if sentence.start < used_until and lists:
             continue
         f = fold(sentence.text)
-        if _NOT_A_STAGE.search(f) or _NOTHING_MORE.search(f) or words.says("already_said", sentence.text) and not lists:
+        if _NOT_A_STAGE.search(f) or _NOTHING_MORE.search(f) or (words.says("already_said", sentence.text) and not lists):
             continue
         called = _CALLED.search(sentence.text)
         if called is not None and (lists or existing):
@@ -625,8 +623,7 @@ def _experience(ctx: Context) -> list[Labelled]:
                       "", text).strip()
         only_feeling = labels == ["feeling"] and (len(bare.split()) <= 4 or re.match(
             r"^(?:elle|il|on|they|she|he|the customer|le client|la cliente)?\s*(?:est|se sent|is|feels|was|etait)\b", fold(bare)))
-        if not labels or (labels == ["feeling"] and not only_feeling):
-            if len(bare.split()) >= 2:
+        if (not labels or (labels == ["feeling"] and not only_feeling)) and len(bare.split()) >= 2:
                 labels.append("action")
         if not labels:
             return None

@@ -361,9 +361,8 @@ def _colon_list(text: str, sentence: Span) -> ListBlock | None:
     cut = colon + 1
     if colon <= 0:
         verb = _INTRO_VERB.search(sentence.text)
-        if verb is None or verb.start() == 0 and not sentence.text[:verb.start()].strip():
-            if verb is None:
-                return None
+        if verb is None:
+            return None
         colon, cut = verb.start(), verb.end()
         if colon <= 0:
             return None
@@ -600,7 +599,7 @@ _ARTICLE = re.compile(r"^(?:l'|le\s+|la\s+|les\s+|un\s+|une\s+|des\s+|du\s+|de\s
 
 
 _FUNCTION_WORDS = frozenset({"the", "and", "les", "des", "une", "pour", "avec", "dans", "sur", "par", "que", "qui", "est",
-                             "son", "ses", "mon", "mes", "our", "nos", "her", "his", "its", "all", "aux", "une"})
+                             "son", "ses", "mon", "mes", "our", "nos", "her", "his", "its", "all", "aux"})
 
 
 def _words(text: str) -> set[str]:

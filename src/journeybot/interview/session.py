@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import replace
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -39,12 +39,6 @@ from .opening import ask_text, opening_text
 from .proposal import Proposal, apply, apply_report, describe
 from .summary import summarize_map
 from .texts import reading_lines, say
-from .words import says as _says
-
-
-def says_already(text: str) -> bool:
-    """True for an answer that only points back at an earlier one ("je l'ai déjà dit", "as I said")."""
-    return _says("already_said", text) and len(text.split()) <= 14
 from .types import (
     AcceptResult,
     ExtractionResult,
@@ -54,6 +48,7 @@ from .types import (
     Reply,
     RetrieverLike,
 )
+from .words import says_already
 
 MAX_MODEL_CHARS = 4_000
 """What the model reads of one answer; a longer paste is stored in full and truncated for the model."""

@@ -162,3 +162,8 @@ def lifecycle_of(name: str) -> str | None:
 def says(name: str, text: str) -> bool:
     """True when ``text`` holds a phrase of the flat word list ``name``."""
     return flat(name).has(text)
+
+
+def says_already(text: str) -> bool:
+    """True for an answer that only points back at an earlier one ("je l'ai déjà dit", "as I said")."""
+    return says("already_said", text) and len(text.split()) <= 14
