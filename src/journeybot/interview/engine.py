@@ -178,6 +178,19 @@ class Engine:
     def phases(self) -> tuple[Phase, ...]:
         return self._phases
 
+    def phases_passed(self) -> list[PhaseId]:
+        """The phases the interview has gone past, in method order: every phase before the furthest
+        one reached (a jump back does not undo them) and the phases left unmet; all once done. The map
+        records them (``JourneyMap.phases_done``) so that a pitfall waits for the phase that could
+        supply what it needs."""
+        if self.done:
+            return list(self._ids)
+        reached = {key.split("/", 1)[0] for key in self.state.asked} | set(self.state.answers)
+        reached.add(self.state.phase or self._ids[0])
+        furthest = max(self._ids.index(p) for p in reached if p in self._ids)
+        passed = set(self._ids[:furthest]) | set(self.state.left_unmet)
+        return [p for p in self._ids if p in passed]
+
     def _phase(self, phase_id: str) -> Phase:
         for p in self._phases:
             if p.id == phase_id:

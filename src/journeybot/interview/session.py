@@ -34,7 +34,7 @@ from ..method import catalog
 from ..method.model import PHASE_IDS
 from ..store.sessions import SessionStore, StoredMessage
 from . import agent
-from .engine import Engine, EngineState, Question
+from .engine import Engine, EngineState, Question, migrate_state
 from .opening import ask_text, opening_text
 from .proposal import Proposal, apply, apply_report, describe
 from .summary import summarize_map
@@ -130,7 +130,7 @@ class Interview:
         lang: Lang = "en" if record.lang == "en" else "fr"
         journey = parse_map_text(record.map_json, source=f"session {record.id}", lang=lang)
         try:
-            engine_state = EngineState.model_validate(record.state.get("engine", {}))
+            engine_state = EngineState.model_validate(migrate_state(dict(record.state.get("engine", {}))))
         except ValidationError:
             engine_state = EngineState()
         interview = cls(store, record.id, journey=journey, engine=Engine(engine_state), lang=lang,
@@ -419,10 +419,15 @@ class Interview:
         passages = self._search(question)
         return agent.stream_method_answer(self.model, question, passages, self.lang)
 
-    def warnings(self) -> list[PitfallWarning]:
-        """Every current linter finding (not only new ones)."""
+    def findings(self, lang: Lang | None = None) -> list[Any]:
+        """Every lint finding of the map, those of phases still ahead marked ``pending``."""
         with self._lock:
-            return [self._warning(f) for f in _lint(self._journey, self.lang)]
+            self._stamp()
+            return list(_lint(self._journey, lang or self.lang))
+
+    def warnings(self) -> list[PitfallWarning]:
+        """Every current linter finding that is due (not only new ones)."""
+        return [self._warning(f) for f in self.findings() if not f.pending]
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -474,9 +479,13 @@ class Interview:
             if name == "map":
                 body = summarize_map(self._journey, lang, detailed=True)
             elif name == "lint":
-                found = [self._warning(f) for f in _lint(self._journey, lang)]
+                findings = self.findings(lang)
+                found = [self._warning(f) for f in findings if not f.pending]
                 body = "\n".join(f"- [{w.severity}] {w.message} — {w.why} ({w.source})" for w in found) or say(
                     "no_warning", lang)
+                later = [f.code for f in findings if f.pending]
+                if later:
+                    body += "\n" + say("not_yet", lang, codes=", ".join(later))
             elif name == "review":
                 body = _review_text(self._journey, lang)
             elif name == "why":
@@ -639,7 +648,10 @@ class Interview:
         return {"engine": self.engine.state.model_dump(mode="json"), "seen_warnings": sorted(self._seen)}
 
     def _save_state(self) -> None:
-        self.store.save(self.session_id, state=self._state())
+        if self._stamp():
+            self.store.save(self.session_id, state=self._state(), map_json=dump_map(self._journey))
+        else:
+            self.store.save(self.session_id, state=self._state())
 
     @staticmethod
     def _for_model(text: str) -> tuple[str, bool]:
@@ -647,23 +659,23 @@ class Interview:
             return text, False
         return text[:MAX_MODEL_CHARS], True
 
-    def is_due(self, code: str) -> bool:
-        """A pitfall is worth raising once the interview has gone past one of its phases (no
-        'no action plan' warning while the user is still framing)."""
-        if self.engine.done:
-            return True
-        pitfall = catalog.pitfalls().get(code)
-        if pitfall is None:
-            return True
-        ids = [p.id for p in self.engine.phases]
-        here = ids.index(self.engine.state.phase) if self.engine.state.phase in ids else len(ids)
-        passed = set(ids[:here]) | set(self.engine.state.left_unmet)
-        return any(p in passed for p in pitfall.phases)
+    def _stamp(self) -> bool:
+        """Write the phases gone through into the map (``phases_done``), so that lint of the map,
+        here or once exported, knows which pitfalls can be judged yet. True when it changed."""
+        passed = self.engine.phases_passed()
+        if self._journey.phases_done == passed:
+            return False
+        self._journey = self._journey.model_copy(update={"phases_done": passed})
+        self._view_cache = None
+        return True
 
     def _new_warnings(self) -> list[PitfallWarning]:
+        """The findings not raised yet whose phases the interview has gone through (no 'no action
+        plan' warning while the user is still framing)."""
+        self._stamp()
         out = []
         for finding in _lint(self._journey, self.lang):
-            if finding.code in self._seen or not self.is_due(finding.code):
+            if finding.code in self._seen or finding.pending:
                 continue
             self._seen.add(finding.code)
             out.append(self._warning(finding))

@@ -76,6 +76,8 @@ _TEXTS: dict[str, dict[str, str]] = {
                           "en": "{n} row(s) already in the map, left out."},
     "import_nothing": {"fr": "Rien à importer dans {file}.", "en": "Nothing to import in {file}."},
     "no_warning": {"fr": "Aucun piège repéré pour l'instant.", "en": "No pitfall found so far."},
+    "not_yet": {"fr": "Pas encore jugé, ses phases sont encore à venir : {codes}.",
+                "en": "Not judged yet, their phases are still ahead: {codes}."},
     "no_pending": {"fr": "Aucune proposition en attente.", "en": "No proposal waiting."},
     "accepted": {"fr": "Ajouté à la carte : {n} élément(s).", "en": "Added to the map: {n} item(s)."},
     "rejected": {"fr": "Proposition écartée (votre réponse reste enregistrée).",

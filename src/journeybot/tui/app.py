@@ -619,8 +619,7 @@ class JourneyApp(App[None]):
     def on_findings_ready(self, event: FindingsReady) -> None:
         if event.gen != self._lint_gen:
             return
-        conv = self.conversation
-        due = [f for f in event.findings if conv is None or conv.due(f.code)]
+        due = [f for f in event.findings if not f.pending]
         self.query_one(WarningsPane).show(due, event.lang, later=len(event.findings) - len(due))
 
     # --- proposals ------------------------------------------------------------------------

@@ -192,13 +192,8 @@ class InterviewConversation:
         return self._bot(self.interview.submit(line))
 
     def findings(self) -> Sequence[Any]:
-        from ..lint import lint
-
-        return lint(self.interview.journey, self.lang)
-
-    def due(self, code: str) -> bool:
-        """Whether a pitfall is worth showing now: once the interview has passed one of its phases."""
-        return self.interview.is_due(code)
+        """Every finding of the map; those whose phases are still ahead come ``pending``."""
+        return self.interview.findings(self.lang)
 
     def why(self, code: str | None) -> WhyText:
         lang = self.lang
