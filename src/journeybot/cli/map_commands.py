@@ -99,7 +99,7 @@ def _not_yet_text(pending: list[Finding], journey: JourneyMap, lang: Lang) -> st
     """The pitfalls a map in progress cannot be judged on yet, each with the phase that will tell."""
     from ..method.catalog import phases
 
-    titles = {p.id: p.title(lang) for p in phases()}
+    titles: dict[str, str] = {p.id: p.title(lang) for p in phases()}
     done = ", ".join(titles.get(p, p) for p in journey.phases_done or []) or "—"
     head = (f"PAS ENCORE (carte en cours ; phases faites : {done})" if lang == "fr"
             else f"NOT YET (map in progress; phases done: {done})")
