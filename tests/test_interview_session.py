@@ -546,3 +546,24 @@ def test_a_session_saved_with_a_version_1_engine_state_resumes_where_it_stopped(
     assert q is not None and q.key == "persona/trigger@"
     assert resumed.engine.state.version == 2 and "persona/who@" in resumed.engine.state.asked
     assert resumed.engine.state.answers == {"framing": 1, "persona": 1}
+
+
+def test_a_question_about_a_stage_still_waiting_for_the_user_keeps_its_stage(store: SessionStore) -> None:
+    # The stages are read but not accepted yet: the touchpoint questions are about them all the same.
+    interview = Interview.start(store, lang="en")
+    interview.opening()
+    interview.submit("/phase stages")
+    reply = interview.submit("Need; research; order; first use")
+    assert reply.pending is not None
+    interview.submit("/skip")  # the follow-up on the stages: go on to the touchpoints
+    first = interview.question()
+    assert first is not None and first.phase == "touchpoints" and first.focus == "Need" and "'Need'" in first.text
+    skipped = interview.submit("/skip").question
+    assert skipped is not None and skipped.key != first.key  # /skip goes on, it does not ask the same stage again
+    assert interview.question() == skipped
+    interview.accept(interview.run_extraction(reply.pending).proposal)
+    now = interview.question()
+    assert now is not None and now.key == skipped.key and now.focus and f"'{now.focus}'" in now.text
+    answered = interview.submit("A friend's advice at work.")
+    proposal = interview.run_extraction(answered.pending).proposal  # type: ignore[arg-type]
+    assert [c.stage for c in proposal.changes if c.op == "add_touchpoint"] == [now.focus]  # type: ignore[union-attr]
