@@ -459,3 +459,28 @@ def test_the_objective_skips_greetings_and_introductions(answer: str, lang: str,
     q = _question("framing", "why")
     change = read_answer(answer, "framing", JourneyMap(), lang, q).changes[0]  # type: ignore[arg-type]
     assert isinstance(change, SetFraming) and (change.objective or "").rstrip(".") == expected
+
+
+@pytest.mark.parametrize(("lang", "text", "journey"), [
+    ("fr", "Nous voulons comprendre pourquoi les loueurs nous appellent, sur tout le parcours de location.",
+     "parcours de location"),
+    ("en", "We want to understand why renters call us, over the whole rental journey.", "rental journey"),
+])
+def test_an_objective_that_names_the_journey_in_passing_is_not_the_journey(lang: str, text: str,
+                                                                           journey: str) -> None:
+    change = read_answer(text, "framing", JourneyMap(), lang, _question("framing", "why")).changes[0]  # type: ignore[arg-type]
+    assert isinstance(change, SetFraming)
+    assert ("comprendre" if lang == "fr" else "understand") in (change.objective or "")
+    assert change.journey is None or (journey in change.journey.casefold()
+                                      and not change.journey.casefold().startswith(("nous voulons", "we want"))), \
+        change.journey
+
+
+def test_a_framing_answer_about_customers_is_the_teams_word_not_customer_evidence() -> None:
+    # "les clients" in the team's objective is not material from customers ([C] means backed by customer evidence)
+    change = read_answer("Nous voulons comprendre pourquoi les clients appellent le service client pendant leur "
+                         "location.", "framing", JourneyMap(), "fr").changes[0]
+    assert isinstance(change, SetFraming) and change.objective and change.provenance == "team"
+    cited = read_answer("Les clients disent dans l'enquête que le rappel est trop lent.", "pain_points",
+                        _map("Devis"), "fr").changes
+    assert cited and all(c.provenance == "customer" for c in cited)  # a survey cited: customer evidence
