@@ -182,6 +182,10 @@ class Persona(Item):
     segments: list[Label] = Field(
         default_factory=list, description="customer segments this persona stands for"
     )
+    set_aside: list[Label] = Field(
+        default_factory=list,
+        description="groups first mixed into this persona and set aside for a map of their own",
+    )
     goals: list[Text] = Field(default_factory=list)
     motivations: list[Soncas] = Field(default_factory=list)
     frustrations: list[Text] = Field(default_factory=list)

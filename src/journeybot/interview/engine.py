@@ -128,6 +128,7 @@ _MAP_COUNTERS: dict[str, Callable[[JourneyMap], int]] = {
     "framing.journey_or_scope": lambda m: int(bool(m.framing.journey or m.framing.scope)),
     "framing.team_and_deliverable": lambda m: int(bool(m.framing.team and m.framing.deliverable)),
     "persona.motivations": lambda m: len(m.persona.motivations) if m.persona else 0,
+    "persona.mixed": lambda m: int(m.persona is not None and len(m.persona.segments) >= 2),
     "persona.information_sources": lambda m: len(m.persona.information_sources) if m.persona else 0,
     "evidence.stated": lambda m: sum(1 for e in m.evidence if e.provenance != "inferred"),
     "evidence.verbatim": lambda m: sum(1 for e in m.evidence if e.provenance == "customer"
@@ -217,10 +218,10 @@ class Engine:
             return None
         for cand in self._candidates(self._phase(self.state.phase), journey):
             if self._key(cand) == self.state.current:
-                return self._question(cand, lang)
+                return self._question(cand, lang, journey)
         # The map changed under the question (a stage renamed, an owner set): keep the question text.
         restored = self._from_key(self.state.current)
-        return self._question(restored, lang) if restored else None
+        return self._question(restored, lang, journey) if restored else None
 
     def next_question(self, journey: JourneyMap, lang: Lang) -> Question | None:
         """The question to ask now: the pending one, else the next one, moving through phases as
@@ -251,7 +252,7 @@ class Engine:
             self.state.shown += 1
             if self.held(key, journey):
                 self.state.reasked += 1
-            return self._question(cand, lang)
+            return self._question(cand, lang, journey)
         return None
 
     # --- the user's moves ---------------------------------------------------------------------
@@ -371,7 +372,8 @@ class Engine:
         else:
             out += [_Candidate("question", q) for q in phase.questions]
         out += [_Candidate("follow_up", q) for q in phase.follow_ups]
-        return out
+        # a question with ask_when exists only while the map shows what it is about
+        return [c for c in out if not c.spec.ask_when or self._all_held(c.spec.ask_when, journey, None)]
 
     def held(self, key: str, journey: JourneyMap) -> bool:
         """True when ``journey`` already holds what the question ``key`` asks for."""
@@ -403,11 +405,17 @@ class Engine:
                 return False
         return True
 
-    def _question(self, cand: _Candidate, lang: Lang) -> Question:
+    def _question(self, cand: _Candidate, lang: Lang, journey: JourneyMap) -> Question:
         phase = self._phase(self.state.phase or "framing")
         text = cand.spec(lang)
         focus = cand.focus or ""
         text = text.replace("{stage}", focus).replace("{touchpoint}", focus)
+        if "{segments}" in text:
+            groups = journey.persona.segments if journey.persona else []
+            quoted = [f"« {g} »" if lang == "fr" else f'"{g}"' for g in groups]
+            joined = (", ".join(quoted[:-1]) + (" et " if lang == "fr" else " and ") + quoted[-1]) if len(quoted) > 1 \
+                else "".join(quoted)
+            text = text.replace("{segments}", joined)
         return Question(
             key=self._key(cand),
             phase=phase.id,

@@ -106,6 +106,8 @@ class SetPersona(_Change):
     objections: list[str] = Field(default_factory=list)
     information_sources: list[str] = Field(default_factory=list)
     segments: list[str] = Field(default_factory=list)
+    set_aside: list[str] = Field(default_factory=list,
+                                 description="groups taken out of the persona's segments, kept for another map")
 
 
 class SetFraming(_Change):
@@ -354,6 +356,9 @@ def _apply_one(journey: JourneyMap, change: Change, confirm: bool) -> None:
             for key in ("goals", "motivations", "frustrations", "objections", "information_sources",
                         "segments"):
                 _add_unique(data[key], getattr(change, key))
+            if change.set_aside:
+                data["segments"] = [s for s in data["segments"] if not any(_same(s, x) for x in change.set_aside)]
+                _add_unique(data["set_aside"], change.set_aside)
             if prov != "inferred" and data.get("provenance") == "inferred":
                 data["provenance"] = prov
             journey.persona = Persona.model_validate(data)

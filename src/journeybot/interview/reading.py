@@ -505,6 +505,11 @@ def _persona(ctx: Context, items: list[Labelled]) -> list[Change]:
     src = ctx.text
     change = SetPersona(provenance=ctx.provenance, quote=cap(src, 600))
     existing = ctx.journey.persona
+    if ctx.qid == "pick" and existing is not None and len(existing.segments) >= 2:
+        # "which one do we keep?": the answer names a group; the others wait for a map of their own
+        picked = _picked(src, existing.segments)
+        if picked is not None:
+            return [change.model_copy(update={"set_aside": picked[1]})]
     for item in items:
         span = item.span
         for label in item.labels:
@@ -539,6 +544,10 @@ def _persona(ctx: Context, items: list[Labelled]) -> list[Change]:
                 for *_, motive in words.keyed("soncas").find_all(span.text):
                     if (label == "motive" or _motive_said(span.text)) and motive not in change.motivations:
                             change.motivations.append(motive)
+    if existing is None or len(existing.segments) < 2:
+        groups = mixed_groups(src)
+        if len(groups) >= 2:
+            change.segments = groups
     if change.name is None and existing is None:
         # a persona needs a name: the first words that name someone ("Les jeunes parents...")
         first = next((i.span for i in items if i.label in ("who", "context")), None)
@@ -548,6 +557,72 @@ def _persona(ctx: Context, items: list[Labelled]) -> list[Change]:
     if not any(data.values()):
         return []
     return [change]
+
+
+_GROUP_CONJ = re.compile(r"\s+(?:et|and|ou|or|&|\+)\s+", re.IGNORECASE)
+_GROUP_EDGE = frozenset({
+    "is", "are", "c'est", "sont", "for", "pour", "that's", "it's", "really", "vraiment", "mostly", "surtout",
+    "who", "qui", "que", "that", "which", "with", "avec", "we", "nous", "on", "they", "ils", "elles", "both",
+    "les deux", "à la fois", "mainly", "often", "souvent", "there", "y", "a", "ont", "have",
+})
+
+
+_GROUP_DETERMINERS = frozenset({"les", "des", "nos", "ces", "the", "our", "these", "their", "leurs", "de", "d'"})
+
+
+def _group_words(piece: str, *, before: bool, limit: int = 3) -> str:
+    """Up to ``limit`` words next to a conjunction, stopping at punctuation and at a verb or pronoun;
+    before it, one more for a determiner ("les jeunes conducteurs")."""
+    cut = re.split(r"[,;:.!?()—–]", piece)
+    side = (cut[-1] if before else cut[0]).split()
+    kept: list[str] = []
+    for word in (reversed(side) if before else side):
+        if fold(word) in _GROUP_EDGE or len(kept) == limit:
+            if before and len(kept) == limit and fold(word) in _GROUP_DETERMINERS:
+                kept.append(word)
+            break
+        kept.append(word)
+    return " ".join(reversed(kept) if before else kept)
+
+
+def mixed_groups(src: str) -> list[str]:
+    """The two groups a persona answer puts in one persona ("les jeunes conducteurs et leurs parents",
+    "teenage fans and their parents"), in the user's words: the two sides of a conjunction in a
+    sentence that says several profiles (word list ``multi_segment``). Empty when none is said."""
+    markers = words.flat("multi_segment").find_all(src)
+    for sentence in sentence_spans(src):
+        near = [(s, e) for s, e, _ in markers if sentence.start <= s < sentence.end]
+        if not near:
+            continue
+        for conj in _GROUP_CONJ.finditer(sentence.text):
+            at = sentence.start + conj.start()
+            if not any(s - 60 <= at <= e for s, e in near):
+                continue
+            b = _group_words(sentence.text[conj.end():], before=False)
+            a = _group_words(sentence.text[:conj.start()], before=True, limit=max(1, len(b.split())))
+            if a and b and fold(a) != fold(b) and not re.fullmatch(r"[\d\s]+", a + b):
+                return [a, b]
+    return []
+
+
+def _picked(src: str, segments: Sequence[str]) -> tuple[str, list[str]] | None:
+    """Which of the persona's groups the answer keeps for this map (the one it names first after a
+    "keep" word, else the first it names), and the others."""
+    def said(group: str) -> int | None:
+        heads = [w for w in re.findall(r"[\w'’-]+", fold(group)) if len(w) > 3] or [fold(group)]
+        at = [m.start() for h in heads for m in re.finditer(rf"\b{re.escape(h[:-1] if h.endswith('s') else h)}", fold(src))]
+        return min(at) if at else None
+
+    named = sorted((pos, g) for g in segments if (pos := said(g)) is not None)
+    if not named:
+        return None
+    keep = re.search(r"\b(?:gard\w*|prenons|prend\w*|on part sur|choisi\w*|retien\w*|keep|take|pick|go with|choose|"
+                     r"focus\w*|stick with|plutot)\b", fold(src))
+    if keep is not None:
+        after = [(pos, g) for pos, g in named if pos >= keep.start()]
+        named = after or named
+    chosen = named[0][1]
+    return chosen, [g for g in segments if g != chosen]
 
 
 def _motive_said(text: str) -> bool:

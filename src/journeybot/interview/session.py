@@ -217,11 +217,14 @@ class Interview:
             return q
 
     def finish(self) -> None:
-        """Record where the interview stopped (phases left unmet) and save."""
+        """End the interview (an answer file read to its end): record the phases left unmet, mark every
+        phase done so that the map is judged whole from now on, and save."""
         with self._lock:
             for phase, missing in self.engine.gate_report(self._journey):
                 if missing and phase.id not in self.engine.state.left_unmet:
                     self.engine.state.left_unmet.append(phase.id)
+            self.engine.state.phase = self.engine.state.current = None  # done: every phase is behind
+            self._stamp()
             self.store.save(self.session_id, state=self._state(), map_json=dump_map(self._journey))
 
     # --- the turn -------------------------------------------------------------------------------

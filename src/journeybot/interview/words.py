@@ -66,9 +66,16 @@ def keyed(name: str) -> Lexicon:
 
 
 @cache
+def _method_lists() -> dict[str, Any]:
+    data: dict[str, Any] = load_yaml(prompts_dir() / "method" / "wordlists.yaml")
+    return dict(data.get("lists", data))
+
+
+@cache
 def flat(name: str) -> Lexicon:
-    """A plain word list (customer cues, internal cues, "je ne sais pas"...)."""
-    raw = _data()[name]
+    """A plain word list (customer cues, internal cues, "je ne sais pas"...): the interview's own
+    lists, else the method's (``multi_segment``...), which the linter reads too."""
+    raw = _data()[name] if name in _data() else {k: v for k, v in _method_lists()[name].items() if k in ("fr", "en")}
     words = [w for ws in raw.values() for w in ws] if isinstance(raw, dict) else raw
     return Lexicon((w, True) for w in words)
 
@@ -84,7 +91,7 @@ def warm_up() -> None:
         flat(name)
 
 
-_VIA = re.compile(r"\b(?:in|on|via|through|by|dans|sur|par|en|au|à la|a la|from|over)\s+(?:the\s+|our\s+|their\s+|notre\s+|nos\s+|"
+_VIA = re.compile(r"\b(?:in|on|via|through|by|dans|sur|par|en|from|over)\s+(?:the\s+|our\s+|their\s+|notre\s+|nos\s+|"
                   r"l'|le\s+|la\s+|les\s+|un\s+|une\s+|son\s+|sa\s+|ses\s+|her\s+|his\s+)?$", re.IGNORECASE)
 
 

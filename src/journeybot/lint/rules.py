@@ -299,7 +299,8 @@ def no_persona(m: JourneyMap, lang: Lang) -> Hit | None:
 @rule("multiple-personas")
 def multiple_personas(m: JourneyMap, lang: Lang) -> Hit | None:
     """Fires when the persona stands for 2 segments or more, or when its name, description,
-    context or segments hold a multi-segment marker (word list ``multi_segment``)."""
+    context or segments hold a multi-segment marker (word list ``multi_segment``), unless the user
+    has already kept one group and set the others aside (``set_aside``)."""
     p = m.persona
     if p is None:
         return None
@@ -312,6 +313,8 @@ def multiple_personas(m: JourneyMap, lang: Lang) -> Hit | None:
             ),
             ["persona"],
         )
+    if p.set_aside:
+        return None  # the user kept one group for this map and set the others aside
     words = word_list("multi_segment")
     for text in (p.name, p.description, p.context, *p.segments):
         marker = words.find(text)

@@ -47,6 +47,10 @@ class QuestionSpec(Localized):
         description="counters (method.gates selectors and the engine's own) that must all be non-zero, in "
                     "the map or in proposals waiting for the user, for the question to be skipped; empty: "
                     "always asked (a follow-up: while the phase's exit check is unmet)")
+    ask_when: list[str] = Field(
+        default_factory=list,
+        description="counters that must all be non-zero in the map for the question to be asked at all "
+                    "(persona.pick: only when the persona mixes several groups); empty: no condition")
 
 
 class GateCheck(Strict):
