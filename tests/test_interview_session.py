@@ -191,12 +191,14 @@ def test_new_warnings_come_once_and_only_for_phases_already_passed(store: Sessio
     assert reply.pending is not None
     first = interview.accept(interview.run_extraction(reply.pending).proposal)
     assert first.warnings == []  # nothing to say while still framing
-    interview.submit("/phase stages")
+    jump = interview.submit("/phase stages")  # the persona and evidence phases are behind now
+    assert {w.code for w in jump.warnings} == {"fuzzy-boundaries", "no-persona", "internal-view"}
     reply = interview.submit("Need; research; order")
     assert reply.pending is not None
     outcome = interview.accept(interview.run_extraction(reply.pending).proposal)
-    codes = [w.code for w in outcome.warnings]
-    assert "no-persona" in codes and all(w.why and w.source for w in outcome.warnings)
+    codes = [w.code for w in [*jump.warnings, *outcome.warnings]]
+    assert "no-persona" in codes and all(w.why and w.source for w in [*jump.warnings, *outcome.warnings])
+    assert len(codes) == len(set(codes))  # each once
     reply = interview.submit("Installation; first bill")
     assert reply.pending is not None
     again = interview.accept(interview.run_extraction(reply.pending).proposal)

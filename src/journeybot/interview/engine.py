@@ -133,6 +133,10 @@ _MAP_COUNTERS: dict[str, Callable[[JourneyMap], int]] = {
     "evidence.stated": lambda m: sum(1 for e in m.evidence if e.provenance != "inferred"),
     "evidence.verbatim": lambda m: sum(1 for e in m.evidence if e.provenance == "customer"
                                        and e.kind in ("verbatim", "review")),
+    "evidence.quote_settled": lambda m: int(
+        any(e.provenance == "customer" and e.kind in ("verbatim", "review") for e in m.evidence)
+        or (any(e.provenance == "team" for e in m.evidence) and not any(e.provenance == "customer" for e in m.evidence))
+    ),
     "moments_of_truth.kinded": lambda m: int(
         bool(m.moments_of_truth) and all(x.kind != "other" for x in m.moments_of_truth)
     ),

@@ -300,7 +300,7 @@ class Interview:
                     lines.append(self._unmet_line(before))
             lines.append(self._ask(q, header=changed))
             reply = Reply("answer" if q else "done", "\n\n".join(lines), question=q, pending=pending,
-                          notices=notices, phase_changed=changed)
+                          notices=notices, phase_changed=changed, warnings=self._phase_warnings(changed))
             self._say(reply)
             return reply
 
@@ -508,7 +508,21 @@ class Interview:
         self._save_state()
         changed = self.engine.state.phase != before
         lines = [t for t in (text, self._ask(q, header=changed or name in ("phase", "back", "lang"))) if t]
-        return Reply("command" if q else "done", "\n\n".join(lines), question=q, phase_changed=changed)
+        return Reply("command" if q else "done", "\n\n".join(lines), question=q, phase_changed=changed,
+                     warnings=self._phase_warnings(changed))
+
+    def _phase_warnings(self, changed: bool) -> list[PitfallWarning]:
+        """On leaving a phase, the pitfalls it makes due (internal-view once the evidence phase is behind):
+        said at once, with the next question, on the map the user has accepted so far."""
+        if not changed:
+            return []
+        warnings = self._new_warnings()
+        if warnings:
+            self._save_state()  # they are seen: not said again after a restart
+            self.store.add_message(self.session_id, "assistant",
+                                   "\n".join(format_warning(w, self.lang) for w in warnings),
+                                   phase=self.engine.state.phase, kind="warning")
+        return warnings
 
     def _import_evidence(self, arg: str) -> str:
         """``/import FILE.csv``: customer evidence (verbatims, reviews, survey answers, tickets) added to
@@ -674,12 +688,15 @@ class Interview:
 
     def _new_warnings(self) -> list[PitfallWarning]:
         """The findings not raised yet whose phases the interview has gone through (no 'no action
-        plan' warning while the user is still framing)."""
+        plan' warning while the user is still framing), and that the readings still waiting for the user
+        would not clear (no 'no evidence' while the evidence the user just gave is being read)."""
         self._stamp()
+        found = [f for f in _lint(self._journey, self.lang) if f.code not in self._seen and not f.pending]
+        if found and self._pending:
+            still = {f.code for f in _lint(self._view(), self.lang)}
+            found = [f for f in found if f.code in still]
         out = []
-        for finding in _lint(self._journey, self.lang):
-            if finding.code in self._seen or finding.pending:
-                continue
+        for finding in found:
             self._seen.add(finding.code)
             out.append(self._warning(finding))
         return out
