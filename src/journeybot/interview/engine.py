@@ -72,7 +72,9 @@ def migrate_state(data: dict[str, Any], phases: Sequence[Phase] | None = None) -
     """A saved engine state of any version as the current version (question keys by id)."""
     if data.get("version", 1) >= 2:
         return data
-    pool = tuple(phases) if phases is not None else catalog.phases()
+    # version 1 counted the questions that existed then: not the conditional ones added since (ask_when)
+    pool = tuple(p.model_copy(update={"questions": [q for q in p.questions if not q.ask_when]})
+                 for p in (tuple(phases) if phases is not None else catalog.phases()))
     out = dict(data)
     out["version"] = 2
     if out.get("current"):
@@ -269,6 +271,10 @@ class Engine:
             self.state.current = None
         if pid is not None:
             self.state.answers[pid] = self.state.answers.get(pid, 0) + 1
+        # A phase gone back to asks its first question even if the map holds it; once the user has
+        # answered there, what the map holds (now or from that answer) is not asked again.
+        if self.state.revisit == pid:
+            self.state.revisit = None
         return pid
 
     def skip(self) -> None:

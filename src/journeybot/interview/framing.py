@@ -113,14 +113,24 @@ _JOURNEY_CUT = re.compile(r"\s*(?::|;|\s[–—]\s|,\s*(?:de|du|des|d'|from|depu
                           re.IGNORECASE)
 
 
+def journey_word(text: str) -> bool:
+    """True when ``text`` says "parcours" or "journey"."""
+    return _JOURNEY_WORD.search(text) is not None
+
+
 def journey(source: str, span: Span) -> Span | None:
     """Which journey a sentence names: "On cartographie le parcours de Paul qui loue une voiture" →
     "le parcours de Paul qui loue une voiture"; "The journey is the first-time buyer's mortgage journey,
     from..." → "the first-time buyer's mortgage journey"."""
     text = span.text
-    if _JOURNEY_WORD.search(text) is None:
+    word = _JOURNEY_WORD.search(text)
+    if word is None:
         return None
     lead = _JOURNEY_LEAD.match(text)
+    if lead is None and _OBJECTIVE_STRONG.search(fold(text[:word.start()])):
+        # an objective that names the journey in passing ("... sur tout le parcours de location", "... over the
+        # whole rental journey"): the journey is that noun phrase, not the sentence
+        return _journey_phrase(source, span, word)
     body = span.sub(source, lead.end(), len(text)) if lead and lead.end() < len(text) else span
     cut = _JOURNEY_CUT.search(body.text)
     while cut is not None and re.match(r"\s*,\s*(?:de|du|des|d'|from)\b", body.text[cut.start():], re.IGNORECASE) and \
@@ -136,6 +146,29 @@ def journey(source: str, span: Span) -> Span | None:
     if cut is not None and cut.start() >= 3:
         body = body.sub(source, 0, cut.start())
     return body if len(body.text) >= 3 else None
+
+
+_PHRASE_OPENERS = re.compile(r"^(?:the|our|their|whole|entire|full|complete|over|across|on|in|along|throughout|of|"
+                             r"for|a|an)$", re.IGNORECASE)
+
+
+def _journey_phrase(source: str, span: Span, word: re.Match[str]) -> Span | None:
+    """The noun phrase around the journey word: "parcours de location" (the word and what follows, to the
+    end of the clause), "rental journey" (up to three words before it that are not articles or
+    prepositions)."""
+    text = span.text
+    if fold(word.group(0)).startswith(("parcours", "trajet")):
+        end = re.search(r"[,.;:!?()]|\s(?:pour|afin|car|parce|mais)\b", text[word.end():])
+        stop = word.end() + (end.start() if end else len(text) - word.end())
+        return span.sub(source, word.start(), stop) if stop - word.start() >= 3 else None
+    before = text[:word.start()].split()
+    kept: list[str] = []
+    for w in reversed(before[-3:]):
+        if _PHRASE_OPENERS.match(w.strip(",;")) or w.endswith((",", ";")):
+            break
+        kept.append(w)
+    start = word.start() - (len(" ".join(reversed(kept))) + 1 if kept else 0)
+    return span.sub(source, max(0, start), word.end())
 
 
 _OBJECTIVE_STRONG = re.compile(

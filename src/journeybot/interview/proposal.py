@@ -8,6 +8,7 @@ reports every change that could not be applied (it never leaves a half-valid map
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -240,6 +241,23 @@ class Proposal(BaseModel):
     def change(self, change_id: str) -> Change | None:
         return next((c for c in self.changes if c.id == change_id), None)
 
+    def keep_ids_of(self, earlier: Proposal) -> None:
+        """A new reading of the same answer takes the change ids of the earlier one for the same stages
+        and items (same kind, same name or text), so what they create keeps its id (a question about a
+        stage still waiting for the user stays about that stage)."""
+        def key(c: Change) -> tuple[str, str]:
+            text = getattr(c, "name", None) or getattr(c, "text", None) or ""
+            return c.op, f"{getattr(c, 'stage', '') or ''}/{text}".strip().casefold()
+
+        ids = {key(c): c.id for c in earlier.changes if key(c)[1] != "/"}
+        taken = {c.id for c in self.changes}
+        for c in self.changes:
+            old = ids.get(key(c))
+            if old is not None and old not in taken:
+                taken.discard(c.id)
+                c.id = old
+                taken.add(old)
+
 
 @dataclass
 class Applied:
@@ -273,14 +291,28 @@ def _find_stage(journey: JourneyMap, name: str | None) -> Stage | None:
     return None
 
 
-def _stage_for(journey: JourneyMap, name: str | None, provenance: Provenance) -> Stage:
+def _item_id(journey: JourneyMap, change_id: str, part: str = "") -> str:
+    """The id of the item a change creates: the change's own id (``part`` for a second item, such as
+    the stage a touchpoint names), so the same reading applied twice (to show it waiting, then when it
+    is accepted) makes the same ids, and a question about a waiting stage keeps its stage."""
+    wanted = hashlib.blake2s(f"{change_id}/{part}".encode(), digest_size=5).hexdigest() if part else change_id
+    return new_id() if wanted in _ids(journey) else wanted
+
+
+def _ids(journey: JourneyMap) -> set[str]:
+    found = re.findall(r'"id":"([^"]+)"', journey.model_dump_json())
+    return set(found)
+
+
+def _stage_for(journey: JourneyMap, name: str | None, provenance: Provenance, change_id: str = "") -> Stage:
     """The stage named ``name`` (created at the end when the user names a new one); the last stage
     when no name is given; raises ValueError when there is no stage at all."""
     stage = _find_stage(journey, name)
     if stage is not None:
         return stage
     if name and name.strip():
-        stage = Stage(id=new_id(), name=name, provenance=provenance)
+        stage = Stage(id=_item_id(journey, change_id, "stage") if change_id else new_id(), name=name,
+                      provenance=provenance)
         journey.stages.append(stage)
         return stage
     if journey.stages:
@@ -319,35 +351,35 @@ def _apply_one(journey: JourneyMap, change: Change, confirm: bool) -> None:
                 if change.lifecycle:
                     existing.lifecycle = change.lifecycle
                 return
-            journey.stages.append(Stage(id=new_id(), name=change.name, description=change.description,
+            journey.stages.append(Stage(id=_item_id(journey, change.id), name=change.name, description=change.description,
                                         lifecycle=change.lifecycle, provenance=prov))
         case AddTouchpoint():
-            stage = _stage_for(journey, change.stage, prov)
+            stage = _stage_for(journey, change.stage, prov, change.id)
             if any(_same(t.name, change.name) for t in stage.touchpoints):
                 return
             stage.touchpoints.append(Touchpoint(
-                id=new_id(), name=change.name, channel=change.channel, online=change.online,
+                id=_item_id(journey, change.id), name=change.name, channel=change.channel, online=change.online,
                 ownership=change.ownership, owner=change.owner, invisible=change.invisible,
                 provenance=prov))
         case SetEmotion():
-            stage = _stage_for(journey, change.stage, prov)
+            stage = _stage_for(journey, change.stage, prov, change.id)
             stage.emotion = Emotion(score=change.score, label=change.label, provenance=prov)
         case AddNote():
-            stage = _stage_for(journey, change.stage, prov)
+            stage = _stage_for(journey, change.stage, prov, change.id)
             lane: list[Note] = getattr(stage, change.lane)
             if not any(_same(n.text, change.text) for n in lane):
-                lane.append(Note(id=new_id(), text=change.text, provenance=prov))
+                lane.append(Note(id=_item_id(journey, change.id), text=change.text, provenance=prov))
         case AddPainPoint():
-            stage = _stage_for(journey, change.stage, prov)
+            stage = _stage_for(journey, change.stage, prov, change.id)
             if not any(_same(p.text, change.text) for p in stage.pain_points):
-                stage.pain_points.append(PainPoint(id=new_id(), text=change.text, effort=change.effort,
+                stage.pain_points.append(PainPoint(id=_item_id(journey, change.id), text=change.text, effort=change.effort,
                                                    touchpoint=change.touchpoint, provenance=prov))
         case SetPersona():
             persona = journey.persona
             if persona is None:
                 if not change.name:
                     raise ValueError("a persona needs a name first")
-                persona = Persona(id=new_id(), name=change.name, provenance=prov)
+                persona = Persona(id=_item_id(journey, change.id), name=change.name, provenance=prov)
             data = persona.model_dump()
             for key in ("name", "description", "context", "trigger", "state_of_mind"):
                 value = getattr(change, key)
@@ -372,8 +404,8 @@ def _apply_one(journey: JourneyMap, change: Change, confirm: bool) -> None:
             data["provenance"] = prov
             journey.framing = type(journey.framing).model_validate(data)
         case AddMetric():
-            stage = _stage_for(journey, change.stage, prov)
-            stage.metrics.append(Metric(id=new_id(), name=change.name, value=change.value, unit=change.unit,
+            stage = _stage_for(journey, change.stage, prov, change.id)
+            stage.metrics.append(Metric(id=_item_id(journey, change.id), name=change.name, value=change.value, unit=change.unit,
                                         source=change.source, period=change.period, touchpoint=change.touchpoint,
                                         provenance=prov))
         case SetOwner():
@@ -389,13 +421,13 @@ def _apply_one(journey: JourneyMap, change: Change, confirm: bool) -> None:
         case AddMomentOfTruth():
             found = _find_stage(journey, change.stage)
             journey.moments_of_truth.append(MomentOfTruth(
-                id=new_id(), name=change.name, kind=change.kind, stage=found.name if found else change.stage,
+                id=_item_id(journey, change.id), name=change.name, kind=change.kind, stage=found.name if found else change.stage,
                 why=change.why, provenance=prov))
         case AddOpportunity():
             if any(_same(o.text, change.text) for o in journey.opportunities):
                 return
             journey.opportunities.append(Opportunity(
-                id=new_id(), text=change.text, kind=change.kind, lever=change.lever, stage=change.stage,
+                id=_item_id(journey, change.id), text=change.text, kind=change.kind, lever=change.lever, stage=change.stage,
                 impact=change.impact, reach=change.reach, confidence=change.confidence,
                 effort=change.effort, provenance=prov))
         case ScoreOpportunity():
@@ -413,12 +445,12 @@ def _apply_one(journey: JourneyMap, change: Change, confirm: bool) -> None:
                 if value is not None:
                     setattr(target, scale, value)
         case AddAction():
-            journey.action_plan.append(Action(id=new_id(), action=change.action, owner=change.owner, kpi=change.kpi,
+            journey.action_plan.append(Action(id=_item_id(journey, change.id), action=change.action, owner=change.owner, kpi=change.kpi,
                                               due=change.due, provenance=prov))
         case SetReviewDate():
             journey.review_date = change.date
         case AddEvidence():
-            journey.evidence.append(EvidenceItem(id=new_id(), kind=change.kind, text=change.text, source=change.source,
+            journey.evidence.append(EvidenceItem(id=_item_id(journey, change.id), kind=change.kind, text=change.text, source=change.source,
                                                  date=change.date, score=change.score, provenance=prov))
 
 

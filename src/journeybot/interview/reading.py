@@ -289,7 +289,8 @@ class Context:
     provenance: Provenance = "team"
 
     def __post_init__(self) -> None:
-        self.seg = segment(self.text)
+        asked = self.question.id if self.question is not None else None
+        self.seg = segment(self.text, list_asked=self.phase == "stages" and asked in (None, "list"))
         self.provenance = provenance_of(self.text, self.phase, self.journey)
 
     @property
@@ -372,17 +373,6 @@ def build(ctx: Context, items: Sequence[Labelled]) -> list[Change]:
     return builder(ctx, list(items)) if builder else []
 
 
-_START_OLD = re.compile(r"(?:(?:ça|ca|cela|il|elle|le parcours|the journey|it|that|this)\s+)?(?:commence|débute|démarre|part|"
-                    r"commencerait|démarrerait|starts?|begins?|kicks? off|opens?)\b\s*(?:au moment où|à partir du moment où|"
-                    r"dès que|lorsque|quand|avec|par|à|au|aux|sur|dès|when|with|at|on|as soon as|the moment|from)?\s*",
-                    re.IGNORECASE)
-_END_OLD = re.compile(r"(?:(?:ça|ca|cela|il|elle|le parcours|the journey|it|that|this)\s+)?(?:se termine|s'arrête|s’arrête|"
-                  r"finit|prend fin|s'achève|s’achève|se clôt|se clôture|ends?|stops?|finishes|closes?|is over)\b\s*"
-                  r"(?:au moment où|lorsque|quand|avec|par|à|au|aux|sur|après|when|with|at|on|after|once|as soon as)?\s*",
-                  re.IGNORECASE)
-_FROM_TO_OLD = re.compile(r"(?:^|[\s,(])(?:depuis|de|du|des|d'|from)\s*(?P<a>.{3,160}?)\s+(?:jusqu['’]\s?(?:à|au|aux|a)|"
-                      r"jusqu'[aà]|until|till|through to|right up to|up to|all the way to|to)\s+(?P<b>.{3,160})$",
-                      re.IGNORECASE)
 _JOURNEY = re.compile(r"\b(?:parcours|journey|trajet client|expérience)\b", re.IGNORECASE)
 _OBJECTIVE_LEAD = re.compile(r"\b(?:pour|afin de|afin d'|to understand|to find out|to see|in order to|so that|pour que|"
                              r"parce que|because)\b", re.IGNORECASE)
@@ -424,6 +414,8 @@ def _framing(ctx: Context, items: list[Labelled]) -> list[Change]:
                     change.business_question = cap(question.text, 600)
             elif label == "journey" and may("journey"):
                 body = fr.journey(src, span)
+                if body is None and "journey" in ctx.asks and not fr.journey_word(span.text):
+                    body = span  # asked "which journey?", the user names it: "Car rental for the holidays."
                 if body is not None and not change.journey:
                     change.journey = capitalise(cap(body.text, 160))
                 change.scope = _scope(span.text) or change.scope

@@ -333,7 +333,8 @@ def _stage_lists(ctx: Context) -> list[ListBlock]:
     seg = ctx.seg
     keep = [lst for lst in seg.lists if lst.strong or lst.kind == "colon" or lst.count is not None]
     if not keep and not ctx.journey.stages:
-        keep = [lst for lst in seg.lists if all(len(i.text.split()) <= 4 for i in lst.items)]
+        # a bare comma list, of short items, or of clauses when the question asked for the stages
+        keep = [lst for lst in seg.lists if lst.kind == "asked" or all(len(i.text.split()) <= 4 for i in lst.items)]
     out = []
     for lst in keep:
         sentence_text = ctx.text[lst.start:lst.end]

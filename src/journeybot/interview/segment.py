@@ -29,7 +29,7 @@ from typing import Literal
 from ..text import Span, fold, sentence_spans
 from ..text.dates import NUMBER_WORDS
 
-ListKind = Literal["lines", "numbered", "colon", "arrows", "connectors", "semicolons", "commas"]
+ListKind = Literal["lines", "numbered", "colon", "arrows", "connectors", "semicolons", "commas", "asked"]
 STRONG_KINDS = frozenset({"lines", "numbered", "arrows", "connectors", "semicolons"})
 """Lists whose shape alone says they are lists (a colon or comma list needs a count or short items)."""
 
@@ -349,7 +349,8 @@ def _short_items(pieces: list[Span], limit: int = MAX_ITEM_WORDS) -> bool:
     return all(1 <= len(p.text.split()) <= limit for p in pieces)
 
 
-_INTRO_VERB = re.compile(r"\b(?:il y a|il y aura|ce sont|c'est|ça donne|ca donne|on a|on trouve|viennent|vient|suivent|"
+_INTRO_VERB = re.compile(r"\b(?:il y a|il y aura|ce sont|c'est|ça donne|ca donne|on a(?=\s+(?:l['’]|le|la|les|un|une|des|deux|trois|quatre|cinq|six|sept|huit|d'abord|"
+                         r"ensuite)\b)|on trouve|viennent|vient|suivent|"
                          r"comprend|there (?:is|are|will be)|these are|it's|it is|it goes|that gives|we have|comes?|"
                          r"follows?|includes?|consists of)\s+(?!(?:pas|plus|rien|nothing|no|not)\b)", re.IGNORECASE)
 
@@ -466,12 +467,28 @@ def _semicolons(text: str, sentence: Span) -> ListBlock | None:
                      announced_count(intro.text) if intro else None, sentence.start, sentence.end)
 
 
-def _commas(text: str, sentence: Span) -> ListBlock | None:
-    """A sentence that is only a list: "Need, research, comparison, order and installation"."""
+_NOT_AN_ITEM_START = re.compile(
+    r"^(?:je|j'|tu|il|elle|on|nous|vous|ils|elles|ce|ça|ca|c'|i|you|he|she|it|we|they|this|that|honnetement|"
+    r"honestly|bon|well|alors|so|enfin|bref|oui|non|yes|no|mais|but|parce|because)")
+LOOSE_ITEM_WORDS = 8
+"""How long an item of a bare comma list may be when the question asked for a list (the stages)."""
+
+
+def _commas(text: str, sentence: Span, *, list_asked: bool = False) -> ListBlock | None:
+    """A sentence that is only a list: "Need, research, comparison, order and installation". When the
+    question asked for a list (``list_asked``), items may be clauses ("discover the bank through a
+    friend, compare offers on a website") and two are enough, but none may open like a remark ("it
+    depends", "honestly")."""
     pieces = _pieces(text, sentence)
-    if len(pieces) < 3 or not _short_items(pieces, 5):
+    if len(pieces) >= 3 and _short_items(pieces, 5):
+        return ListBlock("commas", tuple(_item(text, p) for p in pieces), None, None, sentence.start, sentence.end)
+    if not list_asked or len(pieces) < 2 or not _short_items(pieces, LOOSE_ITEM_WORDS):
         return None
-    return ListBlock("commas", tuple(_item(text, p) for p in pieces), None, None, sentence.start, sentence.end)
+    if any(_NOT_AN_ITEM_START.match(fold(p.text)) for p in pieces):
+        return None
+    if len(pieces) == 2 and any(len(p.text.split()) < 2 for p in pieces):
+        return None
+    return ListBlock("asked", tuple(_item(text, p) for p in pieces), None, None, sentence.start, sentence.end)
 
 
 def _connectors(text: str, claims: _Claims, start: int, end: int) -> list[ListBlock]:
@@ -521,8 +538,9 @@ def _is_correction(sentence: str) -> bool:
                 or _FORGOT.search(folded))
 
 
-def segment(text: str) -> Segmentation:
-    """Cut an answer into lists and free sentences (see the module docstring)."""
+def segment(text: str, *, list_asked: bool = False) -> Segmentation:
+    """Cut an answer into lists and free sentences (see the module docstring). ``list_asked``: the
+    question asked for a list (the stages), so a bare comma list of clauses is a list too."""
     claims = _Claims()
     lists: list[ListBlock] = _line_lists(text, claims)
     for start, end in list(claims.gaps(0, len(text))):
@@ -543,7 +561,7 @@ def segment(text: str) -> Segmentation:
         for s in sentence_spans(chunk, semicolons=False):
             sentence = Span(start + s.start, start + s.end, s.text)
             block = None if _is_correction(sentence.text) else (
-                _arrows(text, sentence) or _colon_list(text, sentence) or _commas(text, sentence))
+                _arrows(text, sentence) or _colon_list(text, sentence) or _commas(text, sentence, list_asked=list_asked))
             if block is not None:
                 lists.append(block)
                 claims.take(block.start, block.end)

@@ -328,6 +328,8 @@ class Interview:
             self.prompt_tokens.append(result.prompt_tokens)
         if pending.draft:
             result.proposal.id = pending.draft
+            if draft is not None and result.proposal is not draft:
+                result.proposal.keep_ids_of(draft)
         result.proposal.answer_seq = pending.seq
         with self._lock:
             if pending.draft and pending.draft not in self._pending:

@@ -35,7 +35,7 @@ NUMBER_WORDS = {
 }
 _NUM = r"(\d{1,2}|" + "|".join(sorted((k.strip() for k in NUMBER_WORDS), key=len, reverse=True)) + ")"
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
-_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_ISO = re.compile(r"\b(\d{4})[- ](\d{1,2})[- ](\d{1,2})\b")  # folded: the hyphens of 2027-03-31 are spaces
 _DMY = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _DAY_MONTH_YEAR = re.compile(rf"\b(?:(\d{{1,2}})(?:er|st|nd|rd|th)?\s+)?({_MONTH_RE})\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?,?)?\s+(\d{{4}})\b")
 _MONTH_ONLY = re.compile(rf"\b(?:(?:en|in|fin|debut|mi|end of|start of|the end of|by|d'ici|avant|before|pour|for|au mois de|de|in early|in late)\s+)+({_MONTH_RE})\b(?!\s+\d{{4}})")
@@ -61,6 +61,8 @@ def find_date(text: str, today: dt.date | None = None) -> tuple[dt.date, tuple[i
     today = today or dt.date.today()
     found: list[tuple[int, int, dt.date]] = []
     for m in _ISO.finditer(folded):
+        if " " in text[m.start():m.end()]:
+            continue  # "2027 12 5" is three numbers; only 2027-12-05 is a date
         with contextlib.suppress(ValueError):
             found.append((m.start(), m.end(), dt.date(int(m[1]), int(m[2]), int(m[3]))))
     for m in _DMY.finditer(folded):

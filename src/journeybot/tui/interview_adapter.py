@@ -133,9 +133,10 @@ class InterviewConversation:
         return Opening([reply.text], history, proposals, unread)
 
     def _bot(self, reply: Reply) -> BotReply:
-        messages = [reply.text] if reply.text else []
-        if reply.warnings:
-            messages.append(warnings_summary(reply.warnings, self.lang))
+        # a pitfall the phase just left makes due comes first; the next question stays last, where one reads on
+        messages = [warnings_summary(reply.warnings, self.lang)] if reply.warnings else []
+        if reply.text:
+            messages.append(reply.text)
         return BotReply(messages, pending=reply.pending, notice=" ".join(reply.notices) or None)
 
     def submit(self, text: str) -> BotReply:
