@@ -246,6 +246,32 @@ class StageFinder:
             return None
         return next((s for s in self.stages if s.id == best.id), None)
 
+    def by_notes(self, text: str, journey: JourneyMap) -> Stage | None:
+        """The stage whose notes (what the persona does, thinks, expects, its emotion and touchpoint
+        words) share a distinctive word with ``text`` ("the breakfast with local produce" → the stage
+        whose experience said "the breakfast"); a word said early counts more (it is what the text is
+        about); None when no stage clearly wins."""
+        order = [stem(w) for w in re.findall(r"[a-z0-9]{5,}", fold(text)) if w not in _STOP_WORDS]
+        said = set(order)
+        if not said:
+            return None
+        scored: list[tuple[float, Stage]] = []
+        for stage in journey.stages:
+            bag: set[str] = set()
+            for note in (*stage.actions, *stage.thoughts, *stage.expectations):
+                bag |= words_of(note.text)
+            if stage.emotion is not None:
+                bag |= words_of(stage.emotion.label)
+            for tp in stage.touchpoints:
+                bag |= words_of(tp.name)
+            score = sum(1.0 / (1 + order.index(w)) for w in said & bag)
+            if score:
+                scored.append((score, stage))
+        scored.sort(key=lambda x: -x[0])
+        if not scored or (len(scored) > 1 and scored[0][0] < 2 * scored[1][0]):
+            return None
+        return next((s for s in self.stages if s.id == scored[0][1].id), None)
+
     @staticmethod
     def _near_start(folded: str, pos: int, window: int) -> bool:
         before = folded[:pos]
@@ -796,11 +822,13 @@ def _stage_name(src: str, span: Span) -> tuple[str, str | None]:
 def _touchpoints(ctx: Context, items: list[Labelled]) -> list[Change]:
     """Touchpoints on the stage each part is about; one already in the map (any stage) is not added
     again (an answer to "which ones are offline?" names touchpoints already there)."""
-    from .touch import touchpoints_in
+    from .touch import one_block, touchpoints_in
 
     out: list[Change] = []
     src = ctx.text
     known = {fold(t.name) for *_, t in ctx.journey.touchpoints()}
+    # "Offline? The welcome and the stay, and her friends.": which of the touchpoints said are offline
+    about_offline = ctx.qid == "offline" or re.match(r"^\W*(?:offline|hors ligne|off ?line)\b[^.]{0,20}[?:]", fold(src))
     for item in items:
         if item.label != "touchpoint":
             continue
@@ -812,13 +840,19 @@ def _touchpoints(ctx: Context, items: list[Labelled]) -> list[Change]:
                 continue
             if key in known or any(isinstance(c, AddTouchpoint) and fold(c.name) == key and c.stage == stage for c in out):
                 continue
-            if ctx.qid == "offline" and any(words_of(name) & words_of(k) for k in known):
+            if about_offline and any(words_of(name) & words_of(k) for k in known):
                 continue
             out.append(AddTouchpoint(
                 stage=stage, name=name,
                 channel=ch.name(ctx.lang) if ch else UNSPECIFIED[ctx.lang],
                 online=ch.online if ch else False, ownership=ch.ownership if ch else "owned",
                 invisible=ch.invisible if ch else False, provenance=ctx.provenance, quote=_quote(piece)))
+    if one_block(src):  # "we treat it as one thing": per stage, the first touchpoint named is the block
+        firsts: dict[str, Change] = {}
+        for c in out:
+            if isinstance(c, AddTouchpoint):
+                firsts.setdefault(c.stage or "", c)
+        out = [c for c in out if not isinstance(c, AddTouchpoint) or firsts.get(c.stage or "") is c]
     return out
 
 

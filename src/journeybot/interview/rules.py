@@ -666,8 +666,9 @@ def _pain_points(ctx: Context) -> list[Labelled]:
             kind = "positive" if good else "pain"
             rest = sentence.sub(text, lead.end(), len(sentence.text))
             for item in _items(text, rest):
-                stage = finder.named(item.text, anywhere=True, near=current) or finder.by_touchpoint(
-                    item.text, ctx.journey) or current
+                stage = (finder.named(item.text, anywhere=True, near=current)
+                         or finder.by_touchpoint(item.text, ctx.journey) or finder.by_notes(item.text, ctx.journey)
+                         or current)
                 out.append(Labelled(item, (kind,), stage.name if stage else None, strong=True))
             continue
         for part in [Span(sentence.start + c.start, sentence.start + c.end, c.text)

@@ -22,7 +22,10 @@ _DROP = re.compile(
     r"in between|mardi|lundi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday|le soir|the evening|months? of it|weeks? of it|trois a|deux a|la veille|the day before|"
     r"tout ca|all that|that's about it|right|honestly|franchement|en fait|actually|hors ligne|offline|en ligne|"
-    r"online|basically|en gros|then|puis|ensuite|quand (?:elle|il)|when (?:she|he)|(?:une|deux|trois|\d+) fois|once|twice|(?:une|one|a) (?:fois|time) "
+    r"online|basically|en gros|then|puis|ensuite|wherever|whatever|however|ou que|quel que|quelle que|"
+    r"invisibles?|visibles?|(?:two|three|four|five|six|seven|eight|deux|trois|quatre|cinq|six|sept|huit|all) of them|"
+    r"tous les (?:deux|trois|quatre|cinq|six)|the lot|as i said|comme je (?:l'ai )?dit|comme dit|"
+    r"quand (?:elle|il)|when (?:she|he)|(?:une|deux|trois|\d+) fois|once|twice|(?:une|one|a) (?:fois|time) "
     r"(?:par|a|per))\b")
 _ADVERBS = re.compile(r"^(?:(?:tres |assez |tellement |really |quite |ou )?(?:surtout|souvent|parfois|often|usually|mostly|bien|"
                       r"avec|with|soit|either|"
@@ -42,7 +45,7 @@ _LEAD = re.compile(r"^(?:(?:c'est|it's|there's|il y a|there is|there are|ce sont
                    r"(?:d'abord|first|then|puis|ensuite|enfin|finally|et|and|also|aussi)\s+)+", re.IGNORECASE)
 
 
-_COPULA = re.compile(r"^[^,:;]{2,50}?\s+(?:is|are|c'est|ce sont|est|sont)\s+(?=(?:the|a|an|our|le|la|les|l'|un|une|des|notre)\b)",
+_COPULA = re.compile(r"^[^,:;]{2,50}?\s+(?:is|are|c'est|ce sont|est|sont)(?:\.\.\.|…)?\s+(?=(?:the|a|an|our|le|la|les|l'|un|une|des|notre)\b)",
                      re.IGNORECASE)
 _SUBJECT = re.compile(r"^(?:elle|il|ils|elles|on|nous|je|j'|she|he|they|we|i|you|vous)\s+", re.IGNORECASE)
 _NEGATED = re.compile(r"^(?:no|not|never|nothing|none|don't|doesn't|didn't|won't|pas|aucun\w*|jamais|rien|ni|sans|without|"
@@ -65,6 +68,11 @@ def _mask(text: str) -> str:
     return re.sub(r"\s[—–]\s[^—–]{1,80}\s[—–](?=\s|$)", lambda m: " " + "_" * (len(m.group(0)) - 1), flat)
 
 
+_ELABORATES = re.compile(r"^(?:mostly|mainly|notably|especially|in particular|surtout|principalement|notamment|"
+                         r"en particulier|like|such as|comme|par exemple|for example|e\.g\.)\s", re.IGNORECASE)
+"""A piece that names an example of the one before ("the booking sites, mostly Booking.com") belongs to it."""
+
+
 def pieces(src: str, span: Span) -> list[Span]:
     """The pieces of a clause that may each be a touchpoint, continuations joined to the piece before."""
     masked = _mask(span.text)
@@ -78,7 +86,9 @@ def pieces(src: str, span: Span) -> list[Span]:
     for piece in raw:
         if not piece.text:
             continue
-        joins = _RELATIVE.match(piece.text) or (_CONTINUES.match(piece.text) and (
+        said_and = out and re.search(r"\b(?:et|and|or|ou)\b", src[out[-1].end:piece.start])  # "et surtout X": a new one
+        joins = _RELATIVE.match(piece.text) or (_ELABORATES.match(piece.text) and not said_and) or (
+            _CONTINUES.match(piece.text) and (
             words.find_channel(piece.text) is None or _CHANNEL_ONLY.match(piece.text)))
         if out and joins:
             out[-1] = Span.of(src, out[-1].start, piece.end)
@@ -90,6 +100,16 @@ def pieces(src: str, span: Span) -> list[Span]:
 def _without_relative(src: str, piece: Span) -> Span:
     m = re.search(r",?\s+(?:qu['’]|que |qui |dont |which |who |that |where )", piece.text, re.IGNORECASE)
     return piece.sub(src, 0, m.start()) if m and m.start() >= 3 else piece
+
+
+_ONE_BLOCK = re.compile(r"\b(?:one block|one thing|a single block|one big block|un seul bloc|un bloc|un tout|"
+                        r"we don't split|on ne (?:le |la |les )?decoupe pas|on ne separe pas)\b")
+
+
+def one_block(text: str) -> bool:
+    """True when the user says the touchpoints of a stage are one block for them ("That's one block for
+    us: check-in, keys...", "we don't split it"): what they list are parts of one touchpoint."""
+    return _ONE_BLOCK.search(fold(text)) is not None
 
 
 def touchpoints_in(src: str, span: Span) -> list[tuple[Span, Channel | None]]:
