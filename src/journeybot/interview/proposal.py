@@ -542,11 +542,9 @@ def describe(change: Change, lang: str = "fr") -> str:
         case AddPainPoint():
             text = f"[{change.stage}] {'irritant' if fr else 'pain point'} : {change.text}"
         case SetPersona():
-            fields = [k for k, v in change.model_dump(exclude={"id", "op", "provenance", "quote"}).items() if v]
-            text = ("persona : " if fr else "persona: ") + ", ".join(fields)
+            text = "persona" + (f" « {change.name} »" if fr and change.name else f" '{change.name}'" if change.name else "")
         case SetFraming():
-            fields = [k for k, v in change.model_dump(exclude={"id", "op", "provenance", "quote"}).items() if v]
-            text = ("cadrage : " if fr else "framing: ") + ", ".join(fields)
+            text = "cadrage" if fr else "framing"
         case AddMetric():
             text = (f"[{change.stage or '?'}] {'chiffre' if fr else 'metric'} {change.name} = "
                     f"{change.value:g} {change.unit}".rstrip() + (f" ({change.source})" if change.source else ""))

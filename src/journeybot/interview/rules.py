@@ -108,7 +108,12 @@ def _framing_default(ctx: Context, span: Span, so_far: list[Labelled]) -> list[s
     if "objective" in asks:
         return ["objective"] if "objective" not in held else []
     if "team" in asks:
-        return ["team"] if words.teams().has(span.text) or len(span.text.split()) <= 8 else ["deliverable"]
+        # asked who works on the map: a team or a person said ("le marketing et moi", "just me"), else nothing
+        # (an answer about something else is not a team: "Il est pressé" is no one's name)
+        if words.teams().has(span.text) or re.search(r"\b(?:moi|me|myself|i|nous|we|us|equipe|team|collegues?|"
+                                                     r"colleagues?|direct\w*|manager\w*|responsable\w*)\b", fold(span.text)):
+            return ["team"]
+        return ["deliverable"] if _DELIVERABLE_CUE.search(fold(span.text)) else []
     return []
 
 
