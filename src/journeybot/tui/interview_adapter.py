@@ -16,17 +16,14 @@ from ..store.sessions import SessionStore
 from .port import BotReply, Opening, ProposalLine, ProposalView, SessionInfo, WhyText
 from .texts import Lang, t
 
-EDITABLE_FIELDS = ("name", "text", "label", "owner", "action")
-"""The field of a change the editor lets the user correct (the first one the change has)."""
 HISTORY_SHOWN = 30
 """How many earlier messages a resumed session shows."""
 
 
 def _editable_field(change: Any) -> str | None:
-    for name in EDITABLE_FIELDS:
-        if isinstance(getattr(change, name, None), str):
-            return name
-    return None
+    """The field of a change the editor lets the user correct (the change class says which)."""
+    field = getattr(change, "editable", None)
+    return field if isinstance(field, str) and isinstance(getattr(change, field, None), str) else None
 
 
 def proposal_view(proposal: Proposal, lang: Lang, note: str = "") -> ProposalView:
@@ -34,7 +31,7 @@ def proposal_view(proposal: Proposal, lang: Lang, note: str = "") -> ProposalVie
     for change in proposal.changes:
         field = _editable_field(change)
         text = str(getattr(change, field)) if field else (_values(change, lang) or describe(change, lang))
-        kind = describe(change, lang).replace(" (déduit)", "").replace(" (inferred)", "")  # the mark says it
+        kind = change.what(lang == "fr")  # without "(déduit)": the provenance mark says it
         lines.append(ProposalLine(change.id, kind, text, change.provenance, field is not None))
     notes = [note] if note else []
     notes += proposal.notes
