@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 
 from ..domain.journey_map import JourneyMap, Lang, Touchpoint
+from ..method.channels import find_channel
 from ..text import Span, fold
 from . import words
 
@@ -53,7 +54,7 @@ def touchpoints_named(text: str, touchpoints: Sequence[Touchpoint]) -> list[Touc
         if best_score >= 0.5:
             found += [t for t in best if t not in found]
             continue
-        channel = words.find_channel(part)
+        channel = find_channel(part)
         if channel is not None and len(part.split()) <= 4:
             found += [t for t in touchpoints if t not in found and
                       fold(t.channel) in (fold(channel.fr), fold(channel.en))]

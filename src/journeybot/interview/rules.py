@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..domain.journey_map import JourneyMap, Lang, Stage
+from ..method.channels import find_channel
 from ..text import Span, fold, sentence_spans
 from . import words
 from .engine import Question
@@ -26,7 +27,7 @@ from .plans import has_scores, is_review, looks_like_action
 from .proposal import Proposal
 from .reading import Context, Labelled, build, cap, stem, words_of
 from .segment import ListBlock, apply_edits, corrections, find_item, split_head
-from .words import emotion_score, find_channel, lifecycle_of, warm_up
+from .words import emotion_score, lifecycle_of, warm_up
 
 MAX_RULES_CHARS = 20_000
 
@@ -883,10 +884,6 @@ def looks_like_method_question(text: str) -> bool:
     if why_ask:
         return True
     return opener and vocab and (stripped.endswith("?") or len(stripped.split()) <= 12)
-
-
-def fold_text(text: str) -> str:
-    return fold(text)
 
 
 __all__ = ["cap", "context", "emotion_score", "find_channel", "fold", "label", "lifecycle_of",

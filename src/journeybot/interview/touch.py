@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ..method.channels import Channel, find_channel
 from ..text import Span, fold
-from . import words
-from .words import Channel
 
 _SPLIT = re.compile(r"\s*(?:,|;|\+|\s/\s|\s(?:et|and|ou|or|puis|then|plus|ainsi que|as well as|along with|sinon|"
                     r"otherwise|or else)\s)\s*")
@@ -89,7 +88,7 @@ def pieces(src: str, span: Span) -> list[Span]:
         said_and = out and re.search(r"\b(?:et|and|or|ou)\b", src[out[-1].end:piece.start])  # "et surtout X": a new one
         joins = _RELATIVE.match(piece.text) or (_ELABORATES.match(piece.text) and not said_and) or (
             _CONTINUES.match(piece.text) and (
-            words.find_channel(piece.text) is None or _CHANNEL_ONLY.match(piece.text)))
+            find_channel(piece.text) is None or _CHANNEL_ONLY.match(piece.text)))
         if out and joins:
             out[-1] = Span.of(src, out[-1].start, piece.end)
             continue
@@ -117,7 +116,7 @@ def touchpoints_in(src: str, span: Span) -> list[tuple[Span, Channel | None]]:
     found: list[tuple[Span, Channel | None]] = []
     for piece in pieces(src, span):
         f = fold(piece.text).strip()
-        channel_here = words.find_channel(piece.text) is not None
+        channel_here = find_channel(piece.text) is not None
         if _NEGATED.match(f):
             continue  # "no phone line", « pas de boutique »: a touchpoint that is not there
         if _DROP.match(f) and not (channel_here and len(f.split()) >= 3 and not re.match(r"^(?:quand|when|hors|off|en ligne|"
@@ -130,7 +129,7 @@ def touchpoints_in(src: str, span: Span) -> list[tuple[Span, Channel | None]]:
         f = fold(piece.text).strip()
         if len(f) < 3 or f in ("long", "rare", "court", "short"):
             continue
-        channel = words.find_channel(piece.text)
+        channel = find_channel(piece.text)
         piece = _without_relative(src, piece)
         copula = _COPULA.match(piece.text)
         if copula is not None and copula.end() < len(piece.text):

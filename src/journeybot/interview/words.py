@@ -1,17 +1,18 @@
 """The interview readers' word lists (prompts/interview/wordlists.yaml) and the detectors built on them:
-channels (a phone call is OFFLINE), emotions with their sign, teams, lifecycle, SONCAS motives, the
-cues that say customers (or only the team) speak. French and English together, matched as whole words
-in folded text.
+emotions with their sign, teams, SONCAS motives, the cues that say customers (or only the team) speak.
+Channels and the purchase/after-purchase words are the method's (``method.channels``,
+prompts/method/wordlists.yaml), which the linter reads too: one list per notion. French and English
+together, matched as whole words in folded text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from ..domain.journey_map import Lang
+from ..method.channels import channels
 from ..resources import load_yaml, prompts_dir
 from ..text import Lexicon, fold
 
@@ -20,28 +21,6 @@ from ..text import Lexicon, fold
 def _data() -> dict[str, Any]:
     data: dict[str, Any] = load_yaml(prompts_dir() / "interview" / "wordlists.yaml")
     return data
-
-
-@dataclass(frozen=True)
-class Channel:
-    fr: str
-    en: str
-    online: bool
-    ownership: str = "owned"
-    invisible: bool = False
-
-    def name(self, lang: Lang) -> str:
-        return self.fr if lang == "fr" else self.en
-
-
-@cache
-def channels() -> Lexicon:
-    pairs = []
-    for entry in _data()["channels"]:
-        ch = Channel(entry["channel"]["fr"], entry["channel"]["en"], bool(entry["online"]),
-                     entry.get("ownership", "owned"), bool(entry.get("invisible", False)))
-        pairs += [(w, ch) for w in entry["words"]]
-    return Lexicon(pairs, plurals=True)
 
 
 @cache
@@ -83,28 +62,13 @@ def flat(name: str) -> Lexicon:
 def warm_up() -> None:
     """Load and compile every word list now (the first answer then reads as fast as the others)."""
     channels(), emotions(), teams(), negations()
-    for name in ("lifecycle", "evidence_kinds", "efforts", "opportunity_kinds", "opportunity_levers", "soncas",
+    _lifecycle()
+    for name in ("evidence_kinds", "efforts", "opportunity_kinds", "opportunity_levers", "soncas",
                  "moment_kinds"):
         keyed(name)
     for name in ("customer_cues", "internal_cues", "no_evidence", "dont_know", "already_said",
                  "method_vocabulary", "method_question_starts"):
         flat(name)
-
-
-_VIA = re.compile(r"\b(?:in|on|via|through|by|dans|sur|par|en|from|over)\s+(?:the\s+|our\s+|their\s+|notre\s+|nos\s+|"
-                  r"l'|le\s+|la\s+|les\s+|un\s+|une\s+|son\s+|sa\s+|ses\s+|her\s+|his\s+)?$", re.IGNORECASE)
-
-
-def find_channel(text: str) -> Channel | None:
-    """The channel a piece of text names: the one it says it goes through ("the virtual queue IN OUR APP",
-    « la lettre PAR COURRIER »), else the first channel word."""
-    found = channels().find_all(text)
-    if not found:
-        return None
-    for start, _end, channel in found:
-        if _VIA.search(text[max(0, start - 24):start]):
-            return channel  # type: ignore[no-any-return]
-    return found[0][2]  # type: ignore[no-any-return]
 
 
 _SCORE = re.compile(r"(?:note|score|émotion|emotion|noté|rated?|je dirais|i'd say|i would say|disons|say)\s*"
@@ -159,11 +123,19 @@ def find_team(text: str, lang: Lang) -> str | None:
 
 def lifecycle_of(name: str) -> str | None:
     """'after_purchase', 'purchase' or None, from the words of a stage name."""
-    found = keyed("lifecycle").find_all(name)
+    found = _lifecycle().find_all(name)
     if not found:
         return None
     kinds = {k for *_, k in found}
     return "after_purchase" if "after_purchase" in kinds else "purchase"
+
+
+@cache
+def _lifecycle() -> Lexicon:
+    """The method's purchase and after-purchase words (the linter reads the same lists)."""
+    lists = _method_lists()
+    return Lexicon((w, key) for key in ("purchase", "after_purchase")
+                   for lang in ("fr", "en") for w in lists[key].get(lang, []))
 
 
 def says(name: str, text: str) -> bool:

@@ -12,13 +12,14 @@ phase exit checks (method.gates) report what is simply missing.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from ..domain.journey_map import JourneyMap, Lang, Stage
-from .text import word_list
+from ..method.channels import invisible_words, is_offline
+from ..text import add_months
+from .text import WordList, word_list
 
 MIN_TOUCHPOINTS = 8
 """too-coarse: a map with 7 touchpoints or fewer is too coarse (001 KPAM, criterion 3)."""
@@ -95,11 +96,10 @@ def _stage_label(lang: Lang, stage: Stage) -> str:
     return _t(lang, f"étape {_q(lang, stage.name)}", f"stage {_q(lang, stage.name)}")
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    year, month0 = divmod(day.month - 1 + months, 12)
-    year += day.year
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, min(day.day, last))
+@cache
+def _invisible_list() -> WordList:
+    """The words of the moments the company does not see: the invisible channels (waiting, word of mouth)."""
+    return WordList("invisible_moment", invisible_words())
 
 
 def _is_after_purchase(stage: Stage) -> bool:
@@ -110,7 +110,7 @@ def _is_after_purchase(stage: Stage) -> bool:
 
 
 def _is_offline(online: bool, channel: str) -> bool:
-    return not online or word_list("offline_channel").matches(channel)
+    return is_offline(online, channel)
 
 
 # --- the rules, in catalogue order ----------------------------------------------------------------
@@ -332,8 +332,8 @@ def multiple_personas(m: JourneyMap, lang: Lang) -> Hit | None:
 
 @rule("online-only")
 def online_only(m: JourneyMap, lang: Lang) -> Hit | None:
-    """Fires when there are touchpoints and none is offline (``online`` false, or a channel named
-    with an offline word from list ``offline_channel``: phone, store visit, letter, ...). Touchpoints
+    """Fires when there are touchpoints and none is offline (``online`` false, or a channel that the
+    channel list, prompts/method/channels.yaml, says is offline: phone, store visit, letter, ...). Touchpoints
     whose channel the user did not say (``non précisé`` / ``unspecified``) are not judged."""
     tps = [t for t in m.touchpoints() if _specified(t[3])]
     if not tps or any(_is_offline(tp.online, tp.channel) for *_, tp in tps):
@@ -520,12 +520,13 @@ def _invisible_texts(m: JourneyMap) -> Iterable[str | None]:
 def invisible_moments(m: JourneyMap, lang: Lang) -> Hit | None:
     """Fires when the map has stages and nowhere shows a moment the company does not see: no
     touchpoint marked ``invisible`` or run by a third party, and no waiting/delay/word-of-mouth
-    word (list ``invisible_moment``) in touchpoints, actions, thoughts, pain points or metric names."""
+    word (the invisible channels of prompts/method/channels.yaml) in touchpoints, actions, thoughts,
+    pain points or metric names."""
     if not m.stages:
         return None
     if any(tp.invisible or tp.ownership == "third_party" for s in m.stages for tp in s.touchpoints):
         return None
-    if word_list("invisible_moment").in_any(_invisible_texts(m)):
+    if _invisible_list().in_any(_invisible_texts(m)):
         return None
     return Hit(_t(
         lang,
@@ -594,7 +595,7 @@ def stale_map(m: JourneyMap, lang: Lang) -> Hit | None:
             "Aucune date de révision n'est prévue.",
             "No review date is planned.",
         ), ["review_date"])
-    limit = _add_months(m.created, REVIEW_MONTHS)
+    limit = add_months(m.created, REVIEW_MONTHS)
     if m.review_date < m.created:
         return Hit(_t(
             lang,
