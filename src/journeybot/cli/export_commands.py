@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from ..domain.journey_map import JourneyMap, Lang
-from .common import LangOption, fail, fail_map, output_lang, resolve_lang
+from .common import LangOption, fail, fail_map, output_lang, resolve_lang, settings
 
 if TYPE_CHECKING:
     from ..evidence import LinkProposal
@@ -157,9 +157,8 @@ def _embed_function() -> tuple[Embed, str]:
     import numpy as np
 
     from ..knowledge.embeddings import make_embedder
-    from ..settings import load_settings
 
-    embedder = make_embedder(load_settings())
+    embedder = make_embedder(settings())
 
     def embed(texts: list[str]) -> np.ndarray:
         return np.asarray(embedder.embed_documents(texts))
@@ -228,7 +227,6 @@ def evidence_import(
     link_failed = False
     if (link or accept_links) and added:
         from ..knowledge.errors import KnowledgeError
-        from ..settings import SettingsError
 
         try:
             from ..evidence.linking import threshold_for
@@ -236,8 +234,8 @@ def evidence_import(
             embed, embedder_name = _embed_function()
             threshold = min_score if min_score is not None else threshold_for(embedder_name)
             proposals = propose_links(updated, added, embed, threshold=threshold)
-        except (KnowledgeError, SettingsError) as err:
-            why = err.message(msg) if isinstance(err, KnowledgeError) else str(err)
+        except KnowledgeError as err:
+            why = err.message(msg)
             head = ("Liens non proposés (les preuves sont importées quand même)" if msg == "fr"
                     else "No link proposed (the evidence is imported all the same)")
             typer.echo(f"{head}: {why}", err=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from ..domain.journey_map import Lang
-from .common import LangOption, fail, out
+from .common import LangOption, fail, out, resolve_lang, settings
 
 if TYPE_CHECKING:
     from ..llm.protocol import ChatModel
@@ -47,20 +47,16 @@ def interview(
         summary_lines,
         transcript_markdown,
     )
-    from ..settings import SettingsError, load_settings
     from ..store.sessions import SessionStore, StoreError
 
-    try:
-        settings = load_settings(model=model, lang=lang, base_url=base_url)
-    except SettingsError as err:
-        fail(str(err))
-    msg_lang: Lang = lang or settings.lang
+    chosen = settings(model=model, lang=lang, base_url=base_url)
+    msg_lang: Lang = chosen.lang
     try:
         answer_file = load_answers(answers, msg_lang)
     except AnswerFileError as err:
         fail(str(err))
-    run_lang: Lang = lang or answer_file.lang or settings.lang
-    chat = _make_model(settings, run_lang)
+    run_lang: Lang = lang or answer_file.lang or chosen.lang
+    chat = _make_model(chosen, run_lang)
     try:
         store = SessionStore()
     except StoreError as err:
@@ -129,7 +125,6 @@ def sessions(
 ) -> None:
     """List the saved interview sessions, or show one: `journeybot sessions show ID`."""
     from ..store.sessions import SessionNotFound, SessionStore, StoreError
-    from .common import resolve_lang
 
     msg_lang = resolve_lang(lang)
     fr = msg_lang == "fr"

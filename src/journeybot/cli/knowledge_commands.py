@@ -14,25 +14,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from .common import FormatOption, LangOption, fail, out
+from .common import FormatOption, LangOption, fail, out, settings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from ..knowledge.index import IndexReport, Progress
-    from ..settings import Settings
 
 Lang = Literal["fr", "en"]
-
-
-def _settings_and_lang(lang: Lang | None) -> tuple[Settings, Lang]:
-    from ..settings import SettingsError, load_settings
-
-    try:
-        settings = load_settings()
-    except SettingsError as err:
-        fail(f"{err}")
-    return settings, (lang or settings.lang)
 
 
 class _Bar:
@@ -98,9 +87,10 @@ def index_command(
     from ..knowledge.errors import KnowledgeError
     from ..knowledge.index import KnowledgeIndex
 
-    settings, ui = _settings_and_lang(lang)
+    config = settings(lang=lang)
+    ui = config.lang
     try:
-        index = KnowledgeIndex(settings)
+        index = KnowledgeIndex(config)
         with _bar_context(ui) as bar:
             report = index.sync(add=[add] if add is not None else [], progress=bar)
     except KnowledgeError as err:
@@ -141,7 +131,8 @@ def ask_command(
     from ..knowledge.errors import KnowledgeError
     from ..knowledge.retriever import MAX_K, _check_filters
 
-    settings, ui = _settings_and_lang(lang)
+    config = settings(lang=lang)
+    ui = config.lang
     try:
         if not question.strip():
             raise KnowledgeError("The question is empty: type a few words.",
@@ -153,7 +144,7 @@ def ask_command(
         from ..knowledge.retriever import open_retriever
 
         with _bar_context(ui) as bar:
-            retriever = open_retriever(settings, progress=bar)
+            retriever = open_retriever(config, progress=bar)
         passages = retriever.search(question, lang=ui, phase=phase, pitfall=pitfall, k=k)
     except KnowledgeError as err:
         fail(err.message(ui))

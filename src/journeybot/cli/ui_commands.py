@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from .common import LangOption, fail, resolve_lang
+from .common import LangOption, settings
 
 ModelOption = Annotated[
     str | None,
@@ -25,15 +25,6 @@ BaseUrlOption = Annotated[
 SessionOption = Annotated[
     str | None, typer.Option("--session", help="Resume this session (see `journeybot sessions`).")
 ]
-
-
-def _settings(model: str | None, base_url: str | None, lang: str | None) -> object:
-    from ..settings import SettingsError, load_settings
-
-    try:
-        return load_settings(model=model, base_url=base_url, lang=lang)
-    except SettingsError as err:
-        fail(str(err))
 
 
 def chat(
@@ -68,10 +59,9 @@ def serve_command(
     lang: LangOption = None,
 ) -> None:
     """Serve the same chat app in a web browser (textual-serve), e.g. for a workshop."""
-    _settings(model, base_url, lang)  # fail early on bad settings, in the terminal
+    shown_lang = settings(model=model, base_url=base_url, lang=lang).lang  # bad settings fail here, in the terminal
     from ..tui.serve import make_server
 
-    shown_lang = resolve_lang(lang)
     command = [sys.executable, "-m", "journeybot.tui.app"]
     for flag, value in (("--model", model), ("--base-url", base_url), ("--lang", lang)):
         if value:

@@ -820,13 +820,19 @@ def launch(model: str | None = None, base_url: str | None = None, lang: Lang | N
     """Load settings (flags > environment > config.toml) and run the chat in this terminal; the exit
     code. Bad settings are one sentence on stderr and exit code 2, as for every command."""
     try:
-        settings = load_settings(model=model, base_url=base_url, lang=lang)
+        app = make_app(model, base_url, lang, session)
     except SettingsError as err:
         print(str(err), file=sys.stderr)
         return 2
-    app = JourneyApp(settings, session_id=session, lang=lang)
     app.run()
     return app.return_code or 0
+
+
+def make_app(model: str | None = None, base_url: str | None = None, lang: Lang | None = None,
+             session: str | None = None) -> JourneyApp:
+    """The chat app for these flags, its settings read like every command's (flag > environment >
+    config.toml). Raises SettingsError."""
+    return JourneyApp(load_settings(model=model, base_url=base_url, lang=lang), session_id=session, lang=lang)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
