@@ -35,7 +35,7 @@ OutputOption = Annotated[
 ExportLangOption = Annotated[
     Literal["fr", "en"] | None,
     typer.Option("--lang", help="Language of the document's labels and of messages: fr or en "
-                                "(default: JOURNEYBOT_LANG, then the map's own language)."),
+                                "(default: JOURNEYBOT_LANG, then config.toml, then the map's language)."),
 ]
 CsvSepOption = Annotated[
     Literal[",", ";", "tab"] | None,
@@ -131,8 +131,11 @@ def export_command(
     lang: ExportLangOption = None,
     csv_sep: CsvSepOption = None,
 ) -> None:
-    """Export a map for the people who will use it: Excel (csv), slides or PDF (html), a wiki (md),
-    Mermaid, CJML, or JSON. Labels follow --lang (default: JOURNEYBOT_LANG, then the map's language)."""
+    """Export a map as html, md, csv, json, mermaid or cjml.
+
+    For the people who will use it: Excel (csv), slides or PDF (html), a wiki (md), Mermaid, CJML, or
+    JSON. Labels follow --lang (default: JOURNEYBOT_LANG, then lang in config.toml, then the map's
+    language)."""
     from ..export import export_map
 
     journey = _load(src, lang)
@@ -147,8 +150,9 @@ def export_command(
 
 evidence_app = typer.Typer(
     name="evidence",
-    help="Customer evidence: import verbatims, reviews, survey answers and tickets into a map.",
+    help="Import customer evidence (verbatims, reviews, tickets).",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 

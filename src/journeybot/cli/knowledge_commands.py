@@ -83,7 +83,7 @@ def index_command(
     lang: LangOption = None,
     fmt: FormatOption = "text",
 ) -> None:
-    """Build or update the knowledge index (only changed documents are embedded again)."""
+    """Build or update the method index (changed documents only)."""
     from ..knowledge.errors import KnowledgeError
     from ..knowledge.index import KnowledgeIndex
 
@@ -127,7 +127,7 @@ def ask_command(
     k: Annotated[int, typer.Option("--k", help="How many passages (1-20).")] = 4,
     fmt: FormatOption = "text",
 ) -> None:
-    """Find the method passages that answer a question, with their citations."""
+    """Find the method passages that answer a question, cited."""
     from ..knowledge.errors import KnowledgeError
     from ..knowledge.retriever import MAX_K, _check_filters
 

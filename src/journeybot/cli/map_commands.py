@@ -96,9 +96,11 @@ def _lint_text(path: str, items: list[Finding], lang: Lang) -> str:
 
 
 def lint_command(path: MapArgument, fmt: FormatOption = "text", lang: LangOption = None) -> None:
-    """Check a map against the method's pitfalls and explain each one (why, what to do, source).
+    """Check a map against the method's pitfalls, with why and fix.
 
-    Messages are in --lang, else JOURNEYBOT_LANG, else the map's own language.
+    Each pitfall found is explained: why it matters, what to do, and the source.
+
+    Messages are in --lang, else JOURNEYBOT_LANG, else lang in config.toml, else the map's own language.
 
     Exit code: 0 when no error-severity pitfall is found (warnings allowed), 1 when at least one error-severity pitfall is found, 2 when the file cannot be read as a journey map (every problem is printed with its JSON path).
     """
@@ -116,11 +118,11 @@ def lint_command(path: MapArgument, fmt: FormatOption = "text", lang: LangOption
 
 
 def review_command(path: MapArgument, fmt: FormatOption = "text", lang: LangOption = None) -> None:
-    """The coach's review of a map: KPAM criteria, phase exit checks, score, next steps.
+    """A coach's review of a map: KPAM criteria, score, next steps.
 
     It scores the five KPAM criteria (seed 001), shows each phase's exit check (met, or what is missing), gives a score out of 100 (the formula is printed with it) and the three most useful next steps.
 
-    Messages are in --lang, else JOURNEYBOT_LANG, else the map's own language.
+    Messages are in --lang, else JOURNEYBOT_LANG, else lang in config.toml, else the map's own language.
 
     Exit code: 0 when the review is printed, 2 when the file cannot be read as a journey map.
     """

@@ -27,12 +27,27 @@ SessionOption = Annotated[
 ]
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from .entry import version_text
+
+        typer.echo(version_text())
+        raise typer.Exit()
+
+
+VersionOption = Annotated[
+    bool, typer.Option("--version", "-V", is_eager=True, callback=_print_version,
+                       help="Print the version and exit.")
+]
+
+
 def chat(
     ctx: typer.Context,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
     lang: LangOption = None,
     session: SessionOption = None,
+    version: VersionOption = False,
 ) -> None:
     """Open the chat: the interview, the live map and the warnings, in this terminal."""
     if ctx.invoked_subcommand is not None:
@@ -58,7 +73,9 @@ def serve_command(
     base_url: BaseUrlOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Serve the same chat app in a web browser (textual-serve), e.g. for a workshop."""
+    """Serve the chat in a web browser (for a workshop).
+
+    The same app as in the terminal, through textual-serve, on 127.0.0.1 by default."""
     shown_lang = settings(model=model, base_url=base_url, lang=lang).lang  # bad settings fail here, in the terminal
     from ..tui.serve import make_server
 
