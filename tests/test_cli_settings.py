@@ -73,3 +73,16 @@ def test_a_broken_config_file_stops_every_command_with_one_sentence() -> None:
         result = runner.invoke(app, args)
         assert result.exit_code == 2
         assert "lang" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("lang", "said"), [("fr", "n'est pas un fichier de modèle GGUF"),
+                                            ("en", "is not a GGUF model file")])
+def test_a_model_path_that_is_not_a_gguf_file_stops_the_interview_in_the_user_language(
+        lang: str, said: str, tmp_path: Path) -> None:
+    fake = tmp_path / "model.gguf"
+    fake.write_text("not a model", encoding="utf-8")
+    answers = REPO / "examples" / "interviews" / "broadband.en.yaml"
+    result = runner.invoke(app, ["interview", "--answers", str(answers), "--out", str(tmp_path / "map.json"),
+                                 "--model-path", str(fake), "--lang", lang])
+    assert result.exit_code == 1 and said in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "map.json").exists()

