@@ -198,17 +198,3 @@ def make_embedder(settings: Settings) -> Embedder:
         return OpenAIEmbedder(model, base_url=settings.base_url, api_key=key,
                               timeout=settings.request_timeout, max_retries=settings.max_retries)
     return UseEmbedder()
-
-
-def as_langchain(embedder: Embedder) -> Any:
-    """A LangChain ``Embeddings`` object over the same embedder (for langchain_chroma and friends)."""
-    from langchain_core.embeddings import Embeddings
-
-    class _Adapter(Embeddings):
-        def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            return embedder.embed_documents(texts)
-
-        def embed_query(self, text: str) -> list[float]:
-            return embedder.embed_query(text)
-
-    return _Adapter()
