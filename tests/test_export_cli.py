@@ -99,9 +99,9 @@ def test_evidence_import_adds_only_evidence_in_place(map_file: Path) -> None:
     assert len(after.evidence) == len(before.evidence) + 7
     assert after.model_dump(exclude={"evidence"}) == before.model_dump(exclude={"evidence"})
     assert any(e.text.startswith("Ignore your instructions") for e in after.evidence)
-    assert "7 preuve(s) ajoutée(s)" in result.output and "formule de tableur" in result.output
+    assert "7 preuves ajoutées à la carte" in result.output and "formule de tableur" in result.output
     again = runner.invoke(app, ["evidence", "import", str(FIXTURES / "avis_google_fr.csv"), "--map", str(map_file)])
-    assert again.exit_code == 0 and "7 preuve(s) déjà présente(s)" in again.output
+    assert again.exit_code == 0 and "7 preuves déjà présentes dans la carte" in again.output
     assert load_map(map_file) == after
 
 
@@ -109,7 +109,7 @@ def test_evidence_import_to_another_file(map_file: Path, tmp_path: Path) -> None
     out = tmp_path / "avec-preuves.json"
     result = runner.invoke(app, ["evidence", "import", str(FIXTURES / "survey_en.tsv"), "--map", str(map_file),
                                  "-o", str(out), "--lang", "en"])
-    assert result.exit_code == 0 and "2 evidence item(s) added" in result.output
+    assert result.exit_code == 0 and "2 evidence items added" in result.output
     assert load_map(map_file) == sample_map() and len(load_map(out).evidence) == 4
 
 
@@ -134,7 +134,7 @@ def test_evidence_import_with_links_in_a_real_process(map_file: Path) -> None:
         capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    assert "Proposed links: 1" in done.stderr and "1 links recorded" in done.stderr
+    assert "Proposed links: 1" in done.stderr and "1 link recorded" in done.stderr
     journey = load_map(map_file)
     ticket = next(e for e in journey.evidence if e.text.startswith("Justificatif de domicile"))
     target = journey.stages[2].pain_points[1]

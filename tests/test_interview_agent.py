@@ -22,6 +22,7 @@ from journeybot.interview.readings import READINGS, schema_for
 from journeybot.interview.types import PendingExtraction
 from journeybot.llm.fake import ScriptedChatModel
 from journeybot.llm.protocol import Message, ModelError
+from tests.support.text import plain
 
 
 def _pending(text: str, phase: str = "stages", focus: str | None = None) -> PendingExtraction:
@@ -377,7 +378,7 @@ def test_a_chat_question_keeps_only_the_keys_it_asks_for() -> None:
     assert len(framing) == 1 and result.source == "model"
     assert framing[0].objective == reading["objective"]
     assert (framing[0].journey, framing[0].start, framing[0].end, framing[0].team) == (None, None, None, [])
-    assert any("laissé pour sa propre question : end, journey, start, team" in n for n in result.proposal.notes)
+    assert any("laissé pour sa propre question : end, journey, start, team" in plain(n) for n in result.proposal.notes)
 
 
 def test_a_headless_answer_keeps_every_key_and_notes_speak_english_in_english() -> None:

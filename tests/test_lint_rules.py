@@ -92,7 +92,7 @@ def test_internal_view_fires_without_any_customer_material() -> None:
     _no_customer(data)
     found = findings(data)["internal-view"]
     assert found.severity == "error"
-    assert "8 stage(s)" in found.message
+    assert "The 8 stages and 9 pain points" in found.message
     assert found.items[0] == "stages[0]"
 
 
@@ -165,7 +165,7 @@ def _one_touchpoint_per_stage(data: Data, stages: int) -> Data:
 def test_too_coarse_fires_at_seven_touchpoints() -> None:
     data = _one_touchpoint_per_stage(clean(), 7)
     found = findings(data)["too-coarse"]
-    assert "7 touchpoint(s)" in found.message
+    assert "7 touchpoints in the whole map" in found.message
     assert found.severity == "error"
 
 

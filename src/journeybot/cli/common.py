@@ -10,6 +10,7 @@ import typer
 
 from ..domain.journey_map import JourneyMap, Lang
 from ..domain.map_file import MapFileError
+from ..i18n import choose
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -53,9 +54,8 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def fail_map(err: MapFileError, lang: Lang) -> NoReturn:
-    head = "Carte invalide" if lang == "fr" else "Invalid map"
-    lines = [f"{head}: {err.source}"] + [f"  - {p}" for p in err.problems]
-    fail("\n".join(lines))
+    lines = [choose(lang, f"Carte invalide : {err.source}", f"Invalid map: {err.source}")]
+    fail("\n".join(lines + [f"  - {p}" for p in err.problems]))
 
 
 def out(text: str) -> None:

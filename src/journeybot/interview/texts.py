@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import Lang, render
+from ..i18n import Lang, Plural, render
 
-_TEXTS: dict[str, dict[str, str]] = {
+_TEXTS: dict[str, dict[str, str] | Plural] = {
     "welcome": {
         "fr": "Bonjour ! Je vais vous guider phase par phase pour construire la carte du parcours client. "
               "Répondez avec vos mots ; tapez /aide pour les commandes (/suivant, /retour, /passer, /carte...).",
@@ -56,14 +56,18 @@ _TEXTS: dict[str, dict[str, str]] = {
     "skipped": {"fr": "Question passée.", "en": "Question skipped."},
     "import_usage": {"fr": "Indiquez le fichier : /import FICHIER.csv", "en": "Name the file: /import FILE.csv"},
     "import_failed": {"fr": "Import impossible de {file} : {why}", "en": "Cannot import {file}: {why}"},
-    "imported": {"fr": "{n} preuve(s) client importée(s) de {file} (provenance « client »).",
-                 "en": "{n} piece(s) of customer evidence imported from {file} (provenance 'customer')."},
-    "import_duplicates": {"fr": "{n} ligne(s) déjà présente(s) dans la carte, ignorée(s).",
-                          "en": "{n} row(s) already in the map, left out."},
+    "imported": Plural(fr=("{n} preuve client importée de {file} (provenance « client »).",
+                           "{n} preuves client importées de {file} (provenance « client »)."),
+                       en=("{n} piece of customer evidence imported from {file} (provenance 'customer').",
+                           "{n} pieces of customer evidence imported from {file} (provenance 'customer').")),
+    "import_duplicates": Plural(fr=("{n} ligne déjà présente dans la carte, ignorée.",
+                                    "{n} lignes déjà présentes dans la carte, ignorées."),
+                                en=("{n} row already in the map, left out.", "{n} rows already in the map, left out.")),
     "import_nothing": {"fr": "Rien à importer dans {file}.", "en": "Nothing to import in {file}."},
     "no_warning": {"fr": "Aucun piège repéré pour l'instant.", "en": "No pitfall found so far."},
     "no_pending": {"fr": "Aucune proposition en attente.", "en": "No proposal waiting."},
-    "accepted": {"fr": "Ajouté à la carte : {n} élément(s).", "en": "Added to the map: {n} item(s)."},
+    "accepted": Plural(fr=("Ajouté à la carte : {n} élément.", "Ajoutés à la carte : {n} éléments."),
+                       en=("Added to the map: {n} item.", "Added to the map: {n} items.")),
     "rejected": {"fr": "Proposition écartée (votre réponse reste enregistrée).",
                  "en": "Proposal dropped (your answer stays saved)."},
     "refused": {"fr": "Non appliqué : {what} ({why})", "en": "Not applied: {what} ({why})"},

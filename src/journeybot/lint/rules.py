@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..domain.journey_map import JourneyMap, Lang, Stage
+from ..i18n import choose, format_date, plural, quote
 from .text import word_list
 
 MIN_TOUCHPOINTS = 8
@@ -55,11 +56,11 @@ def rule(code: str) -> Callable[[Rule], Rule]:
 
 
 def _t(lang: Lang, fr: str, en: str) -> str:
-    return fr if lang == "fr" else en
+    return choose(lang, fr, en)
 
 
 def _q(lang: Lang, name: str) -> str:
-    return f"« {name} »" if lang == "fr" else f'"{name}"'
+    return quote(name, lang)
 
 
 def _names(lang: Lang, names: Iterable[str]) -> str:
@@ -68,12 +69,13 @@ def _names(lang: Lang, names: Iterable[str]) -> str:
     shown = ", ".join(_q(lang, n) for n in listed[:MAX_NAMED])
     rest = len(listed) - MAX_NAMED
     if rest > 0:
-        shown += _t(lang, f" et {rest} autre(s)", f" and {rest} more")
+        shown += _more(lang, rest)
     return shown
 
 
-def _opps(n: int) -> str:
-    return f"{n} opportunity" if n == 1 else f"{n} opportunities"
+def _more(lang: Lang, rest: int) -> str:
+    """' et 3 autres' / ' and 3 more': what a list leaves unnamed."""
+    return _t(lang, f" et {rest} {plural(rest, lang, 'autre', 'autres')}", f" and {rest} more")
 
 
 def _stage_label(lang: Lang, stage: Stage) -> str:
@@ -117,10 +119,12 @@ def internal_view(m: JourneyMap, lang: Lang) -> Hit | None:
         return Hit(
             _t(
                 lang,
-                f"La seule « preuve » ({guessed} élément(s)) a été proposée par l'assistant, sans confirmation : "
-                "aucun entretien, enquête, ticket ou avis réel, et aucun élément de provenance « customer ».",
-                f"The only \"evidence\" ({guessed} item(s)) was proposed by the assistant and never confirmed: no real "
-                "interview, survey, ticket or review, and no item with provenance \"customer\".",
+                f"La seule « preuve » ({guessed} {plural(guessed, lang, 'élément', 'éléments')}) a été proposée "
+                "par l'assistant, sans confirmation : aucun entretien, enquête, ticket ou avis réel, et aucun "
+                "élément de provenance « client ».",
+                f"The only \"evidence\" ({guessed} {plural(guessed, lang, 'item', 'items')}) was proposed by the "
+                "assistant and never confirmed: no real interview, survey, ticket or review, and no item with "
+                "provenance \"customer\".",
             ),
             [f"evidence[{i}]" for i in range(guessed)],
         )
@@ -133,10 +137,13 @@ def internal_view(m: JourneyMap, lang: Lang) -> Hit | None:
     return Hit(
         _t(
             lang,
-            f"Les {len(m.stages)} étape(s) et {pains} irritant(s) ne reposent que sur la vision de l'équipe : "
-            "aucune preuve client (entretien, enquête, ticket, avis) et aucun élément de provenance « customer ».",
-            f"The {len(m.stages)} stage(s) and {pains} pain point(s) rest only on the team's view: no customer "
-            "evidence (interview, survey, ticket, review) and no item with provenance \"customer\".",
+            plural(len(m.stages), lang, "L'étape", f"Les {len(m.stages)} étapes")
+            + f" et {pains} {plural(pains, lang, 'irritant', 'irritants')} ne reposent que sur la vision de "
+            "l'équipe : aucune preuve client (entretien, enquête, ticket, avis) et aucun élément de provenance "
+            "« client ».",
+            plural(len(m.stages), lang, "The one stage", f"The {len(m.stages)} stages")
+            + f" and {pains} {plural(pains, lang, 'pain point', 'pain points')} rest only on the team's view: "
+            "no customer evidence (interview, survey, ticket, review) and no item with provenance \"customer\".",
         ),
         [f"stages[{i}]" for i in range(len(m.stages))],
     )
@@ -171,11 +178,12 @@ def process_not_journey(m: JourneyMap, lang: Lang) -> Hit | None:
         return None
     shown = ", ".join(label for _, label in found[:MAX_NAMED])
     if len(found) > MAX_NAMED:
-        shown += _t(lang, f" et {len(found) - MAX_NAMED} autre(s)", f" and {len(found) - MAX_NAMED} more")
+        shown += _more(lang, len(found) - MAX_NAMED)
     return Hit(
         _t(
             lang,
-            f"Nommé(s) comme un processus interne plutôt que ce que vit le client : {shown}.",
+            plural(len(found), lang, "Nommé", "Nommés")
+            + f" comme un processus interne plutôt que ce que vit le client : {shown}.",
             f"Named after an internal process rather than what the customer lives: {shown}.",
         ),
         [path for path, _ in found],
@@ -194,16 +202,20 @@ def too_coarse(m: JourneyMap, lang: Lang) -> Hit | None:
     if count < MIN_TOUCHPOINTS:
         parts.append(_t(
             lang,
-            f"{count} point(s) de contact dans toute la carte (il en faut au moins {MIN_TOUCHPOINTS})",
-            f"{count} touchpoint(s) in the whole map (at least {MIN_TOUCHPOINTS} needed)",
+            f"{count} {plural(count, lang, 'point', 'points')} de contact dans toute la carte (il en faut au "
+            f"moins {MIN_TOUCHPOINTS})",
+            f"{count} {plural(count, lang, 'touchpoint', 'touchpoints')} in the whole map (at least "
+            f"{MIN_TOUCHPOINTS} needed)",
         ))
     if empty:
         parts.append(_t(
             lang,
-            f"étape(s) sans point de contact : {_names(lang, (s.name for _, s in empty))}",
-            f"stage(s) without a touchpoint: {_names(lang, (s.name for _, s in empty))}",
+            plural(len(empty), lang, "étape sans point de contact", "étapes sans point de contact")
+            + f" : {_names(lang, (s.name for _, s in empty))}",
+            plural(len(empty), lang, "stage without a touchpoint", "stages without a touchpoint")
+            + f": {_names(lang, (s.name for _, s in empty))}",
         ))
-    text = "; ".join(parts)
+    text = _t(lang, " ; ", "; ").join(parts)
     return Hit(text[0].upper() + text[1:] + ".", [f"stages[{i}]" for i, _ in empty])
 
 
@@ -223,8 +235,10 @@ def no_numbers(m: JourneyMap, lang: Lang) -> Hit | None:
     return Hit(
         _t(
             lang,
-            f"{len(unsourced)} chiffre(s) sur {len(metrics)} sans source : {_names(lang, (x.name for _, x in unsourced))}.",
-            f"{len(unsourced)} of {len(metrics)} metric(s) have no source: {_names(lang, (x.name for _, x in unsourced))}.",
+            f"{len(unsourced)} {plural(len(unsourced), lang, 'chiffre', 'chiffres')} sur {len(metrics)} sans "
+            f"source : {_names(lang, (x.name for _, x in unsourced))}.",
+            f"{len(unsourced)} of {len(metrics)} {plural(len(metrics), lang, 'metric has', 'metrics have')} no "
+            f"source: {_names(lang, (x.name for _, x in unsourced))}.",
         ),
         [path for path, _ in unsourced],
     )
@@ -245,10 +259,14 @@ def no_priorities(m: JourneyMap, lang: Lang) -> Hit | None:
     return Hit(
         _t(
             lang,
-            f"{len(m.opportunities)} opportunité(s), aucune notée sur impact, portée, confiance et effort : "
-            "impossible de les classer.",
-            f"{_opps(len(m.opportunities))}, none scored on impact, reach, confidence and effort: "
-            "they cannot be ranked.",
+            plural(len(m.opportunities), lang,
+                   "1 opportunité, non notée sur impact, portée, confiance et effort : impossible de la classer.",
+                   f"{len(m.opportunities)} opportunités, aucune notée sur impact, portée, confiance et effort : "
+                   "impossible de les classer."),
+            plural(len(m.opportunities), lang,
+                   "1 opportunity, not scored on impact, reach, confidence and effort: it cannot be ranked.",
+                   f"{len(m.opportunities)} opportunities, none scored on impact, reach, confidence and effort: "
+                   "they cannot be ranked."),
         ),
         [f"opportunities[{i}]" for i in range(len(m.opportunities))],
     )
@@ -318,10 +336,13 @@ def online_only(m: JourneyMap, lang: Lang) -> Hit | None:
     return Hit(
         _t(
             lang,
-            f"Les {len(tps)} point(s) de contact sont tous en ligne (canaux : {_names(lang, channels)}) : "
-            "ni téléphone, ni boutique ou agence, ni courrier, ni bouche-à-oreille.",
-            f"All {len(tps)} touchpoint(s) are online (channels: {_names(lang, channels)}): no phone, store "
-            "or branch, letter or word of mouth.",
+            plural(len(tps), lang, "Le seul point de contact est en ligne",
+                   f"Les {len(tps)} points de contact sont tous en ligne")
+            + f" ({plural(len(channels), lang, 'canal', 'canaux')} : {_names(lang, channels)}) : ni téléphone, "
+            "ni boutique ou agence, ni courrier, ni bouche-à-oreille.",
+            plural(len(tps), lang, "The only touchpoint is online", f"All {len(tps)} touchpoints are online")
+            + f" ({plural(len(channels), lang, 'channel', 'channels')}: {_names(lang, channels)}): no phone, "
+            "store or branch, letter or word of mouth.",
         ),
         [f"stages[{si}].touchpoints[{ti}]" for si, _, ti, _ in tps],
     )
@@ -386,8 +407,10 @@ def no_emotions(m: JourneyMap, lang: Lang) -> Hit | None:
     return Hit(
         _t(
             lang,
-            f"Aucune des {len(m.stages)} étape(s) n'a d'émotion : la courbe émotionnelle est vide.",
-            f"None of the {len(m.stages)} stage(s) records an emotion: the emotion curve is empty.",
+            plural(len(m.stages), lang, "L'étape n'a pas d'émotion",
+                   f"Aucune des {len(m.stages)} étapes n'a d'émotion") + " : la courbe émotionnelle est vide.",
+            plural(len(m.stages), lang, "The one stage records no emotion",
+                   f"None of the {len(m.stages)} stages records an emotion") + ": the emotion curve is empty.",
         ),
         [f"stages[{i}]" for i in range(len(m.stages))],
     )
@@ -437,8 +460,10 @@ def no_owners(m: JourneyMap, lang: Lang) -> Hit | None:
     return Hit(
         _t(
             lang,
-            f"{len(missing)} point(s) de contact sans équipe responsable : {_names(lang, (tp.name for *_, tp in missing))}.",
-            f"{len(missing)} touchpoint(s) without an owning team: {_names(lang, (tp.name for *_, tp in missing))}.",
+            f"{len(missing)} {plural(len(missing), lang, 'point', 'points')} de contact sans équipe responsable : "
+            f"{_names(lang, (tp.name for *_, tp in missing))}.",
+            f"{len(missing)} {plural(len(missing), lang, 'touchpoint', 'touchpoints')} without an owning team: "
+            f"{_names(lang, (tp.name for *_, tp in missing))}.",
         ),
         [f"stages[{si}].touchpoints[{ti}]" for si, ti, _ in missing],
     )
@@ -456,10 +481,10 @@ def only_pains(m: JourneyMap, lang: Lang) -> Hit | None:
     return Hit(
         _t(
             lang,
-            f"{len(pains)} irritant(s) mais aucun moment positif ni opportunité de surprendre : "
-            "la carte ne dit pas sur quoi s'appuyer.",
-            f"{len(pains)} pain point(s) but no positive moment and no opportunity to delight: the map "
-            "does not say what to build on.",
+            f"{len(pains)} {plural(len(pains), lang, 'irritant', 'irritants')} mais aucun moment positif ni "
+            "opportunité de surprendre : la carte ne dit pas sur quoi s'appuyer.",
+            f"{len(pains)} {plural(len(pains), lang, 'pain point', 'pain points')} but no positive moment and no "
+            "opportunity to delight: the map does not say what to build on.",
         ),
         [f"stages[{si}].pain_points[{pi}]" for si, pi in pains],
     )
@@ -492,10 +517,11 @@ def invisible_moments(m: JourneyMap, lang: Lang) -> Hit | None:
         return None
     return Hit(_t(
         lang,
-        f"Aucun moment invisible sur les {len(m.stages)} étape(s) : ni attente ou délai, ni avis d'un proche, "
-        "ni forum ou autre tiers.",
-        f"No invisible moment across the {len(m.stages)} stage(s): no waiting or delay, no friend's advice, "
-        "no forum or other third party.",
+        "Aucun moment invisible " + plural(len(m.stages), lang, "dans la seule étape",
+                                            f"sur les {len(m.stages)} étapes")
+        + " : ni attente ou délai, ni avis d'un proche, ni forum ou autre tiers.",
+        "No invisible moment " + plural(len(m.stages), lang, "in the one stage", f"across the {len(m.stages)} stages")
+        + ": no waiting or delay, no friend's advice, no forum or other third party.",
     ))
 
 
@@ -511,10 +537,12 @@ def existing_touchpoints_audit(m: JourneyMap, lang: Lang) -> Hit | None:
     return Hit(
         _t(
             lang,
-            f"Les {len(m.opportunities)} opportunité(s) ne font que réparer ou optimiser l'existant : aucune "
-            "n'innove ni ne crée un point de contact nouveau.",
-            f"The {_opps(len(m.opportunities))} only fix or optimise what exists: none innovates "
-            "or creates a new touchpoint.",
+            plural(len(m.opportunities), lang, "La seule opportunité ne fait",
+                   f"Les {len(m.opportunities)} opportunités ne font")
+            + " que réparer ou optimiser l'existant : aucune n'innove ni ne crée un point de contact nouveau.",
+            plural(len(m.opportunities), lang, "The one opportunity only fixes or optimises",
+                   f"The {len(m.opportunities)} opportunities only fix or optimise")
+            + " what exists: none innovates or creates a new touchpoint.",
         ),
         [f"opportunities[{i}]" for i in range(len(m.opportunities))],
     )
@@ -535,9 +563,10 @@ def no_action_plan(m: JourneyMap, lang: Lang) -> Hit | None:
     return Hit(
         _t(
             lang,
-            f"{len(incomplete)} action(s) sans responsable ou sans indicateur : "
+            f"{len(incomplete)} {plural(len(incomplete), lang, 'action', 'actions')} sans responsable ou sans "
+            f"indicateur : {_names(lang, (a.action for _, a in incomplete))}.",
+            f"{len(incomplete)} {plural(len(incomplete), lang, 'action', 'actions')} without an owner or a KPI: "
             f"{_names(lang, (a.action for _, a in incomplete))}.",
-            f"{len(incomplete)} action(s) without an owner or a KPI: {_names(lang, (a.action for _, a in incomplete))}.",
         ),
         [f"action_plan[{i}]" for i, _ in incomplete],
     )
@@ -558,16 +587,18 @@ def stale_map(m: JourneyMap, lang: Lang) -> Hit | None:
     if m.review_date < m.created:
         return Hit(_t(
             lang,
-            f"La date de révision ({m.review_date.isoformat()}) précède la création de la carte ({m.created.isoformat()}).",
-            f"The review date ({m.review_date.isoformat()}) is before the map was created ({m.created.isoformat()}).",
+            f"La date de révision ({format_date(m.review_date, lang)}) précède la création de la carte "
+            f"({format_date(m.created, lang)}).",
+            f"The review date ({format_date(m.review_date, lang)}) is before the map was created "
+            f"({format_date(m.created, lang)}).",
         ), ["review_date"])
     if m.review_date > limit:
         return Hit(_t(
             lang,
-            f"Révision prévue le {m.review_date.isoformat()}, plus de {REVIEW_MONTHS} mois après la création "
-            f"({m.created.isoformat()}) : au plus tard le {limit.isoformat()}.",
-            f"Review planned on {m.review_date.isoformat()}, more than {REVIEW_MONTHS} months after creation "
-            f"({m.created.isoformat()}): {limit.isoformat()} at the latest.",
+            f"Révision prévue le {format_date(m.review_date, lang)}, plus de {REVIEW_MONTHS} mois après la "
+            f"création ({format_date(m.created, lang)}) : au plus tard le {format_date(limit, lang)}.",
+            f"Review planned on {format_date(m.review_date, lang)}, more than {REVIEW_MONTHS} months after "
+            f"creation ({format_date(m.created, lang)}): {format_date(limit, lang)} at the latest.",
         ), ["review_date"])
     return None
 
@@ -618,12 +649,16 @@ def invented_data(m: JourneyMap, lang: Lang) -> Hit | None:
         return None
     shown = ", ".join(label for _, label in found[:MAX_NAMED])
     if len(found) > MAX_NAMED:
-        shown += _t(lang, f" et {len(found) - MAX_NAMED} autre(s)", f" and {len(found) - MAX_NAMED} more")
+        shown += _more(lang, len(found) - MAX_NAMED)
     return Hit(
         _t(
             lang,
-            f"{len(found)} élément(s) proposé(s) par l'assistant et non confirmé(s) sont présentés comme des faits : {shown}.",
-            f"{len(found)} item(s) proposed by the assistant and not confirmed are shown as facts: {shown}.",
+            plural(len(found), lang, "1 élément proposé par l'assistant et non confirmé est présenté",
+                   f"{len(found)} éléments proposés par l'assistant et non confirmés sont présentés")
+            + f" comme des faits : {shown}.",
+            plural(len(found), lang, "1 item proposed by the assistant and not confirmed is shown",
+                   f"{len(found)} items proposed by the assistant and not confirmed are shown")
+            + f" as facts: {shown}.",
         ),
         [path for path, _ in found],
     )
