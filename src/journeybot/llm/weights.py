@@ -22,10 +22,25 @@ from pathlib import Path
 
 from .. import paths
 from ..extras import install_advice
+from ..i18n import Lang, pick
 from .protocol import ModelError
 
 Progress = Callable[[str, float], None]
-"""progress(stage, fraction): stage is "check", "assemble" or "verify"; fraction goes from 0.0 to 1.0."""
+"""progress(stage, fraction): stage is "check", "assemble", "verify" (here) or "start" (the server,
+llm.factory); fraction goes from 0.0 to 1.0."""
+
+STAGES: dict[str, tuple[str, str]] = {
+    "check": ("vérification des poids", "checking the weights"),
+    "assemble": ("assemblage des poids (une seule fois)", "assembling the weights (once)"),
+    "verify": ("contrôle de la somme sha256", "verifying the sha256"),
+    "start": ("démarrage de llama.cpp", "starting llama.cpp"),
+}
+"""What each stage of :data:`Progress` is called where a user sees it (the CLI, the chat's status)."""
+
+
+def stage_label(stage: str, lang: Lang) -> str:
+    """« assemblage des poids (une seule fois) », "starting llama.cpp"."""
+    return pick(STAGES[stage], lang) if stage in STAGES else stage
 
 _CHUNK = 8 * 1024 * 1024
 

@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from .. import paths
+from ..i18n import percent
 from ..settings import Settings, SettingsError, load_settings
 from .chat_pane import ChatPane, StatusLine
 from .commands import COMMANDS, CommandError, is_command, parse
@@ -131,6 +132,9 @@ def readable(error: BaseException, lang: Lang) -> str:
 
 
 class ModelLoading(Message):
+    """Progress of a background load: ``what`` is "model" or "index", ``stage`` the step's label in the
+    user's language."""
+
     def __init__(self, what: str, stage: str, fraction: float) -> None:
         super().__init__()
         self.what, self.stage, self.fraction = what, stage, fraction
@@ -456,8 +460,10 @@ class JourneyApp(App[None]):
         self._background(self._load_model_thread, self._model_gen, self.settings)
 
     def _load_model_thread(self, gen: int, settings: Settings) -> None:
+        from ..llm.weights import stage_label
+
         def progress(stage: str, fraction: float) -> None:
-            self.post_message(ModelLoading("model", stage, fraction))
+            self.post_message(ModelLoading("model", stage_label(stage, self.lang), fraction))
 
         try:
             model = self.model_factory(settings, progress)
@@ -470,8 +476,10 @@ class JourneyApp(App[None]):
             self._load_index(settings)
 
     def _load_index(self, settings: Settings) -> None:
+        from ..knowledge.index import step_label
+
         def progress(done: int, total: int, what: str) -> None:
-            self.post_message(ModelLoading("index", what, done / total if total else 0.0))
+            self.post_message(ModelLoading("index", step_label(what, total, self.lang), done / total if total else 0.0))
 
         try:
             retriever = self.retriever_factory(settings, progress)
@@ -483,7 +491,7 @@ class JourneyApp(App[None]):
 
     def on_model_loading(self, event: ModelLoading) -> None:
         key = "model.loading" if event.what == "model" else "index.loading"
-        pct = f" {event.stage} {event.fraction:.0%}" if event.stage else ""
+        pct = f" — {event.stage} {percent(event.fraction, self.lang)}" if event.stage else ""
         self._set_status(t(key, self.lang) + pct, "busy")
 
     def on_model_ready(self, event: ModelReady) -> None:
@@ -681,7 +689,8 @@ class JourneyApp(App[None]):
             command = parse(line)
         except CommandError as err:
             key = "error.unknown_command" if err.kind == "unknown" else "error.usage"
-            self.notify(t(key, self.lang, name=err.name, usage=err.usage), severity="warning", timeout=5)
+            usage = COMMANDS[err.name].usage_in(self.lang) if err.name in COMMANDS else err.usage
+            self.notify(t(key, self.lang, name=err.name, usage=usage), severity="warning", timeout=5)
             return False
         handler = getattr(self, f"_cmd_{command.name}", None)
         return self._guarded(lambda: (handler or self._cmd_interview)(command.name, command.args))
@@ -762,7 +771,7 @@ class JourneyApp(App[None]):
     def _cmd_lang(self, name: str, args: Sequence[str]) -> None:
         lang = args[0].lower()
         if lang not in ("fr", "en"):
-            self.notify(t("error.usage", self.lang, usage=COMMANDS["lang"].usage), severity="warning")
+            self.notify(t("error.usage", self.lang, usage=COMMANDS["lang"].usage_in(self.lang)), severity="warning")
             raise _KeepText
         if self.conversation is not None:
             self._cmd_interview(name, (lang,))
