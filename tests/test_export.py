@@ -158,6 +158,7 @@ def test_csv_defuses_formulas_but_keeps_numbers_and_quotes_fields() -> None:
     assert owner_row[7] == "'-Produit, web"
     assert defuse_formula("+33 6 12") == "'+33 6 12" and defuse_formula("+3") == "+3"
     assert defuse_formula("@x") == "'@x" and defuse_formula("\tx") == "'\tx" and defuse_formula("ok") == "ok"
+    assert defuse_formula("+0.") == "+0." and defuse_formula("-3,5") == "-3,5"  # numbers stay numbers
 
 
 def test_csv_keeps_a_stage_without_touchpoints() -> None:
