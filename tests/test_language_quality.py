@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import string
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,8 +120,11 @@ def _catalog_texts(lang: Lang) -> Iterator[tuple[str, str]]:
     for name, catalog in catalogs.items():
         for key, entry in catalog.items():
             say = {"interview": interview_texts.say, "tui": tui_texts.t, "evidence": evidence_messages.say}[name]
+            forms = [*entry.fr, *entry.en] if isinstance(entry, Plural) else list(entry.values() if isinstance(entry, dict) else entry)
+            named = {field for form in forms for _, field, _, _ in string.Formatter().parse(form) if field}
+            filled = {field: "x" for field in named} | values  # a placeholder nobody listed here gets "x"
             for n in ((1, 3) if isinstance(entry, Plural) else (3,)):
-                yield f"{name}.{key}[{n}]", say(key, lang, **{**values, "n": n, "count": n})
+                yield f"{name}.{key}[{n}]", say(key, lang, **{**filled, "n": n, "count": n})
     yield "opening", opening.first_screen(lang)
     yield "help", tui_texts.help_markdown(lang)
 
