@@ -61,9 +61,15 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CliRun]:
     root = tmp_path_factory.mktemp("corpus")
     runs: dict[str, CliRun] = {}
     with pytest.MonkeyPatch.context() as mp:  # module scope: its own journeybot home, never the real one
-        mp.setenv("HOME", str(root / "home"))
-        mp.setenv("JOURNEYBOT_HOME", str(root / "journeybot"))
-        for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "JOURNEYBOT_MODEL", "JOURNEYBOT_BASE_URL", "JOURNEYBOT_LANG"):
+        home = root / "home"
+        mp.setenv("HOME", str(home))
+        mp.setenv("JOURNEYBOT_HOME", str(home / "journeybot"))
+        mp.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+        mp.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+        mp.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+        mp.setenv("ANONYMIZED_TELEMETRY", "False")
+        for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "JOURNEYBOT_MODEL", "JOURNEYBOT_BASE_URL", "JOURNEYBOT_API_KEY",
+                    "JOURNEYBOT_LANG", "JOURNEYBOT_CHROMA_URL"):
             mp.delenv(var, raising=False)
         for answers in INTERVIEWS:
             out, transcript = root / f"{answers.stem}.json", root / f"{answers.stem}.md"
