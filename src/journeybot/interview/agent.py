@@ -468,8 +468,8 @@ def extract(model: ChatModel | None, pending: PendingExtraction, journey: Journe
                 budget = RETRY_TOKENS
                 messages = [*messages, ("user", CUT_NOTE.format(language=LANGUAGE[lang]))]
                 continue
-            return _rules_result(pending, journey, lang, attempts=attempt, error=err.message(lang),
-                                 prompt_tokens=tokens)
+            return _rules_result(pending, journey, lang, attempts=attempt,  # quiet: the user was told once
+                                 error=None if err.quiet else err.message(lang), prompt_tokens=tokens)
         usage = getattr(model, "last_usage", None)
         used = int(getattr(usage, "prompt_tokens", 0) or 0)
         tokens += used or sum(len(t) for _, t in messages) // 4

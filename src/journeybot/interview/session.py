@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from ..domain.journey_map import CONTROL_CLASS, JourneyMap, Lang
 from ..domain.map_file import dump_map, parse_map_text
+from ..llm.deadline import answer_deadline, model_deadline
 from ..llm.protocol import ChatModel, ModelError
 from ..method import catalog
 from ..method.model import PHASE_IDS
@@ -293,7 +294,8 @@ class Interview:
         with self._lock:
             journey = self._journey  # maps are never changed in place: accept() swaps in a new one
         start = time.perf_counter()
-        result = agent.extract(self.model, pending, journey, self.lang)
+        with answer_deadline(model_deadline(self.model)):  # one deadline for the answer's one or two calls
+            result = agent.extract(self.model, pending, journey, self.lang)
         result.seconds = time.perf_counter() - start
         if result.prompt_tokens:
             self.prompt_tokens.append(result.prompt_tokens)

@@ -5,6 +5,11 @@
 - ``openai``: ChatOpenAI on api.openai.com or on any OpenAI-compatible server (``base_url``).
 - ``none``: no model (returns None); the app then works from its templates only.
 
+Every model gets the settings' ``answer_deadline`` (one deadline per answer, llm/deadline.py) and is
+wrapped in a circuit breaker (llm/breaker.py) unless ``breaker_failures`` is 0. Under
+``journeybot serve`` the embedded backends talk to the one model server the coach's process started
+(``local_server_url``) instead of loading their own copy of the weights.
+
 Importing this module is cheap: LangChain, openai and xllamacpp are imported inside the functions.
 """
 
@@ -15,6 +20,7 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
+from .breaker import CircuitBreaker
 from .protocol import ChatModel, ModelError
 from .weights import Progress
 
@@ -47,19 +53,44 @@ def make_chat_model(settings: Settings, progress: Progress | None = None) -> Cha
     and "start". Raises ModelError with a plain FR/EN sentence (not installed, no key, server down...).
     """
     backend = settings.backend
+    model: ChatModel
     if backend == "none":
         return None
     if backend in ("local", "local-small"):
-        return _make_local(settings, backend, progress)
-    if backend == "openai":
-        return _make_openai(settings)
-    raise ValueError(f"unknown backend {backend!r}")
+        model = _make_local(settings, backend, progress)
+    elif backend == "openai":
+        model = _make_openai(settings)
+    else:
+        raise ValueError(f"unknown backend {backend!r}")
+    if settings.breaker_failures <= 0:
+        return model
+    return CircuitBreaker(model, failures=settings.breaker_failures, cooldown=settings.breaker_cooldown)
+
+
+def _shared_local(settings: Settings, backend: str) -> OpenAIChatModel:
+    """The embedded model as served once for every participant by `journeybot serve`."""
+    from . import weights
+    from .openai_chat import OpenAIChatModel
+
+    key = settings.local_server_key
+    return OpenAIChatModel(
+        model=LOCAL_MODEL_NAME,
+        api_key=key if key is not None else LOCAL_API_KEY,
+        base_url=settings.local_server_url,
+        timeout=settings.request_timeout,
+        max_retries=settings.max_retries,
+        name=f"{backend} ({weights.spec_for(backend).label}, shared)",
+        json_temperature=0.0,
+        answer_deadline=settings.answer_deadline,
+    )
 
 
 def _make_local(settings: Settings, backend: str, progress: Progress | None) -> OpenAIChatModel:
     from . import local_server, weights
     from .openai_chat import OpenAIChatModel
 
+    if settings.local_server_url:
+        return _shared_local(settings, backend)
     spec = weights.spec_for(backend)
     try:
         path = weights.ensure_weights(backend, progress=progress)
@@ -85,6 +116,8 @@ def _make_local(settings: Settings, backend: str, progress: Progress | None) -> 
         max_retries=settings.max_retries,
         name=f"{backend} ({spec.label})",
         json_temperature=0.0,  # extraction from a small model: same answer, same result
+        answer_deadline=settings.answer_deadline,
+        secret_key=False,  # "local" is no secret: never mask that word in the model's replies
     )
 
 
@@ -108,6 +141,8 @@ def _make_openai(settings: Settings) -> OpenAIChatModel:
             base_url=settings.base_url,
             timeout=settings.request_timeout,
             max_retries=settings.max_retries,
+            answer_deadline=settings.answer_deadline,
+            secret_key=key.get_secret_value() != NO_KEY_PLACEHOLDER,
         )
 
     if settings.model_name or official:
