@@ -3,7 +3,7 @@
 Every write is one short transaction (BEGIN IMMEDIATE), so several threads or processes can write to
 the same database at once (a workshop served to a browser); a busy database is waited for, not
 failed. A user's message is committed before anything slow happens. The API key is never stored:
-nothing here receives settings.
+nothing here receives settings. The database and its folder are the owner's only (0600, 0700).
 """
 
 from __future__ import annotations
@@ -91,9 +91,11 @@ class SessionStore:
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path is not None else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         try:
+            # Answers are private: the database (and the -wal/-shm files SQLite creates with the
+            # database's own rights) is readable by its owner only, in a folder only they may enter.
+            paths.private_file(self.path)
             self._db = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
             )
@@ -102,8 +104,14 @@ class SessionStore:
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA synchronous = NORMAL")
             migrate(self._db)
+            for suffix in ("-wal", "-shm"):  # left wider by an older journeybot
+                side = self.path.with_name(self.path.name + suffix)
+                if side.exists():
+                    paths.private_file(side)
         except sqlite3.DatabaseError as err:
             raise StoreError(f"cannot open the sessions database {self.path}: {err}") from None
+        except OSError as err:
+            raise StoreError(f"cannot open the sessions database {self.path}: {err.strerror or err}") from None
 
     # --- plumbing ------------------------------------------------------------------------------
 

@@ -102,7 +102,7 @@ def _setup_logging() -> None:
                 return
             log.removeHandler(handler)
             handler.close()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    paths.private_file(path)  # the log may quote what went wrong with an answer: owner only
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
