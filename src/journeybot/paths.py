@@ -29,7 +29,7 @@ def _dir(kind: str) -> Path:
         raise ValueError(kind)
     if kind == "data":  # answers, sessions, logs: the owner's only, even if an older version made it 0755
         private_dir(path)
-        _narrow(path, 0o700)
+        narrow(path, 0o700)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -64,11 +64,13 @@ def private_file(path: Path) -> Path:
     """``path`` as a file only its owner may read or write (0600), created empty if needed."""
     private_dir(path.parent)
     os.close(os.open(path, os.O_CREAT | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o600))
-    _narrow(path, 0o600)
+    narrow(path, 0o600)
     return path
 
 
-def _narrow(path: Path, mode: int) -> None:
+def narrow(path: Path, mode: int) -> None:
+    """Take away the rights beyond ``mode`` from an existing file or folder of ours (never creates it:
+    SQLite's -shm file must not be re-created behind another process's back)."""
     try:
         st = path.stat()
         if st.st_mode & 0o777 & ~mode and st.st_uid == os.getuid():

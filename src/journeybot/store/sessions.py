@@ -104,10 +104,8 @@ class SessionStore:
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA synchronous = NORMAL")
             migrate(self._db)
-            for suffix in ("-wal", "-shm"):  # left wider by an older journeybot
-                side = self.path.with_name(self.path.name + suffix)
-                if side.exists():
-                    paths.private_file(side)
+            for suffix in ("-wal", "-shm"):  # left wider by an older journeybot; never created here
+                paths.narrow(self.path.with_name(self.path.name + suffix), 0o600)
         except sqlite3.DatabaseError as err:
             raise StoreError(f"cannot open the sessions database {self.path}: {err}") from None
         except OSError as err:
