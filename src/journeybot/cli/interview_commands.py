@@ -78,7 +78,9 @@ def interview(
             fail(f"Session inconnue « {resume} » (voir : journeybot sessions)." if run_lang == "fr"
                   else f"No session '{resume}' (see: journeybot sessions).")
         try:
-            save_map(result.journey, out_path)
+            save_map(result.journey, out_path, lang=run_lang)
+        except MapFileError as err:
+            fail(f"{err.source}: {err}", 1)
         except OSError as err:
             fail(f"{out_path}: {err.strerror or err}", 1)
         if transcript is not None:
