@@ -30,7 +30,9 @@ def _progress_line(text: str) -> None:
 
 
 def interview(
-    answers: Annotated[Path, typer.Option("--answers", help="YAML file of answers by phase id.")],
+    answers: Annotated[Path, typer.Option("--answers", help="YAML file of answers by phase id. Answers only: "
+                                          "an answer that would run a chat command (/import, a lone 'next'...), "
+                                          "a key given twice or YAML aliases are refused (exit 2).")],
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the journey map (JSON).")],
     model: ModelOption = None,
     lang: LangOption = None,
