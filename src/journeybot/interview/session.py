@@ -22,6 +22,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -105,6 +106,8 @@ class Interview:
         """False for headless runs: an answer is about its phase, not about the exact question shown."""
         self.prompt_tokens: list[int] = []
         """Prompt tokens of each extraction call (measured by the model when it reports usage)."""
+        self.workdir: Path | None = None
+        """Served mode (`journeybot serve`): /import reads only inside this folder (journeybot.workshop)."""
 
     # --- opening and resuming ---------------------------------------------------------------
 
@@ -429,16 +432,18 @@ class Interview:
     def _import_evidence(self, arg: str) -> str:
         """``/import FILE.csv``: customer evidence (verbatims, reviews, survey answers, tickets) added to
         the map as ``customer`` items. The file's text is data: only the map's evidence grows."""
-        from pathlib import Path
-
         from ..evidence import EvidenceImportError, add_evidence, read_evidence_csv
+        from ..workshop import WorkshopPathError, import_path
         from .proposal import AddEvidence
 
         lang = self.lang
         name = arg.strip().strip("\"'")
         if not name:
             return say("import_usage", lang)
-        path = Path(name).expanduser()
+        try:
+            path = import_path(name, self.workdir)
+        except WorkshopPathError as err:
+            return say("import_failed", lang, file=err.name, why=err.message(lang))
         try:
             result = read_evidence_csv(path)
         except EvidenceImportError as err:

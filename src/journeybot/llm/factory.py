@@ -67,6 +67,26 @@ def make_chat_model(settings: Settings, progress: Progress | None = None) -> Cha
     return CircuitBreaker(model, failures=settings.breaker_failures, cooldown=settings.breaker_cooldown)
 
 
+def serve_local_model(settings: Settings, *, parallel: int, api_key: str,
+                      progress: Progress | None = None) -> str:
+    """Start the embedded model once for a workshop (`journeybot serve`): ``parallel`` slots behind
+    ``api_key``. Returns its base URL, for the participants' settings (``local_server_url``).
+    Raises ModelError like make_chat_model."""
+    from . import local_server, weights
+
+    backend = settings.backend
+    if backend not in ("local", "local-small"):
+        raise ValueError(f"backend {backend!r} is not an embedded model")
+    path = weights.ensure_weights(backend, progress=progress)
+    if progress:
+        progress("start", 0.0)
+    server = local_server.get_server(path, context_size=settings.context_size, threads=settings.threads,
+                                     parallel=parallel, api_key=api_key)
+    if progress:
+        progress("start", 1.0)
+    return server.base_url
+
+
 def _shared_local(settings: Settings, backend: str) -> OpenAIChatModel:
     """The embedded model as served once for every participant by `journeybot serve`."""
     from . import weights

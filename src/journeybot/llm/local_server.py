@@ -3,6 +3,10 @@
 It listens on 127.0.0.1 on a free port and speaks the OpenAI API, so the embedded model goes through
 the same ChatOpenAI code path as OpenAI or any compatible server. One server per process: started
 lazily (thread-safe), reused by every caller, stopped at exit or by ``shutdown()``.
+
+`journeybot serve` starts it once for a whole workshop: ``parallel`` slots (llama.cpp batches the
+participants' requests together, each slot with its own ``context_size``), behind a random key that
+only the participants' app processes get, so other local programs cannot use it.
 """
 
 from __future__ import annotations
@@ -27,10 +31,13 @@ class LocalServer:
 
     model_path: Path
     context_size: int
+    """Tokens of context per slot (one conversation at a time per slot)."""
     threads: int
     base_url: str
     """The OpenAI base URL (ends with /v1)."""
     load_seconds: float
+    parallel: int = 1
+    """Slots: requests served at once, batched together."""
     _handle: Any = field(repr=False, default=None)
 
     @property
@@ -51,7 +58,13 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _start(model_path: Path, context_size: int, threads: int) -> LocalServer:
+SHARED_PROMPT_CACHE_MIB = 256
+"""Host memory llama.cpp may keep for idle slots' prompt caches when shared (its default, 8 GiB, is
+sized for one big server, not a laptop running a workshop)."""
+
+
+def _start(model_path: Path, context_size: int, threads: int, parallel: int = 1,
+           api_key: str | None = None) -> LocalServer:
     try:
         import xllamacpp
     except ImportError as err:  # a broken install: xllamacpp is a core dependency
@@ -64,7 +77,7 @@ def _start(model_path: Path, context_size: int, threads: int) -> LocalServer:
     params = xllamacpp.CommonParams()
     params.model.path = str(model_path)
     params.model_alias = {MODEL_ALIAS}
-    params.n_ctx = context_size
+    params.n_ctx = context_size * parallel  # llama.cpp splits the context evenly between the slots
     params.cpuparams.n_threads = threads
     params.cpuparams_batch.n_threads = threads
     params.use_jinja = True
@@ -72,7 +85,11 @@ def _start(model_path: Path, context_size: int, threads: int) -> LocalServer:
     params.hostnames = ["127.0.0.1"]
     params.port = 0  # a free port
     params.cache_prompt = True  # reuse the KV cache of a prompt prefix sent again (stable system prompt)
-    params.n_parallel = 1
+    params.n_parallel = parallel
+    if parallel > 1:
+        params.cache_ram_mib = SHARED_PROMPT_CACHE_MIB
+    if api_key:
+        params.api_keys = [api_key]
     params.ui = False
     started = time.perf_counter()
     try:
@@ -92,15 +109,17 @@ def _start(model_path: Path, context_size: int, threads: int) -> LocalServer:
         threads=threads,
         base_url=address + "/v1",
         load_seconds=time.perf_counter() - started,
+        parallel=parallel,
         _handle=handle,
     )
 
 
-def get_server(model_path: Path, *, context_size: int = 4096, threads: int | None = None) -> LocalServer:
+def get_server(model_path: Path, *, context_size: int = 4096, threads: int | None = None, parallel: int = 1,
+               api_key: str | None = None) -> LocalServer:
     """The process's embedded server for this model, started on first use.
 
-    Asking for another model file or context size stops the running server and starts a new one (one
-    model in memory at a time).
+    Asking for another model file, context size or number of slots stops the running server and
+    starts a new one (one model in memory at a time). ``api_key``: requests must carry it.
     """
     global _server
     wanted_threads = threads or default_threads()
@@ -110,12 +129,13 @@ def get_server(model_path: Path, *, context_size: int = 4096, threads: int | Non
             current.model_path == model_path
             and current.context_size == context_size
             and current.threads == wanted_threads
+            and current.parallel == parallel
         ):
             return current
         if current is not None:
             _stop(current)
             _server = None
-        _server = _start(model_path, context_size, wanted_threads)
+        _server = _start(model_path, context_size, wanted_threads, parallel, api_key)
         return _server
 
 
