@@ -145,6 +145,15 @@ class Participant:
         self.closed = self._ws.close_code
 
     @property
+    def participant_id(self) -> str:
+        """The browser's participant cookie (its sessions' owner in sessions.db)."""
+        assert self._session is not None
+        for cookie in self._session.cookie_jar:
+            if cookie.key == f"journeybot_participant_{self.served.port}":
+                return cookie.value
+        return ""
+
+    @property
     def text(self) -> str:
         return screen_text(bytes(self.raw))
 

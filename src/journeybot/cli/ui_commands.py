@@ -73,6 +73,10 @@ def serve_command(
     max_sessions: Annotated[int, typer.Option("--max-sessions", min=1, max=64,
                                               help="Browser sessions (app processes) at once; one more is "
                                                    "refused with a sentence on its screen.")] = 4,
+    model_slots: Annotated[int, typer.Option("--model-slots", min=1, max=64,
+                                             help="With the embedded model: answers it reads at once (the "
+                                                  "others wait their turn). On a small CPU more slots make "
+                                                  "every answer wait for the slowest: see bench/README.md.")] = 2,
     workdir: Annotated[Path | None, typer.Option("--workdir", help="The workshop folder: the only place "
                                                  "/import reads and /export writes (default: workshop/ in "
                                                  "journeybot's data folder).")] = None,
@@ -94,7 +98,7 @@ def serve_command(
     folder = paths.private_dir((workdir or paths.data_dir() / "workshop").expanduser()).resolve()
     app_env = {"JOURNEYBOT_WORKDIR": str(folder)}
     if settings.backend in ("local", "local-small") and not settings.local_server_url:
-        app_env.update(_shared_model(settings, max_sessions, fr))
+        app_env.update(_shared_model(settings, min(model_slots, max_sessions), fr))
     command = [sys.executable, "-m", "journeybot.tui.app"]
     for flag, value in (("--model", model), ("--base-url", base_url), ("--lang", lang)):
         if value:

@@ -4,9 +4,11 @@ It listens on 127.0.0.1 on a free port and speaks the OpenAI API, so the embedde
 the same ChatOpenAI code path as OpenAI or any compatible server. One server per process: started
 lazily (thread-safe), reused by every caller, stopped at exit or by ``shutdown()``.
 
-`journeybot serve` starts it once for a whole workshop: ``parallel`` slots (llama.cpp batches the
-participants' requests together, each slot with its own ``context_size``), behind a random key that
-only the participants' app processes get, so other local programs cannot use it.
+`journeybot serve` starts it once for a whole workshop: ``parallel`` slots (requests read at once,
+batched together; the others wait in arrival order) sharing ONE key-value cache of twice
+``context_size`` tokens, behind a random key that only the participants' app processes get, so other
+local programs cannot use it. Its memory is one model's plus that shared cache, whatever the number
+of participants.
 """
 
 from __future__ import annotations
@@ -58,9 +60,12 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-SHARED_PROMPT_CACHE_MIB = 256
-"""Host memory llama.cpp may keep for idle slots' prompt caches when shared (its default, 8 GiB, is
-sized for one big server, not a laptop running a workshop)."""
+SHARED_CONTEXT_FACTOR = 2
+"""The shared server's one cache holds this many times ``context_size`` tokens, for all its slots."""
+SHARED_PROMPT_CACHE_MIB = 0
+"""Host memory llama.cpp may keep for idle slots' prompt caches when shared: none (its default, 8 GiB,
+is sized for a big server, not a laptop running a workshop; every participant's prompt starts with the
+same instructions, which any slot's cache already holds)."""
 
 
 def _start(model_path: Path, context_size: int, threads: int, parallel: int = 1,
@@ -77,7 +82,7 @@ def _start(model_path: Path, context_size: int, threads: int, parallel: int = 1,
     params = xllamacpp.CommonParams()
     params.model.path = str(model_path)
     params.model_alias = {MODEL_ALIAS}
-    params.n_ctx = context_size * parallel  # llama.cpp splits the context evenly between the slots
+    params.n_ctx = context_size if parallel == 1 else context_size * SHARED_CONTEXT_FACTOR
     params.cpuparams.n_threads = threads
     params.cpuparams_batch.n_threads = threads
     params.use_jinja = True
@@ -87,6 +92,7 @@ def _start(model_path: Path, context_size: int, threads: int, parallel: int = 1,
     params.cache_prompt = True  # reuse the KV cache of a prompt prefix sent again (stable system prompt)
     params.n_parallel = parallel
     if parallel > 1:
+        params.kv_unified = True  # one cache for all slots, not parallel x context_size
         params.cache_ram_mib = SHARED_PROMPT_CACHE_MIB
     if api_key:
         params.api_keys = [api_key]
