@@ -39,30 +39,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.support.answer_files import SHORT_FR as ANSWERS  # noqa: E402
+from tests.support.answer_files import SHORT_FR_STAGES as STAGES  # noqa: E402
 from tests.support.stub_openai import FOREIGN_TEXT, Reply, StubOpenAI  # noqa: E402
 
 KEY = "sk-proj-reliability-0123456789abcdefXYZ"
-ANSWERS = """\
-lang: fr
-answers:
-  framing:
-    - "Nous voulons comprendre pourquoi les nouveaux clients appellent le premier mois."
-  stages:
-    - "Besoin ; recherche ; commande ; installation ; première facture"
-  touchpoints:
-    - "Besoin : le conseil d'un ami au travail."
-    - "Recherche : le comparateur en ligne et les avis."
-    - "Commande : le site et un e-mail de confirmation."
-    - "Installation : la visite du technicien à domicile."
-    - "Première facture : la facture dans l'espace client et un appel au service client."
-  experience:
-    - "Installation : Sam attend toute la matinée, il est anxieux, -2."
-  pain_points:
-    - "Installation : le créneau d'arrivée du technicien dure cinq heures."
-  metrics:
-    - "35 % des nouveaux clients appellent pour leur première facture (source : rapport du centre d'appels)."
-"""
-STAGES = ["Besoin", "Recherche", "Commande", "Installation", "Première facture"]
 MODES: dict[str, Reply] = {
     "429 rate limit (Retry-After 0.5 s)": Reply.rate_limited(retry_after=0.5),
     "HTTP 500": Reply.server_error(500),

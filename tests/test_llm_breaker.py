@@ -22,6 +22,7 @@ from journeybot.llm.openai_chat import OpenAIChatModel
 from journeybot.llm.protocol import ChatModel, ModelError
 from journeybot.settings import load_settings
 from journeybot.store import SessionStore
+from tests.support.answer_files import SHORT_FR as ANSWERS
 from tests.support.stub_openai import Reply, StubOpenAI
 
 SCHEMA: dict[str, Any] = {"type": "object"}
@@ -121,26 +122,6 @@ def test_the_factory_wraps_every_model_unless_told_not_to() -> None:
     assert isinstance(plain, OpenAIChatModel)
 
 
-ANSWERS = """\
-lang: fr
-answers:
-  framing:
-    - "Nous voulons comprendre pourquoi les nouveaux clients appellent le premier mois."
-  stages:
-    - "Besoin ; recherche ; commande ; installation ; première facture"
-  touchpoints:
-    - "Besoin : le conseil d'un ami au travail."
-    - "Recherche : le comparateur en ligne et les avis."
-    - "Commande : le site et un e-mail de confirmation."
-    - "Installation : la visite du technicien à domicile."
-    - "Première facture : la facture dans l'espace client et un appel au service client."
-  experience:
-    - "Installation : Sam attend toute la matinée, il est anxieux, -2."
-  pain_points:
-    - "Installation : le créneau d'arrivée du technicien dure cinq heures."
-  metrics:
-    - "35 % des nouveaux clients appellent pour leur première facture (source : rapport du centre d'appels)."
-"""
 
 
 def test_an_interview_against_a_hung_server_says_it_once_and_reads_the_rest_at_once(
