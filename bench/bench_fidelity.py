@@ -1,23 +1,33 @@
-"""Interview fidelity: journeybot's interview versus the obvious alternative, same model, same run.
+"""Interview fidelity and pitfall warnings: journeybot's interview versus the obvious alternative, same model, same run.
 
-    .venv/bin/python bench/bench_fidelity.py [--model local-small|local|openai|none] [--base-url URL] [--json]
+    .venv/bin/python bench/bench_fidelity.py [--model none|local|local-small|openai] [--base-url URL]
+                                             [--only WORD] [--no-one-shot] [--json]
 
-On the project's own example interviews (examples/interviews/*.yaml, FR and EN, each with the facts its
-map must hold in *.facts.yaml), two ways of making the map:
+On every prepared interview of examples/interviews/ (FR and EN, several sectors, told the way people talk; each
+with the facts its map must hold, field by field, in *.facts.yaml, and the pitfall codes that must fire), two
+ways of making the map:
 
-- journeybot: the headless interview (`journeybot interview`): one answer at a time, a small JSON schema
-  per phase, validation, retry, the rules reader as fallback, provenance decided by the agent;
-- one shot: every answer pasted into the same model at once, asked for the whole map in one reply with a
-  JSON schema (a reduced journey-map schema: persona, stages with touchpoints, emotion, pain points,
-  positives and metrics, moments of truth, evidence, opportunities, actions, review date; each item with a
-  provenance the model chooses: customer, team or inferred).
+- journeybot: the headless interview (`journeybot interview`): one answer at a time, segmented, labelled by the
+  rules (and by the model when there is one), grounded in the user's words;
+- one shot: every answer pasted into the same model at once, asked for the whole map in one reply with a JSON
+  schema (framing, persona, stages with touchpoints, emotions, pains, positives and metrics, moments of truth,
+  evidence, opportunities, actions, review date; each item with a provenance the model chooses).
 
-Figures per file and system: facts kept (check_facts against *.facts.yaml), unsupported statements (items
-of the map NOT marked `inferred` whose words, or number, appear nowhere in the user's answers: things the
-user never said presented as facts), and seconds. With --model none the interview runs on the rules
-reader alone and there is no one-shot alternative (no model).
-Targets: journeybot keeps >= 90 % of the facts and presents 0 unsupported statements; the one-shot
-alternative is shown for comparison.
+Figures per file and system:
+- fields right: share of the facts file the map holds (check_facts: framing start/end, persona trigger, the
+  exact stage list, touchpoints on the right stage with online/offline, emotion signs, pains and positives
+  on their stage, metrics with value/unit/source, owners, moments of truth, counts);
+- stages: precision (emitted stages the user named / stages emitted), and whether the list is exactly the
+  one named, in order;
+- unsupported: statements presented as facts (not `inferred`) that are not the user's words (the grounding
+  check of journeybot.interview.ground, run on every answer of the file; a metric's number must have been
+  typed);
+- questions asked per answer given (journeybot only), seconds per answer p50/p95;
+- pitfalls: precision, recall and F1 of `journeybot lint` codes against the file's expected codes (codes
+  the file tolerates are left out).
+With --model none the interview runs on the rules alone and there is no one-shot row.
+Targets: fields right >= 0.9 on average, the exact stage list in every file, 0 unsupported statements, never
+below the one-shot alternative on any file; pitfall F1 >= 0.95 with complete maps raising nothing.
 """
 
 from __future__ import annotations
@@ -69,7 +79,7 @@ class OMetric(_M):
 class OStage(_M):
     name: Annotated[str, Field(max_length=60)]
     after_purchase: bool
-    touchpoints: Annotated[list[OTouchpoint], Field(max_length=4)] = []
+    touchpoints: Annotated[list[OTouchpoint], Field(max_length=5)] = []
     emotion_score: Annotated[int, Field(ge=-2, le=2)] | None = None
     emotion_label: Short | None = None
     pain_points: Annotated[list[OText], Field(max_length=3)] = []
@@ -77,10 +87,20 @@ class OStage(_M):
     metrics: Annotated[list[OMetric], Field(max_length=3)] = []
 
 
+class OFraming(_M):
+    objective: Medium | None = None
+    journey: Short | None = None
+    start: Medium | None = None
+    end: Medium | None = None
+
+
 class OPersona(_M):
     name: Short
+    trigger: Medium | None = None
+    state_of_mind: Short | None = None
     goals: Annotated[list[Medium], Field(max_length=3)] = []
     frustrations: Annotated[list[Medium], Field(max_length=3)] = []
+    information_sources: Annotated[list[Short], Field(max_length=4)] = []
 
 
 class OMoment(_M):
@@ -96,11 +116,12 @@ class OAction(_M):
 
 
 class OneShotMap(_M):
+    framing: OFraming | None = None
     persona: OPersona | None = None
     stages: Annotated[list[OStage], Field(max_length=10)] = []
     moments_of_truth: Annotated[list[OMoment], Field(max_length=3)] = []
     evidence: Annotated[list[OText], Field(max_length=3)] = []
-    opportunities: Annotated[list[OText], Field(max_length=3)] = []
+    opportunities: Annotated[list[OText], Field(max_length=4)] = []
     actions: Annotated[list[OAction], Field(max_length=3)] = []
     review_date: dt.date | None = None
 
@@ -119,8 +140,8 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-def answer_files() -> list[Path]:
-    return sorted(p for p in EXAMPLES.glob("*.yaml") if not p.name.endswith(".facts.yaml"))
+def answer_files(only: str = "") -> list[Path]:
+    return sorted(p for p in EXAMPLES.glob("*.yaml") if not p.name.endswith(".facts.yaml") and only in p.name)
 
 
 def facts_path(path: Path) -> Path:
@@ -156,10 +177,13 @@ def to_journey(reading: OneShotMap, lang: str, title: str) -> Any:
         if s.emotion_score is not None:
             stage["emotion"] = {"score": s.emotion_score, "label": s.emotion_label or "", "provenance": "team"}
         stages.append(stage)
+    p = reading.persona
     data: dict[str, Any] = {
         "lang": lang, "title": title, "stages": stages,
-        "persona": {"name": reading.persona.name, "goals": reading.persona.goals,
-                    "frustrations": reading.persona.frustrations, "provenance": "team"} if reading.persona else None,
+        "framing": {k: v for k, v in (reading.framing.model_dump() if reading.framing else {}).items() if v},
+        "persona": {"name": p.name, "trigger": p.trigger, "state_of_mind": p.state_of_mind, "goals": p.goals,
+                    "frustrations": p.frustrations, "information_sources": p.information_sources,
+                    "provenance": "team"} if p else None,
         "moments_of_truth": [{"name": m.name, "stage": m.stage, "provenance": m.provenance}
                              for m in reading.moments_of_truth],
         "evidence": [{"kind": "other", "text": e.text, "provenance": e.provenance} for e in reading.evidence],
@@ -171,38 +195,57 @@ def to_journey(reading: OneShotMap, lang: str, title: str) -> Any:
 
 
 def unsupported(journey: Any, answers: Any) -> tuple[int, int, list[str]]:
-    """(statements presented as facts the answers do not support, statements checked, a few examples)."""
-    import re
+    """(statements presented as facts that are not the user's words, statements checked, a few examples),
+    by the interview's own grounding check on the whole file's answers."""
+    from journeybot.interview.ground import Answer
 
-    from journeybot.interview import agent, rules
-
-    said_text = "\n".join(t for texts in answers.answers.values() for t in texts)
-    words, folded = agent.content_words(said_text), rules.fold(said_text)
-    numbers = {round(float(n.replace(",", ".")), 4) for n in re.findall(r"\d+(?:[.,]\d+)?", said_text.replace(" ", ""))}
+    said = Answer("\n".join(t for texts in answers.answers.values() for t in texts))
     count = checked = 0
     examples: list[str] = []
     for path, item in journey.items():
         if item.provenance == "inferred":
             continue
         if hasattr(item, "value"):  # a metric: its number must have been said
-            ok = round(float(item.value), 4) in numbers
+            ok = round(float(item.value), 4) in said.numbers and said.holds(item.name)
             what = f"{item.name} = {item.value:g}"
         else:
             what = str(next((getattr(item, a) for a in ("name", "text", "action") if getattr(item, a, None)), ""))
             if not what:
                 continue
-            ok = agent.said(what, words, folded)
+            ok = said.holds(what)
         checked += 1
         if not ok:
             count += 1
             if len(examples) < 5:
                 examples.append(f"{path}: {what[:60]}")
-    for stage in journey.stages:  # emotions presented as said
+    for stage in journey.stages:  # emotion labels presented as said
         if stage.emotion is not None and stage.emotion.provenance != "inferred" and stage.emotion.label:
             checked += 1
-            if not agent.said(stage.emotion.label, words, folded) and rules.emotion_score(said_text) is None:
+            if not said.holds(stage.emotion.label):
                 count += 1
+                if len(examples) < 5:
+                    examples.append(f"emotion of {stage.name}: {stage.emotion.label}")
     return count, checked, examples
+
+
+def pitfalls(journey: Any, facts: dict[str, Any]) -> dict[str, Any]:
+    """Lint codes of the map against the codes the facts file expects (tolerated codes left out)."""
+    from journeybot.lint import lint
+
+    expected = set((facts.get("pitfalls") or {}).get("expected") or [])
+    tolerated = set((facts.get("pitfalls") or {}).get("tolerated") or [])
+    found = {f.code for f in lint(journey, journey.lang)} - tolerated
+    return {"expected": sorted(expected), "found": sorted(found), "tp": len(found & expected),
+            "fp": sorted(found - expected), "fn": sorted(expected - found)}
+
+
+def _stages(journey: Any, facts: dict[str, Any]) -> dict[str, Any]:
+    from journeybot.interview.facts import stage_match
+
+    named = [str(n) for n in facts.get("stages", [])]
+    matched, emitted, exact = stage_match(journey, named)
+    return {"stage_precision": round(matched / emitted, 3) if emitted else 0.0, "stages_emitted": emitted,
+            "stages_named": len(named), "stages_exact": exact}
 
 
 def run_interview(path: Path, model: Any) -> dict[str, Any]:
@@ -212,27 +255,36 @@ def run_interview(path: Path, model: Any) -> dict[str, Any]:
 
     answers = load_answers(path)
     lang = answers.lang or "fr"
+    facts_data = load_facts(facts_path(path))
     store = SessionStore()
     t0 = time.perf_counter()
     result = run_headless(answers, store, lang=lang, model=model)
     seconds = time.perf_counter() - t0
+    state = store.session(result.session_id).state.get("engine", {})
     store.close()
-    facts = check_facts(result.journey, load_facts(facts_path(path)))
+    facts = check_facts(result.journey, facts_data)
     bad, checked, examples = unsupported(result.journey, answers)
-    return {"system": "journeybot", "file": path.name, "lang": lang, "facts_kept": facts.kept,
-            "facts_total": facts.total, "unsupported": bad, "checked": checked, "examples": examples,
-            "seconds": round(seconds, 1), "turns": result.turns, "model_turns": result.model_turns,
-            "seconds_per_turn_p50": round(_pct(result.seconds, 0.5), 2) if result.seconds else None,
-            "missing": facts.missing[:8]}
+    per_answer = result.seconds or [0.0]
+    return {"system": "journeybot", "file": path.name, "lang": lang, "fields": round(facts.ratio, 3),
+            "facts_kept": facts.kept, "facts_total": facts.total, **_stages(result.journey, facts_data),
+            "unsupported": bad, "checked": checked, "examples": examples, "seconds": round(seconds, 1),
+            "answers": result.turns, "questions": int(state.get("shown", 0)),
+            "questions_per_answer": round(int(state.get("shown", 0)) / max(1, result.turns), 2),
+            "model_turns": result.model_turns, "rules_turns": result.rules_turns,
+            "answer_seconds_p50": round(_pct(per_answer, 0.5), 2), "answer_seconds_p95": round(_pct(per_answer, 0.95), 2),
+            "answer_seconds": [round(x, 2) for x in per_answer],
+            "pitfalls": pitfalls(result.journey, facts_data), "missing": facts.missing[:10]}
 
 
 def run_one_shot(path: Path, model: Any, max_tokens: int) -> dict[str, Any]:
+    from journeybot.domain.journey_map import JourneyMap
     from journeybot.interview.facts import check_facts, load_facts
     from journeybot.interview.headless import load_answers
     from journeybot.llm.protocol import ModelError
 
     answers = load_answers(path)
     lang = answers.lang or "fr"
+    facts_data = load_facts(facts_path(path))
     schema = OneShotMap.model_json_schema()
     t0 = time.perf_counter()
     error = None
@@ -245,23 +297,32 @@ def run_one_shot(path: Path, model: Any, max_tokens: int) -> dict[str, Any]:
     except ValidationError as err:
         error = f"invalid map: {err.error_count()} error(s)"
     seconds = time.perf_counter() - t0
+    shown = journey if journey is not None else JourneyMap(lang=lang)
+    facts = check_facts(shown, facts_data)
     out: dict[str, Any] = {"system": "one shot", "file": path.name, "lang": lang, "seconds": round(seconds, 1),
-                           "error": error}
-    facts = check_facts(journey, load_facts(facts_path(path))) if journey is not None else None
-    if facts is None:
-        from journeybot.domain.journey_map import JourneyMap
-
-        facts = check_facts(JourneyMap(lang=lang), load_facts(facts_path(path)))
-    out.update(facts_kept=facts.kept, facts_total=facts.total, missing=facts.missing[:8])
-    if journey is not None:
-        bad, checked, examples = unsupported(journey, answers)
-        out.update(unsupported=bad, checked=checked, examples=examples)
-    else:
-        out.update(unsupported=None, checked=0, examples=[])
+                           "error": error, "fields": round(facts.ratio, 3), "facts_kept": facts.kept,
+                           "facts_total": facts.total, **_stages(shown, facts_data), "missing": facts.missing[:10],
+                           "pitfalls": pitfalls(shown, facts_data)}
+    bad, checked, examples = unsupported(shown, answers)
+    out.update(unsupported=bad, checked=checked, examples=examples)
     return out
 
 
-def run(model_name: str, base_url: str | None = None, max_tokens: int = 3000) -> dict[str, Any]:
+def _f1(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    tp = sum(r["pitfalls"]["tp"] for r in rows)
+    fp = sum(len(r["pitfalls"]["fp"]) for r in rows)
+    fn = sum(len(r["pitfalls"]["fn"]) for r in rows)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    clean = [r for r in rows if not r["pitfalls"]["expected"]]
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": round(precision, 3), "recall": round(recall, 3),
+            "f1": round(f1, 3), "complete_maps_clean": sum(1 for r in clean if not r["pitfalls"]["fp"]),
+            "complete_maps": len(clean)}
+
+
+def run(model_name: str, base_url: str | None = None, max_tokens: int = 3000, only: str = "",
+        one_shot: bool = True) -> dict[str, Any]:
     """Every example file through both systems; returns the rows and totals (used by bench/run_all.py)."""
     from journeybot.llm.factory import make_chat_model
     from journeybot.settings import load_settings
@@ -273,52 +334,81 @@ def run(model_name: str, base_url: str | None = None, max_tokens: int = 3000) ->
                                           answer_deadline=1800, breaker_failures=0))
     load = time.perf_counter() - t0
     rows = []
-    for path in answer_files():
+    for path in answer_files(only):
         rows.append(run_interview(path, model))
-        if model is not None:
+        print(f"  {path.name}: fields {rows[-1]['fields']}", file=sys.stderr)
+        if model is not None and one_shot:
             rows.append(run_one_shot(path, model, max_tokens))
     totals: dict[str, Any] = {}
     for system in ("journeybot", "one shot"):
         mine = [r for r in rows if r["system"] == system]
         if not mine:
             continue
-        kept, total = sum(r["facts_kept"] for r in mine), sum(r["facts_total"] for r in mine)
-        totals[system] = {"facts_pct": round(100 * kept / total, 1) if total else None,
-                          "unsupported": sum(r["unsupported"] or 0 for r in mine),
-                          "seconds": round(sum(r["seconds"] for r in mine), 1)}
-    return {"model": model_name, "model_load_s": round(load, 1), "rows": rows, "totals": totals}
+        seconds = [s for r in mine for s in r.get("answer_seconds", [])]
+        totals[system] = {
+            "files": len(mine),
+            "fields_mean": round(sum(r["fields"] for r in mine) / len(mine), 3),
+            "fields_min": min(r["fields"] for r in mine),
+            "stage_precision_mean": round(sum(r["stage_precision"] for r in mine) / len(mine), 3),
+            "stages_exact": sum(1 for r in mine if r["stages_exact"]),
+            "unsupported": sum(r["unsupported"] or 0 for r in mine),
+            "seconds": round(sum(r["seconds"] for r in mine), 1),
+            "pitfalls": _f1(mine),
+        }
+        if system == "journeybot":
+            totals[system].update(
+                questions_per_answer=round(sum(r["questions"] for r in mine) / max(1, sum(r["answers"] for r in mine)), 2),
+                answer_seconds_p50=round(_pct(seconds, 0.5), 2), answer_seconds_p95=round(_pct(seconds, 0.95), 2))
+    if "one shot" in totals:
+        journey = {r["file"]: r for r in rows if r["system"] == "journeybot"}
+        below = [r["file"] for r in rows if r["system"] == "one shot" and journey[r["file"]]["fields"] < r["fields"]]
+        totals["journeybot"]["below_one_shot"] = below
+    return {"model": model_name, "model_load_s": round(load, 1), "rows": rows, "totals": totals,
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
 
 
 def print_table(report: dict[str, Any]) -> None:
-    print(f"interview fidelity — model {report['model']} (load {report['model_load_s']} s)")
-    print(f"{'file':30} {'system':11} {'facts kept':>12} {'unsupported':>12} {'seconds':>8}")
+    print(f"interview fidelity — model {report['model']} (load {report['model_load_s']} s, load average "
+          f"{' '.join(map(str, report['load_average']))})")
+    print(f"{'file':46} {'system':10} {'fields':>7} {'stages':>12} {'unsup.':>7} {'q/ans':>6} {'s/ans p50/p95':>14} "
+          f"{'pitfalls (missed / false alarms)'}")
     for r in report["rows"]:
-        facts = f"{r['facts_kept']}/{r['facts_total']} {100 * r['facts_kept'] / r['facts_total']:.0f}%"
-        bad = "n/a" if r.get("unsupported") is None else f"{r['unsupported']}/{r['checked']}"
-        print(f"{r['file']:30} {r['system']:11} {facts:>12} {bad:>12} {r['seconds']:8.1f}"
-              + (f"   ({r['error']})" if r.get("error") else ""))
-        for miss in r.get("missing", [])[:4]:
-            print(f"{'':43}missing: {miss}")
-        for ex in r.get("examples", [])[:3]:
-            print(f"{'':43}unsupported: {ex}")
+        stages = f"{r['stage_precision']:.2f} {'exact' if r['stages_exact'] else str(r['stages_emitted']) + '/' + str(r['stages_named'])}"
+        qa = f"{r['questions_per_answer']:.2f}" if "questions_per_answer" in r else ""
+        sec = f"{r['answer_seconds_p50']:.1f}/{r['answer_seconds_p95']:.1f}" if "answer_seconds_p50" in r else f"{r['seconds']:.0f} s"
+        p = r["pitfalls"]
+        pit = f"{'-' if not p['fn'] else ','.join(p['fn'])} / {'-' if not p['fp'] else ','.join(p['fp'])}"
+        print(f"{r['file']:46} {r['system']:10} {r['fields']:7.2f} {stages:>12} {r['unsupported']!s:>7} {qa:>6} {sec:>14} "
+              f"{pit}" + (f"   ({r['error']})" if r.get("error") else ""))
     for system, t in report["totals"].items():
-        print(f"TOTAL {system:11} facts kept {t['facts_pct']}%  unsupported statements {t['unsupported']}  "
-              f"{t['seconds']} s")
+        p = t["pitfalls"]
+        print(f"TOTAL {system:10} fields right {t['fields_mean']:.3f} (min {t['fields_min']:.2f}); stage precision "
+              f"{t['stage_precision_mean']:.3f}, exact lists {t['stages_exact']}/{t['files']}; unsupported "
+              f"{t['unsupported']}; {t['seconds']} s"
+              + (f"; questions per answer {t['questions_per_answer']}; seconds per answer p50 {t['answer_seconds_p50']} "
+                 f"p95 {t['answer_seconds_p95']}" if "questions_per_answer" in t else ""))
+        print(f"      {system:10} pitfalls: precision {p['precision']}, recall {p['recall']}, F1 {p['f1']} "
+              f"({p['tp']} right, {p['fp']} false alarms, {p['fn']} missed); complete maps raising nothing: "
+              f"{p['complete_maps_clean']}/{p['complete_maps']}")
+        if t.get("below_one_shot") is not None:
+            print(f"      files where journeybot keeps fewer fields than the one shot: {t['below_one_shot'] or 'none'}")
     if report["model"] == "none":
         print("(--model none: rules reader only; the one-shot alternative needs a model)")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--model", choices=["local", "local-small", "openai", "none"], default="local-small")
+    parser.add_argument("--model", choices=["local", "local-small", "openai", "none"], default="none")
     parser.add_argument("--base-url", default=None, help="an OpenAI-compatible server (with --model openai)")
     parser.add_argument("--max-tokens", type=int, default=3000, help="reply budget of the one-shot call")
+    parser.add_argument("--only", default="", help="only the example files whose name holds this")
+    parser.add_argument("--no-one-shot", action="store_true", help="skip the one-shot alternative")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     from journeybot.llm.protocol import ModelError
 
     try:
-        report = run(args.model, args.base_url, args.max_tokens)
+        report = run(args.model, args.base_url, args.max_tokens, args.only, not args.no_one_shot)
     except ModelError as err:
         print(f"bench_fidelity: {err.en}", file=sys.stderr)
         return 1

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from journeybot.cli.main import app
 from journeybot.domain.journey_map import Lang, json_schema
+from journeybot.domain.map_file import load_map
 from journeybot.method.catalog import phases
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,7 +72,18 @@ def test_lint_json_is_a_list_of_findings() -> None:
     found = json.loads(result.stdout)
     assert [f["code"] for f in found] == ["no-owners"]
     assert set(found[0]) >= {"code", "severity", "message", "why", "source", "items"}
-    assert found[0]["items"] == ["stages[1].touchpoints[1]", "stages[6].touchpoints[0]", "stages[7].touchpoints[0]"]
+    # The items are the company-run touchpoints with no owner: not the partner's or third parties', not
+    # the invisible wait, not the three that have an owner team.
+    journey = load_map(FLAWED / "no-owners.en.json")
+    unowned = [
+        f"stages[{si}].touchpoints[{ti}]"
+        for si, stage in enumerate(journey.stages)
+        for ti, tp in enumerate(stage.touchpoints)
+        if tp.ownership == "owned" and not tp.invisible and not tp.owner
+    ]
+    assert found[0]["items"] == unowned
+    assert "stages[1].touchpoints[0]" not in unowned  # a third party's: nobody here owns it
+    assert len(unowned) == 14
 
 
 def test_lint_json_of_a_clean_map_is_an_empty_list() -> None:

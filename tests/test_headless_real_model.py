@@ -22,6 +22,8 @@ ANSWERS = """\
 lang: fr
 title: Essai modèle réel
 answers:
+  framing:
+    - "Nous voulons réduire les appels au service client. Surtout les familles avec enfants."
   stages:
     - "1. Recherche\\n2. Devis\\n3. Souscription\\n4. Sinistre"
   touchpoints:
@@ -52,6 +54,7 @@ def test_a_short_interview_through_the_embedded_model_gives_a_valid_map(tmp_path
     devis = next(s for s in journey.stages if "devis" in s.name.casefold())
     assert devis.touchpoints, "no touchpoint read for the Devis stage"
     assert devis.emotion is None or devis.emotion.score < 0, "sign rule broken"
-    # the model was really asked (its reading or, if it was unusable, the rules' reading was kept)
-    assert "Lecture par le modèle" in done.stdout
+    # the model was really asked about the sentence no cue word labels (the rules read everything else)
+    assert "Lecture par le modèle : 1 réponse(s), par règles : 3" in done.stdout, done.stdout
+    assert journey.framing.objective == "Nous voulons réduire les appels au service client"
     assert "furieuse" in transcript.read_text(encoding="utf-8")

@@ -91,8 +91,16 @@ def test_every_pitfall_is_explained_in_both_languages_with_a_source(code: str) -
 
 def test_word_lists_cover_what_the_rules_use_in_both_languages() -> None:
     lists = wordlists()
-    for name in ("internal_process", "after_purchase", "discovery", "offline_channel", "invisible_moment",
-                 "generic_persona", "multi_segment"):
+    for name in ("internal_process", "after_purchase", "purchase", "discovery", "generic_persona", "multi_segment"):
         assert lists[name]["fr"] and lists[name]["en"], name
     assert "validation du dossier" in lists["internal_process"]["fr"]
-    assert "word of mouth" in lists["offline_channel"]["en"]
+
+
+def test_one_channel_list_says_what_is_offline_and_what_the_company_does_not_see() -> None:
+    from journeybot.method.channels import find_channel, invisible_words, is_offline
+
+    assert is_offline(True, "Téléphone") and is_offline(True, "word of mouth") and is_offline(False, "Site web")
+    assert not is_offline(True, "App Store") and not is_offline(True, "Site web")  # "store" inside an app's name
+    assert {"bouche à oreille", "attente", "waiting"} <= set(invisible_words())
+    channel = find_channel("la file d'attente au guichet")
+    assert channel is not None and channel.invisible and not channel.online

@@ -91,6 +91,29 @@ def test_json_schema_extraction_of_a_french_answer(model: ChatModel) -> None:
     assert model.last_usage.prompt_tokens > 50 and model.last_usage.completion_tokens > 5
 
 
+@pytest.mark.parametrize(("lang", "text"), [
+    ("fr", "On cartographie le parcours de location. La comparaison des loueurs. Le retour des clés à l'agence."),
+    ("en", "Megan, 29, a nurse. Her old policy runs out in March. Her sister sorts out most things for her."),
+])
+def test_the_label_schema_read_by_the_embedded_model(model: ChatModel, lang: str, text: str) -> None:
+    """The interview's own path: the model labels the parts the rules could not, through the label schema (the
+    grammar keeps the reply to exactly one label per part); whatever it picks, every value is the user's."""
+    from journeybot.domain.journey_map import JourneyMap
+    from journeybot.interview import agent
+    from journeybot.interview.ground import Answer, values
+    from journeybot.interview.types import PendingExtraction
+
+    phase = "framing" if lang == "fr" else "persona"
+    pending = PendingExtraction(seq=1, phase=phase, question=None, text=text, bound=False)
+    result = agent.extract(model, pending, JourneyMap(), lang)  # type: ignore[arg-type]
+    assert result.source == "model" and result.error is None and result.attempts == 1, result.error
+    assert result.prompt_tokens > 0
+    said = Answer(text)
+    for change in result.proposal.changes:
+        for key, value in values(change):
+            assert said.holds(value), f"{change.op}.{key} = {value!r}"
+
+
 def test_stream_of_a_french_question(model: ChatModel) -> None:
     messages: list[Message] = [
         ("system", "Tu es un assistant qui aide un marketeur. Réponds en français, en une phrase."),

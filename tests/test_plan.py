@@ -13,12 +13,12 @@ from journeybot.domain.journey_map import Action, JourneyMap, MomentOfTruth, Opp
 from journeybot.export.sample import sample_map
 from journeybot.plan import (
     action_plan_rows,
-    add_months,
     default_review_date,
     priority_score,
     rank_opportunities,
     review_date,
 )
+from journeybot.text import add_months
 
 
 def _opp(oid: str, *, stage: str | None = None, **scales: int) -> Opportunity:
@@ -110,11 +110,12 @@ def test_sample_map_ranking_is_stable() -> None:
 
 
 @pytest.mark.parametrize("module", ["journeybot.plan"])
-def test_plan_imports_only_the_domain(module: str) -> None:
+def test_plan_imports_only_the_domain_and_the_text_toolkit(module: str) -> None:
     code = (f"import sys, {module}\n"
             "print(sorted(m for m in sys.modules if m.startswith('journeybot')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = ast.literal_eval(done.stdout.strip())
-    # i18n is the leaf every layer may use (the map's Lang type comes from it).
-    assert all(m.startswith(("journeybot.plan", "journeybot.domain")) or m in ("journeybot", "journeybot.i18n")
+    # i18n and the text toolkit are leaves every layer may use (the map's Lang type, add_months).
+    assert all(m.startswith(("journeybot.plan", "journeybot.domain", "journeybot.text"))
+               or m in ("journeybot", "journeybot.i18n")
                for m in loaded), loaded

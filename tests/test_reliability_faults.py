@@ -26,7 +26,6 @@ from journeybot.cli.main import app
 from journeybot.domain.map_file import MapFileError, load_map, parse_map_text
 from journeybot.interview import agent
 from journeybot.interview.headless import load_answers
-from journeybot.llm.fake import minimal_instance
 from journeybot.store import SessionStore
 from journeybot.store.sessions import default_path
 from tests.support.stub_openai import Reply, StubOpenAI
@@ -40,23 +39,20 @@ lang: en
 title: Faults
 answers:
   framing:
-    - "We want to understand why new customers call us in their first month."
+    - "We want to understand why new customers call us in their first month. Mostly families with children."
+    - "We map the whole broadband journey. It is a long story."
+  persona:
+    - "Sam, 38, a teacher who works from home. Same as last year."
   stages:
-    - "Need; research; order; installation day; first bill"
+    - "Need, research, order, installation day, first bill. The last two are where it hurts."
   touchpoints:
-    - "Need: a friend's advice at work."
-    - "Research: the comparison website and online reviews."
-    - "Order: the online checkout and a confirmation e-mail."
-    - "Installation day: the engineer's visit at home."
-    - "First bill: the bill in the customer account and a call to customer service."
-  experience:
-    - "Need: Sam is frustrated, -1."
-    - "Installation day: Sam waits all morning and is anxious, -2."
-  pain_points:
-    - "Installation day: the engineer's arrival window is five hours long."
+    - "Need: a friend's advice at work. That is all I know."
+    - "Research: the comparison website and online reviews. Honestly that is it for now."
   metrics:
-    - "35% of new customers call about their first bill (source: call centre report, May)."
+    - "35% of new customers call about their first bill (source: call centre report, May). We have little else."
 """
+"""Each answer holds one part no cue word labels (the last sentence): the model is asked about every answer,
+once, about one part (the rules read the rest at once)."""
 
 
 def _answer_texts(path: Path) -> list[str]:
@@ -78,19 +74,42 @@ class Watch:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _answer_in(body: dict[str, Any]) -> str:
+def _parts_in(body: dict[str, Any]) -> list[str]:
+    """The numbered parts of the answer the model is asked to label."""
     user = next((m.get("content", "") for m in body.get("messages", []) if m.get("role") == "user"), "")
     found = re.search(r"<<<\n(.*)\n>>>", str(user), re.S)
-    return found.group(1) if found else ""
+    if not found:
+        return []
+    return [line.split(". ", 1)[1] for line in found.group(1).split("\n") if ". " in line]
 
 
 def _good_reading(body: dict[str, Any]) -> str:
-    """A reading that fits the phase's schema: the stages named in the answer, else the smallest valid one."""
+    """Labels that fit the schema the agent sent: "other" for every part (the rules' reading stands)."""
     schema = body["response_format"]["json_schema"]["schema"]
-    if "stages" in schema.get("properties", {}) and "StageRow" in json.dumps(schema):
-        names = [n.strip() for n in _answer_in(body).split(";") if n.strip()]
-        return json.dumps({"stages": [{"name": n[:60]} for n in names[:12]]})
-    return json.dumps(minimal_instance(schema, schema))
+    n = schema["properties"]["labels"]["minItems"]
+    reply: dict[str, Any] = {"labels": ["other"] * n}
+    if "stages" in schema["properties"]:
+        reply["stages"] = [0] * n
+    if "scores" in schema["properties"]:
+        reply["scores"] = [None] * n
+    return json.dumps(reply)
+
+
+def test_every_answer_of_the_file_is_asked_about_once(answers_file: Path) -> None:
+    """The precondition of the counts below: the model is consulted on each answer, about one part."""
+    from journeybot.interview.headless import run_headless
+    from journeybot.llm.fake import ScriptedChatModel
+
+    model = ScriptedChatModel(lambda messages, schema: _good_reading({"response_format": {"json_schema": {
+        "schema": schema}}}))
+    answers = load_answers(answers_file)
+    store = SessionStore()
+    try:
+        result = run_headless(answers, store, lang="en", model=model)
+    finally:
+        store.close()
+    assert result.model_turns == result.turns == len(_answer_texts(answers_file)) == len(model.calls)
+    assert all(call.schema["properties"]["labels"]["minItems"] == 1 for call in model.calls)  # type: ignore[index]
 
 
 def _check_database(watch: Watch, body: dict[str, Any]) -> None:
@@ -105,9 +124,9 @@ def _check_database(watch: Watch, body: dict[str, Any]) -> None:
             parse_map_text(text, source=sid)
         except MapFileError as err:
             watch.broken_maps.append(str(err))
-    answer = _answer_in(body)
-    if answer and answer.replace("‹‹‹", "<<<").replace("›››", ">>>") not in texts:
-        watch.unstored_answers.append(answer)
+    for part in _parts_in(body):
+        if not any(part.replace("‹‹‹", "<<<").replace("›››", ">>>") in text for text in texts):
+            watch.unstored_answers.append(part)
 
 
 def _responder(watch: Watch) -> Any:
@@ -152,7 +171,9 @@ CASES: dict[str, tuple[Reply, int, str]] = {
     "timeout": (Reply.slow(2.5), 2, f"did not answer within {TIMEOUT:g} s"),
     "truncated body": (Reply.truncated('{"stages": [{"name": "Need"}, {"name": "Order"}]}'), 2, "unusable"),
     "not JSON": (Reply.not_json(), 2, "not an OpenAI reply"),
-    "JSON failing the schema": (Reply.ok('{"stages": "Need", "colour": "blue"}'), 2, "not permitted"),
+    "JSON failing the schema": (Reply.ok('{"stages": [{"name": "Need"}], "colour": "blue"}'), 2,
+                                "must be an object with 'labels'"),
+    "labels failing the schema": (Reply.ok('{"labels": ["PWNED", "other"]}'), 2, "give exactly 1 labels"),
 }
 
 
@@ -178,17 +199,20 @@ def test_many_faults_in_a_row_then_recovery(kind: str, answers_file: Path, tmp_p
     answers = _answer_texts(answers_file)
     assert watch.faulted == FAULTS_IN_A_ROW
     assert watch.requests == FAULTS_IN_A_ROW + (len(answers) - failed_answers)
-    later = [agent.MAX_TOKENS] * (len(answers) - failed_answers)
+    budget = watch.budgets[-1]  # the reply budget of one part: small, the same for every answer
+    assert 0 < budget <= agent.MAX_TOKENS < agent.RETRY_TOKENS
+    later = [budget] * (len(answers) - failed_answers)
     if kind in ("truncated body", "not JSON"):
-        assert watch.budgets == [agent.MAX_TOKENS, agent.RETRY_TOKENS] * failed_answers + later
+        assert watch.budgets == [budget, agent.RETRY_TOKENS] * failed_answers + later
     else:  # transport retries and fed-back errors keep the budget
-        assert watch.budgets == [agent.MAX_TOKENS] * FAULTS_IN_A_ROW + later
+        assert watch.budgets == [budget] * FAULTS_IN_A_ROW + later
     if kind == "429 Retry-After":  # the server's Retry-After (0.8 s) is honoured between the two tries
         assert sum(1 for g in gaps if g >= 0.75) >= failed_answers
     # the map is never corrupted, the user's answer is committed before the model reads it
     assert watch.broken_maps == [] and watch.unstored_answers == []
     journey = load_map(out)
-    assert [s.name for s in journey.stages][:5] == ["Need", "Research", "Order", "Installation day", "First bill"]
+    assert [s.name for s in journey.stages] == ["Need", "Research", "Order", "Installation day", "First bill"]
+    assert journey.framing.objective and journey.persona is not None and journey.persona.name == "Sam"
     store = SessionStore()
     try:
         session = store.sessions()[0]
@@ -221,7 +245,7 @@ def test_a_server_that_never_recovers_still_gives_the_whole_map(answers_file: Pa
     assert done.output.count("réessaiera le modèle") == 1
     assert "erreur interne (HTTP 503)" in done.output
     assert f"par règles : {len(answers)}" in done.output
-    assert len(load_map(out).stages) == 5 and watch.broken_maps == []
+    assert len(load_map(out).stages) == 5 and watch.broken_maps == [] and watch.unstored_answers == []
 
 
 def test_a_stream_cut_in_the_middle_falls_back_to_the_method_passages(settings_env: None) -> None:

@@ -27,6 +27,8 @@ pytestmark = pytest.mark.anyio
 
 STAGES = ("Discover the bank through a friend, compare offers on a website, open the account in the app, "
           "wait for validation, first use of the card")
+THREE = "Search online, compare prices, buy in the shop"
+MOVED_ON = "Your answer already covers the question I had just asked"
 
 
 @pytest.fixture
@@ -87,8 +89,13 @@ async def test_answer_gives_the_next_question_then_the_proposal_goes_into_the_ma
         await pilot.press(*"/phase stages", "enter")
         await settle(app, pilot)
         assert app.query_one(PhaseBar).current == "stages"
+        before = len(texts(app))
         await answer(app, pilot, STAGES)
-        assert "after the purchase" in texts(app)[-1]  # the next question came at once
+        said = texts(app)[before:]
+        q = app.conversation.interview.question()  # type: ignore[union-attr]
+        assert q is not None and said and q.text in said[0]  # the next question came at once
+        # without a model the reading is the one the question was chosen with: nothing is taken back
+        assert not any(MOVED_ON in t for t in said), said
         assert app.proposals and len(app.proposals[0].lines) == 5
         proposal = str(app.query_one(MapPane).query_one("#proposal").render())
         assert "Discover the bank through a friend" in proposal and "Ctrl+Y" in proposal
@@ -111,7 +118,7 @@ async def test_f2_corrects_one_item_and_drops_another() -> None:
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         await pilot.press(*"/phase stages", "enter")
-        await answer(app, pilot, "Search online, buy in the shop")
+        await answer(app, pilot, THREE)
         await pilot.press("f2")
         await pilot.pause()
         screen = app.screen
@@ -121,7 +128,7 @@ async def test_f2_corrects_one_item_and_drops_another() -> None:
         await pilot.click("#apply")
         await settle(app, pilot)
         names = [s.name for s in app.conversation.journey.stages]  # type: ignore[union-attr]
-        assert names == ["Searching on my phone"]
+        assert names == ["Searching on my phone", "Buy in the shop"]
         assert not app.proposals
 
 
@@ -147,7 +154,7 @@ async def test_resume_shows_the_past_conversation_the_map_and_the_waiting_propos
     async with first.run_test(size=(140, 45)) as pilot:
         await settle(first, pilot)
         await pilot.press(*"/phase stages", "enter")
-        await answer(first, pilot, "Search online, buy in the shop")
+        await answer(first, pilot, THREE)
         await pilot.press("ctrl+y")
         await answer(first, pilot, "Then I use the card and call support")
         assert first.proposals  # left waiting
@@ -158,10 +165,10 @@ async def test_resume_shows_the_past_conversation_the_map_and_the_waiting_propos
     async with again.run_test(size=(140, 45)) as pilot:
         await settle(again, pilot)
         assert again.session_id == sid
-        assert "Search online, buy in the shop" in " ".join(texts(again, "user"))
+        assert THREE in " ".join(texts(again, "user"))
         assert "Resuming" in texts(again)[-1]
         assert [s.name for s in again.conversation.journey.stages] == [  # type: ignore[union-attr]
-            "Search online", "Buy in the shop"]
+            "Search online", "Compare prices", "Buy in the shop"]
         assert again.proposals, "the proposal left waiting is offered again"
 
 
@@ -194,7 +201,7 @@ async def test_export_writes_the_file_and_a_bad_format_keeps_the_command(tmp_pat
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         await pilot.press(*"/phase stages", "enter")
-        await answer(app, pilot, "Search online, buy in the shop")
+        await answer(app, pilot, THREE)
         await pilot.press("ctrl+y")
         target = tmp_path / "out" / "map.json"
         app.prompt.text = f"/export json {target}"
@@ -202,7 +209,7 @@ async def test_export_writes_the_file_and_a_bad_format_keeps_the_command(tmp_pat
         await settle(app, pilot)
         assert "Map exported" in texts(app, "note")[-1]
         exported = parse_map_text(target.read_text(encoding="utf-8"))
-        assert [s.name for s in exported.stages] == ["Search online", "Buy in the shop"]
+        assert [s.name for s in exported.stages] == ["Search online", "Compare prices", "Buy in the shop"]
         html = tmp_path / "map.html"
         app.prompt.text = f"/export html {html}"
         await pilot.press("enter")
@@ -222,12 +229,13 @@ async def test_a_model_error_falls_back_to_the_rules_and_says_so() -> None:
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         assert app.model_state == "ready"
-        await pilot.press(*"/phase stages", "enter")
-        await answer(app, pilot, "Search online, buy in the shop")
+        # the second sentence says nothing the rules know: the model is asked about it
+        await answer(app, pilot, "We want fewer calls to customer service. Mostly families with children.")
         assert [c.kind for c in model.calls] == ["json"]
         errors = texts(app, "error")
         assert errors and "does not answer" in errors[-1] and "simple rules" in errors[-1]
-        assert app.proposals and len(app.proposals[0].lines) == 2  # nothing typed is lost
+        assert app.proposals and any("We want fewer calls to customer service" in line.text
+                                     for line in app.proposals[0].lines)  # nothing typed is lost
         assert app.is_running
 
 
@@ -282,7 +290,7 @@ async def test_map_lint_and_review_commands() -> None:
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         await pilot.press(*"/phase stages", "enter")
-        await answer(app, pilot, "Search online, buy in the shop")
+        await answer(app, pilot, THREE)
         await pilot.press("ctrl+y")
         await pilot.press(*"/map", "enter")
         await settle(app, pilot)
@@ -299,3 +307,54 @@ async def test_map_lint_and_review_commands() -> None:
         assert "purchase" in said[0]  # /lint lists every finding, due or not
         pane = app.query_one(WarningsPane)  # the pane keeps those of phases not reached yet for later
         assert "stops-at-purchase" not in json.dumps([f.code for f in pane.findings]) and pane.later >= 1
+
+
+async def test_a_model_reading_that_answers_the_question_asked_says_so_and_moves_on() -> None:
+    model = ScriptedChatModel([json.dumps({"labels": ["start", "end"]})])
+    app = real_app(model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        before = len(texts(app))
+        await answer(app, pilot, "We map the rental journey to understand why renters call us. Comparing rental firms. "
+                                 "Handing the keys back at the desk.")
+        said = texts(app)[before:]
+        assert "Where does this journey start" in said[0]  # asked at once, before the model's reading
+        assert any(MOVED_ON in t and "Who is working on this map" in t for t in said[1:]), said
+        assert app.conversation.interview.question().id == "team"  # type: ignore[union-attr]
+        assert app.proposals and any("Comparing rental firms" in line.text for line in app.proposals[0].lines)
+        assert len(model.calls) == 1
+
+
+async def test_why_shows_how_the_last_answer_was_read() -> None:
+    model = ScriptedChatModel([json.dumps({"labels": ["start", "end"]})])
+    app = real_app(model)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await answer(app, pilot, "We map the rental journey to understand why renters call us. Comparing rental firms. "
+                                 "Handing the keys back at the desk.")
+        await pilot.press(*"/why", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextScreen)
+        assert "How I read your last answer:" in app.screen.markdown
+        assert "the model labelled 'Comparing rental firms': start" in app.screen.markdown
+
+
+def test_a_reading_the_user_already_accepted_is_not_offered_again(tmp_path: Path) -> None:
+    from journeybot.tui.interview_adapter import open_conversation
+
+    store = SessionStore(tmp_path / "s.db")
+    conversation = open_conversation(Settings(model="none"), None, "en", store=store)
+    try:
+        conversation.interview.model = ScriptedChatModel(
+            lambda messages, schema: json.dumps({"labels": ["other"] * schema["properties"]["labels"]["minItems"]}))
+        conversation.opening()
+        bot = conversation.submit("We want fewer calls. Mostly families with children.")
+        assert bot.pending is not None
+        conversation.interview.accept(conversation.interview.pending_proposals()[0])  # Ctrl+Y on the first reading
+        assert conversation.extract(bot.pending) is None
+        assert conversation.interview.pending_proposals() == []
+        again = conversation.submit("We map the rental journey. Comparing rental firms.")
+        view = conversation.extract(again.pending)
+        assert view is not None and view.lines and view.message == ""
+    finally:
+        conversation.close()

@@ -483,11 +483,11 @@ def test_log_file_lives_in_the_data_dir(tmp_path: Path) -> None:
 
 
 async def test_the_warnings_pane_shows_what_is_due_and_counts_the_rest() -> None:
-    from types import SimpleNamespace
+    from journeybot.lint import Finding
 
     def finding(code: str) -> Any:
-        return SimpleNamespace(code=code, severity="warning", message=f"Message of {code}.", why="A reason.",
-                               source="000 Different Factory")
+        return Finding(code=code, severity="warning", title=code, message=f"Message of {code}.", why="A reason.",
+                       fix="A fix.", source="000 Different Factory")
 
     factory = fake_factory(findings=[finding("no-persona"), finding("no-action-plan"), finding("no-priorities")],
                            later_codes=["no-action-plan", "no-priorities"])

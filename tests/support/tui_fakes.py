@@ -94,10 +94,8 @@ class FakeConversation:
         return BotReply([f"Now in {self.phase_id}."])
 
     def findings(self) -> Sequence[Any]:
-        return self._findings
-
-    def due(self, code: str) -> bool:
-        return code not in self.later_codes
+        """The findings as lint returns them on a map in progress: those of later phases pending."""
+        return [f.model_copy(update={"pending": f.code in self.later_codes}) for f in self._findings]
 
     def why(self, code: str | None) -> WhyText:
         return WhyText(f"Because of {code or 'the phase'}.", "000 Different Factory")

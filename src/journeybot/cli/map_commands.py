@@ -95,10 +95,28 @@ def _lint_text(path: str, items: list[Finding], lang: Lang) -> str:
     return "\n".join(lines)
 
 
+def _not_yet_text(pending: list[Finding], journey: JourneyMap, lang: Lang) -> str:
+    """The pitfalls a map in progress cannot be judged on yet, each with the phase that will tell."""
+    from ..method.catalog import phases
+
+    titles: dict[str, str] = {p.id: p.title(lang) for p in phases()}
+    done = ", ".join(titles.get(p, p) for p in journey.phases_done or []) or "—"
+    head = (f"PAS ENCORE (carte en cours ; phases faites : {done})" if lang == "fr"
+            else f"NOT YET (map in progress; phases done: {done})")
+    lines = ["", "", head]
+    for f in pending:
+        ahead = ", ".join(titles.get(p, p) for p in f.phases)
+        lines.append(f"  [{f.code}] {f.title} — " + (f"jugé après : {ahead}" if lang == "fr" else f"judged after: {ahead}"))
+    return "\n".join(lines)
+
+
 def lint_command(path: MapArgument, fmt: FormatOption = "text", lang: LangOption = None) -> None:
     """Check a map against the method's pitfalls and explain each one (why, what to do, source).
 
     Messages are in --lang, else JOURNEYBOT_LANG, else the map's own language.
+
+    A map saved by an interview still in progress records the phases it went through: a pitfall whose
+    phases are still ahead is listed as "not yet" (pending in JSON), not as a fault.
 
     Exit code: 0 when no error-severity pitfall is found (warnings allowed), 1 when at least one error-severity pitfall is found, 2 when the file cannot be read as a journey map (every problem is printed with its JSON path).
     """
@@ -107,11 +125,13 @@ def lint_command(path: MapArgument, fmt: FormatOption = "text", lang: LangOption
     journey = _load(path, resolve_lang(lang))
     chosen = output_lang(lang, journey)
     findings = lint(journey, chosen)
+    due = [f for f in findings if not f.pending]
+    pending = [f for f in findings if f.pending]
     if fmt == "json":
         out(json.dumps([f.model_dump(mode="json") for f in findings], indent=2, ensure_ascii=False))
     else:
-        out(_lint_text(path, findings, chosen))
-    if any(f.severity == "error" for f in findings):
+        out(_lint_text(path, due, chosen) + (_not_yet_text(pending, journey, chosen) if pending else ""))
+    if any(f.severity == "error" for f in due):
         raise typer.Exit(1)
 
 

@@ -16,7 +16,14 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from ..i18n import Lang as Lang  # re-exported: the map records its language
 
@@ -175,6 +182,10 @@ class Persona(Item):
     segments: list[Label] = Field(
         default_factory=list, description="customer segments this persona stands for"
     )
+    set_aside: list[Label] = Field(
+        default_factory=list,
+        description="groups first mixed into this persona and set aside for a map of their own",
+    )
     goals: list[Text] = Field(default_factory=list)
     motivations: list[Soncas] = Field(default_factory=list)
     frustrations: list[Text] = Field(default_factory=list)
@@ -276,6 +287,18 @@ class JourneyMap(Record):
     opportunities: list[Opportunity] = Field(default_factory=list)
     action_plan: list[Action] = Field(default_factory=list)
     review_date: dt.date | None = None
+    phases_done: list[Annotated[str, Field(pattern=r"^[a-z_]{3,40}$")]] | None = Field(
+        default=None,
+        description="the interview phases this map has been through (written by journeybot's interview); "
+                    "absent for a finished map made elsewhere, which lint then judges whole")
+
+    @model_serializer(mode="wrap")
+    def _without_progress_when_finished(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """A map from elsewhere (no ``phases_done``) dumps as it always did."""
+        data: dict[str, object] = handler(self)
+        if data.get("phases_done") is None:
+            data.pop("phases_done", None)
+        return data
 
     # --- read helpers (pure, no state) -------------------------------------------------
 

@@ -24,6 +24,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "description": ("Description", "Description"),
     "context": ("Contexte", "Context"),
     "segments": ("Segments", "Segments"),
+    "set_aside": ("Gardé pour une autre carte", "Kept for another map"),
     "goals": ("Objectifs", "Goals"),
     "motivations": ("Motivations (SONCAS)", "Motivations (SONCAS)"),
     "frustrations": ("Frustrations", "Frustrations"),

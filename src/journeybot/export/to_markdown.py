@@ -113,7 +113,8 @@ def render_markdown(journey: JourneyMap, *, lang: Lang, findings: Sequence[Findi
     if p is not None:
         out += [f"## {t('persona', lang)}{c}{esc(p.name)} {_mark(p.provenance)}", ""]
         out += (_field(t("description", lang), p.description, lang) + _field(t("context", lang), p.context, lang)
-                + _list_field(t("segments", lang), p.segments, lang) + _list_field(t("goals", lang), p.goals, lang)
+                + _list_field(t("segments", lang), p.segments, lang)
+                + _list_field(t("set_aside", lang), p.set_aside, lang) + _list_field(t("goals", lang), p.goals, lang)
                 + _list_field(t("motivations", lang), [t(f"soncas.{m}", lang) for m in p.motivations], lang)
                 + _list_field(t("frustrations", lang), p.frustrations, lang) + _field(t("trigger", lang), p.trigger, lang)
                 + _field(t("state_of_mind", lang), p.state_of_mind, lang)

@@ -11,6 +11,7 @@ touchpoint. Which question the map already answers is data: prompts/interview/en
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -21,18 +22,22 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..domain.journey_map import JourneyMap, Lang, Stage
 from ..method import catalog
 from ..method.gates import SELECTORS, GateResult, check_gate
-from ..method.model import PHASE_IDS, Localized, Phase, PhaseId
+from ..method.model import PHASE_IDS, Phase, PhaseId, QuestionSpec
 from ..resources import load_yaml, prompts_dir
 
 QuestionKind = Literal["question", "follow_up", "generic"]
 
 
 class EngineState(BaseModel):
-    """Everything needed to resume the engine exactly (saved as JSON with the session)."""
+    """Everything needed to resume the engine exactly (saved as JSON with the session).
+
+    Question keys are ``phase/question_id@focus`` (``framing/bounds@``, ``touchpoints/where@<stage id>``):
+    version 2. Version 1 keys named questions by position (``framing/question2@``); ``migrate_state``
+    rewrites them."""
 
     model_config = ConfigDict(extra="forbid")
 
-    version: Literal[1] = 1
+    version: Literal[2] = 2
     phase: PhaseId | None = Field(default="framing", description="current phase; None once done")
     current: str | None = Field(default=None, description="key of the question awaiting an answer")
     asked: list[str] = Field(default_factory=list, description="keys of questions asked or skipped")
@@ -43,6 +48,39 @@ class EngineState(BaseModel):
         default_factory=list, description="phases left while their exit check was not met"
     )
     answers: dict[str, int] = Field(default_factory=dict, description="answers given per phase")
+    shown: int = Field(default=0, description="questions shown to the user so far")
+    reasked: int = Field(default=0, description="questions shown while the map already held their answer")
+
+
+_V1_KEY = re.compile(r"^(?P<phase>[a-z_]+)/(?P<kind>question|follow_up|generic)(?P<index>\d+)@(?P<focus>.*)$")
+
+
+def _v1_key(key: str, phases: Sequence[Phase]) -> str:
+    m = _V1_KEY.match(key)
+    if m is None:
+        return key
+    phase = next((p for p in phases if p.id == m["phase"]), None)
+    if m["kind"] == "generic" or phase is None:
+        return f"{m['phase']}/generic@{m['focus']}"
+    pool = phase.questions if m["kind"] == "question" else phase.follow_ups
+    index = int(m["index"])
+    qid = pool[index].id if index < len(pool) else f"{m['kind']}{index}"
+    return f"{m['phase']}/{qid}@{m['focus']}"
+
+
+def migrate_state(data: dict[str, Any], phases: Sequence[Phase] | None = None) -> dict[str, Any]:
+    """A saved engine state of any version as the current version (question keys by id)."""
+    if data.get("version", 1) >= 2:
+        return data
+    # version 1 counted the questions that existed then: not the conditional ones added since (ask_when)
+    pool = tuple(p.model_copy(update={"questions": [q for q in p.questions if not q.ask_when]})
+                 for p in (tuple(phases) if phases is not None else catalog.phases()))
+    out = dict(data)
+    out["version"] = 2
+    if out.get("current"):
+        out["current"] = _v1_key(out["current"], pool)
+    out["asked"] = [_v1_key(k, pool) for k in out.get("asked", [])]
+    return out
 
 
 @dataclass(frozen=True)
@@ -52,7 +90,8 @@ class Question:
     key: str
     phase: PhaseId
     kind: QuestionKind
-    index: int
+    id: str
+    """The question's id in its phase (``bounds``; ``generic`` for a phase's catch-all question)."""
     text: str
     phase_title: str
     phase_number: int
@@ -60,19 +99,20 @@ class Question:
     focus: str | None = None
     """The stage (or touchpoint) name the question is about, if any."""
     focus_id: str | None = None
+    fills: tuple[str, ...] = ()
+    """What an answer to it gives (the phase's reading keys)."""
 
 
 @dataclass(frozen=True)
 class _Candidate:
     kind: QuestionKind
-    index: int
-    template: Localized
+    spec: QuestionSpec
     focus_id: str | None = None
     focus: str | None = None
 
     @property
     def key_suffix(self) -> str:
-        return f"{self.kind}{self.index}@{self.focus_id or ''}"
+        return f"{self.spec.id}@{self.focus_id or ''}"
 
 
 StageCounter = Callable[[Stage], int]
@@ -90,12 +130,22 @@ _MAP_COUNTERS: dict[str, Callable[[JourneyMap], int]] = {
     "framing.journey_or_scope": lambda m: int(bool(m.framing.journey or m.framing.scope)),
     "framing.team_and_deliverable": lambda m: int(bool(m.framing.team and m.framing.deliverable)),
     "persona.motivations": lambda m: len(m.persona.motivations) if m.persona else 0,
+    "persona.mixed": lambda m: int(m.persona is not None and len(m.persona.segments) >= 2),
     "persona.information_sources": lambda m: len(m.persona.information_sources) if m.persona else 0,
+    "evidence.stated": lambda m: sum(1 for e in m.evidence if e.provenance != "inferred"),
+    "evidence.verbatim": lambda m: sum(1 for e in m.evidence if e.provenance == "customer"
+                                       and e.kind in ("verbatim", "review")),
+    "evidence.quote_settled": lambda m: int(
+        any(e.provenance == "customer" and e.kind in ("verbatim", "review") for e in m.evidence)
+        or (any(e.provenance == "team" for e in m.evidence) and not any(e.provenance == "customer" for e in m.evidence))
+    ),
     "moments_of_truth.kinded": lambda m: int(
         bool(m.moments_of_truth) and all(x.kind != "other" for x in m.moments_of_truth)
     ),
     "metrics.linked": lambda m: int(bool(list(m.metrics()))),
 }
+COUNTERS = frozenset(_STAGE_COUNTERS) | frozenset(_MAP_COUNTERS)
+"""Every name a question's ``skip_when`` may use (checked by the tests against phases.yaml)."""
 
 
 @cache
@@ -104,14 +154,9 @@ def _config() -> dict[str, Any]:
     return data
 
 
-def _skip_rules(phase_id: str, kind: str) -> list[list[str]]:
-    rules = _config()["skip_when"].get(phase_id, {})
-    return [list(x) for x in rules.get("questions" if kind == "question" else "follow_ups", [])]
-
-
-def _generic(phase_id: str) -> Localized | None:
+def _generic(phase_id: str) -> QuestionSpec | None:
     raw = _config().get("generic", {}).get(phase_id)
-    return Localized.model_validate(raw) if raw else None
+    return QuestionSpec.model_validate({"id": "generic", **raw}) if raw else None
 
 
 def _owned_without_owner(journey: JourneyMap) -> list[tuple[str, str]]:
@@ -140,6 +185,19 @@ class Engine:
     def phases(self) -> tuple[Phase, ...]:
         return self._phases
 
+    def phases_passed(self) -> list[PhaseId]:
+        """The phases the interview has gone past, in method order: every phase before the furthest
+        one reached (a jump back does not undo them) and the phases left unmet; all once done. The map
+        records them (``JourneyMap.phases_done``) so that a pitfall waits for the phase that could
+        supply what it needs."""
+        if self.done:
+            return list(self._ids)
+        reached = {key.split("/", 1)[0] for key in self.state.asked} | set(self.state.answers)
+        reached.add(self.state.phase or self._ids[0])
+        furthest = max(self._ids.index(p) for p in reached if p in self._ids)
+        passed = set(self._ids[:furthest]) | set(self.state.left_unmet)
+        return [p for p in self._ids if p in passed]
+
     def _phase(self, phase_id: str) -> Phase:
         for p in self._phases:
             if p.id == phase_id:
@@ -166,28 +224,41 @@ class Engine:
             return None
         for cand in self._candidates(self._phase(self.state.phase), journey):
             if self._key(cand) == self.state.current:
-                return self._question(cand, lang)
+                return self._question(cand, lang, journey)
         # The map changed under the question (a stage renamed, an owner set): keep the question text.
         restored = self._from_key(self.state.current)
-        return self._question(restored, lang) if restored else None
+        return self._question(restored, lang, journey) if restored else None
 
     def next_question(self, journey: JourneyMap, lang: Lang) -> Question | None:
         """The question to ask now: the pending one, else the next one, moving through phases as
         they run out of questions. None once the interview is done."""
         while self.state.phase is not None:
-            if self.state.current is not None:
-                q = self.current_question(journey, lang)
-                if q is not None:
-                    return q
-                self.state.current = None
-            phase = self._phase(self.state.phase)
-            for cand in self._candidates(phase, journey):
-                key = self._key(cand)
-                if key in self.state.asked or self._already_held(phase, cand, journey):
-                    continue
-                self.state.current = key
-                return self._question(cand, lang)
+            q = self.question_in_phase(journey, lang)
+            if q is not None:
+                return q
             self._leave(journey, forward=True)
+        return None
+
+    def question_in_phase(self, journey: JourneyMap, lang: Lang) -> Question | None:
+        """The pending question, else the next question of the current phase; None when the phase has
+        none left (the engine stays in the phase: ``next_question`` is what moves on)."""
+        if self.state.phase is None:
+            return None
+        if self.state.current is not None:
+            q = self.current_question(journey, lang)
+            if q is not None:
+                return q
+            self.state.current = None
+        phase = self._phase(self.state.phase)
+        for cand in self._candidates(phase, journey):
+            key = self._key(cand)
+            if key in self.state.asked or self._already_held(phase, cand, journey):
+                continue
+            self.state.current = key
+            self.state.shown += 1
+            if self.held(key, journey):
+                self.state.reasked += 1
+            return self._question(cand, lang, journey)
         return None
 
     # --- the user's moves ---------------------------------------------------------------------
@@ -200,6 +271,10 @@ class Engine:
             self.state.current = None
         if pid is not None:
             self.state.answers[pid] = self.state.answers.get(pid, 0) + 1
+        # A phase gone back to asks its first question even if the map holds it; once the user has
+        # answered there, what the map holds (now or from that answer) is not asked again.
+        if self.state.revisit == pid:
+            self.state.revisit = None
         return pid
 
     def skip(self) -> None:
@@ -233,9 +308,13 @@ class Engine:
         self.state.asked = [k for k in self.state.asked if not k.startswith(prefix)]
 
     def ensure_phase(self, phase_id: str) -> None:
-        """Be in ``phase_id`` (headless runs feed each phase's answers in turn); no-op if already there."""
+        """Be in ``phase_id`` (headless runs feed each phase's answers in turn); no-op if already there.
+        Unlike ``jump``, what was asked there stays asked and what the map holds stays skipped."""
         if self.state.phase != phase_id:
-            self.jump(phase_id)
+            if phase_id not in self._ids:
+                raise KeyError(phase_id)
+            self.state.phase = self._ids[self._ids.index(phase_id)]
+            self.state.current = None
             self.state.revisit = None
 
     # --- internals ------------------------------------------------------------------------------
@@ -265,23 +344,18 @@ class Engine:
     def _from_key(self, key: str) -> _Candidate | None:
         try:
             pid, rest = key.split("/", 1)
-            kind_index, focus_id = rest.split("@", 1)
+            qid, focus_id = rest.split("@", 1)
             phase = self._phase(pid)
         except (ValueError, KeyError):
             return None
-        for kind in ("follow_up", "question", "generic"):
-            if kind_index.startswith(kind):
-                index = int(kind_index[len(kind):])
-                template: Localized | None
-                if kind == "generic":
-                    template = _generic(pid)
-                else:
-                    pool = phase.questions if kind == "question" else phase.follow_ups
-                    template = pool[index] if index < len(pool) else None
-                if template is None:
-                    return None
-                return _Candidate(kind, index, template, focus_id or None, None)
-        return None
+        if qid == "generic":
+            generic = _generic(pid)
+            return _Candidate("generic", generic, focus_id or None) if generic else None
+        spec = phase.question(qid)
+        if spec is None:
+            return None
+        kind: QuestionKind = "question" if spec in phase.questions else "follow_up"
+        return _Candidate(kind, spec, focus_id or None, None)
 
     def _candidates(self, phase: Phase, journey: JourneyMap) -> list[_Candidate]:
         per_stage = any("{stage}" in q.fr or "{stage}" in q.en for q in phase.questions)
@@ -290,38 +364,44 @@ class Engine:
         if per_stage:
             if journey.stages:
                 for stage in journey.stages:
-                    out += [_Candidate("question", i, q, stage.id, stage.name) for i, q in enumerate(phase.questions)]
+                    out += [_Candidate("question", q, stage.id, stage.name) for q in phase.questions]
             else:
                 generic = _generic(phase.id)
                 if generic is not None:
-                    out.append(_Candidate("generic", 0, generic))
+                    out.append(_Candidate("generic", generic))
         elif per_touchpoint:
             todo = _owned_without_owner(journey)
             if self.state.revisit == phase.id and not todo:
                 todo = [(t.id, t.name) for *_, t in journey.touchpoints()]
             for tid, name in todo:
-                out += [_Candidate("question", i, q, tid, name) for i, q in enumerate(phase.questions)]
+                out += [_Candidate("question", q, tid, name) for q in phase.questions]
             if not todo:
                 generic = _generic(phase.id)
                 if generic is not None and not any(True for _ in journey.touchpoints()):
-                    out.append(_Candidate("generic", 0, generic))
+                    out.append(_Candidate("generic", generic))
         else:
-            out += [_Candidate("question", i, q) for i, q in enumerate(phase.questions)]
-        out += [_Candidate("follow_up", i, q) for i, q in enumerate(phase.follow_ups)]
-        return out
+            out += [_Candidate("question", q) for q in phase.questions]
+        out += [_Candidate("follow_up", q) for q in phase.follow_ups]
+        # a question with ask_when exists only while the map shows what it is about
+        return [c for c in out if not c.spec.ask_when or self._all_held(c.spec.ask_when, journey, None)]
+
+    def held(self, key: str, journey: JourneyMap) -> bool:
+        """True when ``journey`` already holds what the question ``key`` asks for."""
+        cand = self._from_key(key)
+        if cand is None or cand.kind == "generic" or not cand.spec.skip_when:
+            return False
+        stage = next((s for s in journey.stages if s.id == cand.focus_id), None)
+        return self._all_held(cand.spec.skip_when, journey, stage)
 
     def _already_held(self, phase: Phase, cand: _Candidate, journey: JourneyMap) -> bool:
+        needs = cand.spec.skip_when
         if cand.kind == "follow_up":
-            rules = _skip_rules(phase.id, "follow_up")
-            needs = rules[cand.index] if cand.index < len(rules) else []
             if needs:
                 return self._all_held(needs, journey, None)
             # A follow-up without its own check is asked while the phase's exit check is unmet.
             return not self.missing(journey, phase.id)
         if self.state.revisit == phase.id or cand.kind == "generic":
             return False
-        rules = _skip_rules(phase.id, "question")
-        needs = rules[cand.index] if cand.index < len(rules) else []
         stage = next((s for s in journey.stages if s.id == cand.focus_id), None)
         return bool(needs) and self._all_held(needs, journey, stage)
 
@@ -335,22 +415,29 @@ class Engine:
                 return False
         return True
 
-    def _question(self, cand: _Candidate, lang: Lang) -> Question:
+    def _question(self, cand: _Candidate, lang: Lang, journey: JourneyMap) -> Question:
         phase = self._phase(self.state.phase or "framing")
-        text = cand.template(lang)
+        text = cand.spec(lang)
         focus = cand.focus or ""
         text = text.replace("{stage}", focus).replace("{touchpoint}", focus)
+        if "{segments}" in text:
+            groups = journey.persona.segments if journey.persona else []
+            quoted = [f"« {g} »" if lang == "fr" else f'"{g}"' for g in groups]
+            joined = (", ".join(quoted[:-1]) + (" et " if lang == "fr" else " and ") + quoted[-1]) if len(quoted) > 1 \
+                else "".join(quoted)
+            text = text.replace("{segments}", joined)
         return Question(
             key=self._key(cand),
             phase=phase.id,
             kind=cand.kind,
-            index=cand.index,
+            id=cand.spec.id,
             text=text,
             phase_title=phase.title(lang),
             phase_number=self.phase_number(phase.id),
             phase_count=len(self._phases),
             focus=cand.focus,
             focus_id=cand.focus_id,
+            fills=tuple(cand.spec.fills),
         )
 
 

@@ -50,12 +50,45 @@ def _stage(journey: JourneyMap, name: str) -> Stage | None:
     return exact or next((s for s in journey.stages if key in fold(s.name)), None)
 
 
+def stage_match(journey: JourneyMap, names: list[str]) -> tuple[int, int, bool]:
+    """(emitted stages that match a named one, stages emitted, the list is exactly the named one in
+    order). A map stage matches a named stage when its name contains the named stage's words."""
+    keys = [fold(n) for n in names]
+    emitted = [fold(s.name) for s in journey.stages]
+    matched = sum(1 for e in emitted if any(k and k in e for k in keys))
+    exact = len(emitted) == len(keys) and all(k in e for k, e in zip(keys, emitted, strict=True))
+    return matched, len(emitted), exact
+
+
 def check_facts(journey: JourneyMap, facts: dict[str, Any]) -> FactReport:
-    """Which facts the map holds (each fact counts once)."""
+    """Which facts the map holds (each fact counts once), field by field."""
     r = FactReport()
+    value: Any
+    for key, words in (facts.get("framing") or {}).items():
+        value = getattr(journey.framing, key, None)
+        if key == "objective":
+            value = " ".join(filter(None, [journey.framing.objective, journey.framing.business_question]))
+        if isinstance(value, list):
+            value = " ".join(value)
+        r.check(_has(value, str(words)), f"framing.{key} contains '{words}'")
     if "persona" in facts:
         r.check(journey.persona is not None and _has(journey.persona.name, facts["persona"]),
                 f"persona {facts['persona']}")
+    for key, wanted in (facts.get("persona_fields") or {}).items():
+        persona = journey.persona
+        for words in (wanted if isinstance(wanted, list) else [wanted]):
+            value = None
+            if persona is not None:
+                value = getattr(persona, key, None)
+                if key == "frustrations":
+                    value = [*persona.frustrations, *persona.objections]
+                if key in ("description", "context"):
+                    value = " ".join(filter(None, [persona.description, persona.context]))
+            if isinstance(value, list):
+                ok = any(_has(v, str(words)) for v in value)
+            else:
+                ok = _has(value, str(words))
+            r.check(ok, f"persona.{key} contains '{words}'")
     names = [str(n) for n in facts.get("stages", [])]
     positions = []
     for name in names:
@@ -65,6 +98,9 @@ def check_facts(journey: JourneyMap, facts: dict[str, Any]) -> FactReport:
             positions.append(journey.stages.index(st))
     if len(positions) >= 2:
         r.check(positions == sorted(positions), "stages in order")
+    if names:
+        _, emitted, exact = stage_match(journey, names)
+        r.check(exact, f"exactly the {len(names)} stages named (the map has {emitted})")
     for name in facts.get("after_purchase", []):
         st = _stage(journey, name)
         r.check(st is not None and st.lifecycle == "after_purchase", f"stage {name} after purchase")

@@ -236,6 +236,7 @@ def run_headless(answers: AnswerFile, store: SessionStore, *, lang: Lang, model:
             interview.enter_phase(phase_id)
             reply = interview.submit(text)
             result.turns += 1
+            result.warnings += reply.warnings
             line = f"[{number}/{len(PHASE_IDS)} {phase_id}] {'réponse' if lang == 'fr' else 'answer'} {i}/{len(texts)}"
             if reply.pending is None:
                 say(f"{line} ({reply.kind})")

@@ -8,10 +8,11 @@ reports every change that could not be applied (it never leaves a half-valid map
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -44,11 +45,46 @@ EffortType = Literal["cognitive", "emotional", "physical", "relational", "ergono
 
 
 class _Change(BaseModel):
+    """One change to the map, read in the user's words. Each kind carries its own behaviour: how it
+    applies to a map (``apply_to``), how it reads in a sentence (``describe``), which of its fields the
+    user may correct in the proposal (``editable``) and what makes two readings of it the same
+    (``same_key``). Adding a kind of change is one class here, added to ``Change`` below."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: str = Field(default_factory=new_id)
     provenance: Provenance = "team"
     quote: str = Field(default="", max_length=600, description="the user's words this change is drawn from")
+
+    editable: ClassVar[str | None] = None
+    """The field the proposal editor lets the user correct (None: the change is kept or dropped whole)."""
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        """Change ``journey`` in place (it is a copy; ``apply_report`` validates and keeps it or not);
+        raise ValueError when the change cannot apply."""
+        raise NotImplementedError
+
+    def what(self, fr: bool) -> str:
+        """What the change adds or sets, in one short phrase (see ``describe``)."""
+        raise NotImplementedError
+
+    def describe(self, lang: str = "fr") -> str:
+        """One short line saying what the change does, in the user's language, with "(déduit)" /
+        "(inferred)" when it is not the user's statement."""
+        fr = lang == "fr"
+        mark = (" (déduit)" if fr else " (inferred)") if self.provenance == "inferred" else ""
+        return self.what(fr) + mark
+
+    def same_key(self) -> tuple[str, str]:
+        """Two readings of one answer that give the same key are the same change (see
+        ``Proposal.keep_ids_of``)."""
+        text = getattr(self, "name", None) or getattr(self, "text", None) or ""
+        return str(getattr(self, "op", "")), f"{getattr(self, 'stage', '') or ''}/{text}".strip().casefold()
+
+
+def _at(stage: str | None) -> str:
+    """The stage a change is about, as a prefix: "[Devis] "."""
+    return f"[{stage or '?'}] "
 
 
 class AddStage(_Change):
@@ -56,6 +92,20 @@ class AddStage(_Change):
     name: str
     description: str | None = None
     lifecycle: Lifecycle | None = None
+
+    editable: ClassVar[str | None] = "name"
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        existing = _find_stage(journey, self.name)
+        if existing is not None and _same(existing.name, self.name):
+            if self.lifecycle:
+                existing.lifecycle = self.lifecycle  # the user says where a stage sits
+            return
+        journey.stages.append(Stage(id=_item_id(journey, self.id), name=self.name, description=self.description,
+                                    lifecycle=self.lifecycle, provenance=prov))
+
+    def what(self, fr: bool) -> str:
+        return f"étape « {self.name} »" if fr else f"stage '{self.name}'"
 
 
 class AddTouchpoint(_Change):
@@ -68,6 +118,21 @@ class AddTouchpoint(_Change):
     owner: str | None = None
     invisible: bool = False
 
+    editable: ClassVar[str | None] = "name"
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        stage = _stage_for(journey, self.stage, prov, self.id)
+        if any(_same(t.name, self.name) for t in stage.touchpoints):
+            return
+        stage.touchpoints.append(Touchpoint(
+            id=_item_id(journey, self.id), name=self.name, channel=self.channel, online=self.online,
+            ownership=self.ownership, owner=self.owner, invisible=self.invisible, provenance=prov))
+
+    def what(self, fr: bool) -> str:
+        where = ("en ligne" if self.online else "hors ligne") if fr else ("online" if self.online else "offline")
+        return _at(self.stage) + (f"point de contact « {self.name} » ({self.channel}, {where})" if fr
+                                      else f"touchpoint '{self.name}' ({self.channel}, {where})")
+
 
 class SetEmotion(_Change):
     op: Literal["set_emotion"] = "set_emotion"
@@ -75,12 +140,39 @@ class SetEmotion(_Change):
     score: Annotated[int, Field(ge=-2, le=2)]
     label: str = ""
 
+    editable: ClassVar[str | None] = "label"
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        stage = _stage_for(journey, self.stage, prov, self.id)
+        stage.emotion = Emotion(score=self.score, label=self.label, provenance=prov)
+
+    def what(self, fr: bool) -> str:
+        return _at(self.stage) + f"{'émotion' if fr else 'emotion'} {self.score:+d} {self.label}".rstrip()
+
+    def same_key(self) -> tuple[str, str]:
+        return self.op, f"{self.stage}".casefold()
+
+
+_LANES = {"actions": ("action", "action"), "thoughts": ("pensée", "thought"),
+          "expectations": ("attente", "expectation"), "positives": ("positif", "positive")}
+
 
 class AddNote(_Change):
     op: Literal["add_note"] = "add_note"
     stage: str
     lane: NoteLane
     text: str
+
+    editable: ClassVar[str | None] = "text"
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        stage = _stage_for(journey, self.stage, prov, self.id)
+        lane: list[Note] = getattr(stage, self.lane)
+        if not any(_same(n.text, self.text) for n in lane):
+            lane.append(Note(id=_item_id(journey, self.id), text=self.text, provenance=prov))
+
+    def what(self, fr: bool) -> str:
+        return _at(self.stage) + f"{_LANES[self.lane][0 if fr else 1]} : {self.text}"
 
 
 class AddPainPoint(_Change):
@@ -90,9 +182,21 @@ class AddPainPoint(_Change):
     effort: EffortType | None = None
     touchpoint: str | None = None
 
+    editable: ClassVar[str | None] = "text"
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        stage = _stage_for(journey, self.stage, prov, self.id)
+        if not any(_same(p.text, self.text) for p in stage.pain_points):
+            stage.pain_points.append(PainPoint(id=_item_id(journey, self.id), text=self.text, effort=self.effort,
+                                               touchpoint=self.touchpoint, provenance=prov))
+
+    def what(self, fr: bool) -> str:
+        return _at(self.stage) + f"{'irritant' if fr else 'pain point'} : {self.text}"
+
 
 class SetPersona(_Change):
-    """Set persona fields; list fields are appended to (without duplicates)."""
+    """Set persona fields; list fields are appended to (without duplicates); ``set_aside`` moves groups
+    out of the persona's segments, kept for another map."""
 
     op: Literal["set_persona"] = "set_persona"
     name: str | None = None
@@ -106,6 +210,36 @@ class SetPersona(_Change):
     objections: list[str] = Field(default_factory=list)
     information_sources: list[str] = Field(default_factory=list)
     segments: list[str] = Field(default_factory=list)
+    set_aside: list[str] = Field(default_factory=list,
+                                 description="groups taken out of the persona's segments, kept for another map")
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        persona = journey.persona
+        if persona is None:
+            if not self.name:
+                raise ValueError("a persona needs a name first")
+            persona = Persona(id=_item_id(journey, self.id), name=self.name, provenance=prov)
+        data = persona.model_dump()
+        for key in ("name", "description", "context", "trigger", "state_of_mind"):
+            value = getattr(self, key)
+            if value:
+                data[key] = value
+        for key in ("goals", "motivations", "frustrations", "objections", "information_sources", "segments"):
+            _add_unique(data[key], getattr(self, key))
+        if self.set_aside:
+            data["segments"] = [s for s in data["segments"] if not any(_same(s, x) for x in self.set_aside)]
+            _add_unique(data["set_aside"], self.set_aside)
+        if prov != "inferred" and data.get("provenance") == "inferred":
+            data["provenance"] = prov
+        journey.persona = Persona.model_validate(data)
+
+    def what(self, fr: bool) -> str:
+        if not self.name:
+            return "persona"
+        return f"persona « {self.name} »" if fr else f"persona '{self.name}'"
+
+    def same_key(self) -> tuple[str, str]:
+        return self.op, ""
 
 
 class SetFraming(_Change):
@@ -119,6 +253,22 @@ class SetFraming(_Change):
     team: list[str] = Field(default_factory=list)
     deliverable: str | None = None
 
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        data = journey.framing.model_dump()
+        for key in ("objective", "business_question", "journey", "scope", "start", "end", "deliverable"):
+            value = getattr(self, key)
+            if value:
+                data[key] = value
+        _add_unique(data["team"], self.team)
+        data["provenance"] = prov
+        journey.framing = type(journey.framing).model_validate(data)
+
+    def what(self, fr: bool) -> str:
+        return "cadrage" if fr else "framing"
+
+    def same_key(self) -> tuple[str, str]:
+        return self.op, ""
+
 
 class AddMetric(_Change):
     op: Literal["add_metric"] = "add_metric"
@@ -127,15 +277,52 @@ class AddMetric(_Change):
     value: float
     unit: str = ""
     source: str | None = None
+    period: str | None = None
     touchpoint: str | None = None
+
+    editable: ClassVar[str | None] = "name"
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        stage = _stage_for(journey, self.stage, prov, self.id)
+        stage.metrics.append(Metric(id=_item_id(journey, self.id), name=self.name, value=self.value, unit=self.unit,
+                                    source=self.source, period=self.period, touchpoint=self.touchpoint,
+                                    provenance=prov))
+
+    def what(self, fr: bool) -> str:
+        return (_at(self.stage) + f"{'chiffre' if fr else 'metric'} {self.name} = {self.value:g} {self.unit}".rstrip()
+                + (f" ({self.source})" if self.source else ""))
 
 
 class SetOwner(_Change):
+    """Set the team that owns a touchpoint; or, with ``ownership``, say who runs it (a partner, a third
+    party: "the estate agent, the solicitor — not ours")."""
+
     op: Literal["set_owner"] = "set_owner"
     touchpoint: str
-    owner: str
+    owner: str = ""
+    ownership: Ownership | None = None
     stage: str | None = None
     touchpoint_id: str | None = Field(default=None, description="the touchpoint's id, when known")
+
+    editable: ClassVar[str | None] = "owner"
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        tp = next((t for *_, t in journey.touchpoints() if t.id == self.touchpoint_id), None) \
+            if self.touchpoint_id else None
+        tp = tp or _find_touchpoint(journey, self.touchpoint, self.stage)
+        if tp is None:
+            raise ValueError(f"no touchpoint named '{self.touchpoint}'")
+        if self.owner:
+            tp.owner = self.owner
+        if self.ownership is not None:
+            tp.ownership = self.ownership
+
+    def what(self, fr: bool) -> str:
+        who = self.owner or (("pas chez nous" if fr else "not ours") if self.ownership != "owned" else "")
+        return f"responsable de « {self.touchpoint} » : {who}" if fr else f"owner of '{self.touchpoint}': {who}"
+
+    def same_key(self) -> tuple[str, str]:
+        return self.op, self.touchpoint.casefold()
 
 
 class AddMomentOfTruth(_Change):
@@ -144,6 +331,17 @@ class AddMomentOfTruth(_Change):
     kind: MomentKind = "other"
     stage: str | None = None
     why: str | None = None
+
+    editable: ClassVar[str | None] = "name"
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        found = _find_stage(journey, self.stage)
+        journey.moments_of_truth.append(MomentOfTruth(
+            id=_item_id(journey, self.id), name=self.name, kind=self.kind, stage=found.name if found else self.stage,
+            why=self.why, provenance=prov))
+
+    def what(self, fr: bool) -> str:
+        return f"moment de vérité : {self.name} ({self.kind})" if fr else f"moment of truth: {self.name} ({self.kind})"
 
 
 class AddOpportunity(_Change):
@@ -157,6 +355,22 @@ class AddOpportunity(_Change):
     confidence: Annotated[int, Field(ge=1, le=5)] | None = None
     effort: Annotated[int, Field(ge=1, le=5)] | None = None
 
+    editable: ClassVar[str | None] = "text"
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        if any(_same(o.text, self.text) for o in journey.opportunities):
+            return
+        journey.opportunities.append(Opportunity(
+            id=_item_id(journey, self.id), text=self.text, kind=self.kind, lever=self.lever, stage=self.stage,
+            impact=self.impact, reach=self.reach, confidence=self.confidence, effort=self.effort, provenance=prov))
+
+    def what(self, fr: bool) -> str:
+        return f"opportunité : {self.text}" if fr else f"opportunity: {self.text}"
+
+
+_SCALES = {"impact": ("impact", "impact"), "reach": ("portée", "reach"), "confidence": ("confiance", "confidence"),
+           "effort": ("effort", "effort")}
+
 
 class ScoreOpportunity(_Change):
     """Score an opportunity already in the map (matched by its words); scales 1..5."""
@@ -168,6 +382,26 @@ class ScoreOpportunity(_Change):
     confidence: Annotated[int, Field(ge=1, le=5)] | None = None
     effort: Annotated[int, Field(ge=1, le=5)] | None = None
 
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        if not journey.opportunities:
+            raise ValueError("no opportunity to score yet")
+        target = journey.opportunities[-1]
+        if self.text:
+            wanted_words = _words(self.text)
+            best, index = max((len(wanted_words & _words(o.text)), i) for i, o in enumerate(journey.opportunities))
+            if best > 0:
+                target = journey.opportunities[index]
+        for scale in _SCALES:
+            value = getattr(self, scale)
+            if value is not None:
+                setattr(target, scale, value)
+
+    def what(self, fr: bool) -> str:
+        said = ", ".join(f"{_SCALES[s][0 if fr else 1]} {getattr(self, s)}" for s in _SCALES
+                         if getattr(self, s) is not None)
+        head = f"notes de « {self.text} »" if fr else f"scores of '{self.text}'"
+        return f"{head} : {said}" if fr else f"{head}: {said}"
+
 
 class AddAction(_Change):
     op: Literal["add_action"] = "add_action"
@@ -176,10 +410,32 @@ class AddAction(_Change):
     kpi: str | None = None
     due: dt.date | None = None
 
+    editable: ClassVar[str | None] = "action"
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        journey.action_plan.append(Action(id=_item_id(journey, self.id), action=self.action, owner=self.owner,
+                                          kpi=self.kpi, due=self.due, provenance=prov))
+
+    def what(self, fr: bool) -> str:
+        return f"action : {self.action}" + (f" ({self.owner})" if self.owner else "") if fr else \
+            f"action: {self.action}" + (f" ({self.owner})" if self.owner else "")
+
+    def same_key(self) -> tuple[str, str]:
+        return self.op, self.action.casefold()
+
 
 class SetReviewDate(_Change):
     op: Literal["set_review_date"] = "set_review_date"
     date: dt.date
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        journey.review_date = self.date
+
+    def what(self, fr: bool) -> str:
+        return f"date de révision : {self.date.isoformat()}" if fr else f"review date: {self.date.isoformat()}"
+
+    def same_key(self) -> tuple[str, str]:
+        return self.op, ""
 
 
 class AddEvidence(_Change):
@@ -190,6 +446,15 @@ class AddEvidence(_Change):
     date: dt.date | None = None
     score: float | None = None
 
+    editable: ClassVar[str | None] = "text"
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        journey.evidence.append(EvidenceItem(id=_item_id(journey, self.id), kind=self.kind, text=self.text,
+                                             source=self.source, date=self.date, score=self.score, provenance=prov))
+
+    def what(self, fr: bool) -> str:
+        return f"preuve ({self.kind}) : {self.text[:80]}" if fr else f"evidence ({self.kind}): {self.text[:80]}"
+
 
 Change = Annotated[
     AddStage | AddTouchpoint | SetEmotion | AddNote | AddPainPoint | SetPersona | SetFraming
@@ -199,6 +464,21 @@ Change = Annotated[
 ]
 
 ProposalSource = Literal["model", "rules"]
+
+NoteKey = Literal["model_label", "not_users_words", "dropped_fields", "model_fallback"]
+
+
+class ReadingNote(BaseModel):
+    """How an answer was read, for the log and /why (never shown on the proposal itself): a key and its
+    values, rendered in the user's language by interview.texts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: NoteKey
+    values: dict[str, str] = Field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.key}: " + ", ".join(f"{k}={v}" for k, v in self.values.items())
 
 
 class Proposal(BaseModel):
@@ -211,10 +491,25 @@ class Proposal(BaseModel):
     answer_seq: int | None = None
     source: ProposalSource = "rules"
     changes: list[Change] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list, description="what the reader dropped, and why")
+    notes: list[str] = Field(default_factory=list, description="what the user should know about this reading")
+    log: list[ReadingNote] = Field(default_factory=list,
+                                   description="how the answer was read (for the log and /why, not on the proposal)")
 
     def change(self, change_id: str) -> Change | None:
         return next((c for c in self.changes if c.id == change_id), None)
+
+    def keep_ids_of(self, earlier: Proposal) -> None:
+        """A new reading of the same answer takes the change ids of the earlier one for the same stages
+        and items (same kind, same name or text), so what they create keeps its id (a question about a
+        stage still waiting for the user stays about that stage)."""
+        ids = {c.same_key(): c.id for c in earlier.changes if c.same_key()[1] not in ("", "/")}
+        taken = {c.id for c in self.changes}
+        for c in self.changes:
+            old = ids.get(c.same_key())
+            if old is not None and old not in taken:
+                taken.discard(c.id)
+                c.id = old
+                taken.add(old)
 
 
 @dataclass
@@ -249,14 +544,28 @@ def _find_stage(journey: JourneyMap, name: str | None) -> Stage | None:
     return None
 
 
-def _stage_for(journey: JourneyMap, name: str | None, provenance: Provenance) -> Stage:
+def _item_id(journey: JourneyMap, change_id: str, part: str = "") -> str:
+    """The id of the item a change creates: the change's own id (``part`` for a second item, such as
+    the stage a touchpoint names), so the same reading applied twice (to show it waiting, then when it
+    is accepted) makes the same ids, and a question about a waiting stage keeps its stage."""
+    wanted = hashlib.blake2s(f"{change_id}/{part}".encode(), digest_size=5).hexdigest() if part else change_id
+    return new_id() if wanted in _ids(journey) else wanted
+
+
+def _ids(journey: JourneyMap) -> set[str]:
+    found = re.findall(r'"id":"([^"]+)"', journey.model_dump_json())
+    return set(found)
+
+
+def _stage_for(journey: JourneyMap, name: str | None, provenance: Provenance, change_id: str = "") -> Stage:
     """The stage named ``name`` (created at the end when the user names a new one); the last stage
     when no name is given; raises ValueError when there is no stage at all."""
     stage = _find_stage(journey, name)
     if stage is not None:
         return stage
     if name and name.strip():
-        stage = Stage(id=new_id(), name=name, provenance=provenance)
+        stage = Stage(id=_item_id(journey, change_id, "stage") if change_id else new_id(), name=name,
+                      provenance=provenance)
         journey.stages.append(stage)
         return stage
     if journey.stages:
@@ -288,107 +597,7 @@ def _apply_one(journey: JourneyMap, change: Change, confirm: bool) -> None:
     prov: Provenance = change.provenance
     if confirm and prov == "inferred":
         prov = "team"
-    match change:
-        case AddStage():
-            existing = _find_stage(journey, change.name)
-            if existing is not None and _same(existing.name, change.name):
-                if change.lifecycle and existing.lifecycle is None:
-                    existing.lifecycle = change.lifecycle
-                return
-            journey.stages.append(Stage(id=new_id(), name=change.name, description=change.description,
-                                        lifecycle=change.lifecycle, provenance=prov))
-        case AddTouchpoint():
-            stage = _stage_for(journey, change.stage, prov)
-            if any(_same(t.name, change.name) for t in stage.touchpoints):
-                return
-            stage.touchpoints.append(Touchpoint(
-                id=new_id(), name=change.name, channel=change.channel, online=change.online,
-                ownership=change.ownership, owner=change.owner, invisible=change.invisible,
-                provenance=prov))
-        case SetEmotion():
-            stage = _stage_for(journey, change.stage, prov)
-            stage.emotion = Emotion(score=change.score, label=change.label, provenance=prov)
-        case AddNote():
-            stage = _stage_for(journey, change.stage, prov)
-            lane: list[Note] = getattr(stage, change.lane)
-            if not any(_same(n.text, change.text) for n in lane):
-                lane.append(Note(id=new_id(), text=change.text, provenance=prov))
-        case AddPainPoint():
-            stage = _stage_for(journey, change.stage, prov)
-            if not any(_same(p.text, change.text) for p in stage.pain_points):
-                stage.pain_points.append(PainPoint(id=new_id(), text=change.text, effort=change.effort,
-                                                   touchpoint=change.touchpoint, provenance=prov))
-        case SetPersona():
-            persona = journey.persona
-            if persona is None:
-                if not change.name:
-                    raise ValueError("a persona needs a name first")
-                persona = Persona(id=new_id(), name=change.name, provenance=prov)
-            data = persona.model_dump()
-            for key in ("name", "description", "context", "trigger", "state_of_mind"):
-                value = getattr(change, key)
-                if value:
-                    data[key] = value
-            for key in ("goals", "motivations", "frustrations", "objections", "information_sources",
-                        "segments"):
-                _add_unique(data[key], getattr(change, key))
-            if prov != "inferred" and data.get("provenance") == "inferred":
-                data["provenance"] = prov
-            journey.persona = Persona.model_validate(data)
-        case SetFraming():
-            data = journey.framing.model_dump()
-            for key in ("objective", "business_question", "journey", "scope", "start", "end", "deliverable"):
-                value = getattr(change, key)
-                if value:
-                    data[key] = value
-            _add_unique(data["team"], change.team)
-            data["provenance"] = prov
-            journey.framing = type(journey.framing).model_validate(data)
-        case AddMetric():
-            stage = _stage_for(journey, change.stage, prov)
-            stage.metrics.append(Metric(id=new_id(), name=change.name, value=change.value, unit=change.unit,
-                                        source=change.source, touchpoint=change.touchpoint, provenance=prov))
-        case SetOwner():
-            tp = next((t for *_, t in journey.touchpoints() if t.id == change.touchpoint_id), None) \
-                if change.touchpoint_id else None
-            tp = tp or _find_touchpoint(journey, change.touchpoint, change.stage)
-            if tp is None:
-                raise ValueError(f"no touchpoint named '{change.touchpoint}'")
-            tp.owner = change.owner
-        case AddMomentOfTruth():
-            found = _find_stage(journey, change.stage)
-            journey.moments_of_truth.append(MomentOfTruth(
-                id=new_id(), name=change.name, kind=change.kind, stage=found.name if found else change.stage,
-                why=change.why, provenance=prov))
-        case AddOpportunity():
-            if any(_same(o.text, change.text) for o in journey.opportunities):
-                return
-            journey.opportunities.append(Opportunity(
-                id=new_id(), text=change.text, kind=change.kind, lever=change.lever, stage=change.stage,
-                impact=change.impact, reach=change.reach, confidence=change.confidence,
-                effort=change.effort, provenance=prov))
-        case ScoreOpportunity():
-            if not journey.opportunities:
-                raise ValueError("no opportunity to score yet")
-            target = journey.opportunities[-1]
-            if change.text:
-                wanted_words = _words(change.text)
-                scored = [(len(wanted_words & _words(o.text)), i) for i, o in enumerate(journey.opportunities)]
-                best, index = max(scored)
-                if best > 0:
-                    target = journey.opportunities[index]
-            for scale in ("impact", "reach", "confidence", "effort"):
-                value = getattr(change, scale)
-                if value is not None:
-                    setattr(target, scale, value)
-        case AddAction():
-            journey.action_plan.append(Action(id=new_id(), action=change.action, owner=change.owner, kpi=change.kpi,
-                                              due=change.due, provenance=prov))
-        case SetReviewDate():
-            journey.review_date = change.date
-        case AddEvidence():
-            journey.evidence.append(EvidenceItem(id=new_id(), kind=change.kind, text=change.text, source=change.source,
-                                                 date=change.date, score=change.score, provenance=prov))
+    change.apply_to(journey, prov)
 
 
 def _short_error(err: Exception) -> str:
@@ -459,47 +668,4 @@ def apply(journey: JourneyMap, proposal: Proposal, accepted: Iterable[str] | Non
 
 def describe(change: Change, lang: str = "fr") -> str:
     """One short line saying what a change does, for the map pane and transcripts."""
-    fr = lang == "fr"
-    mark = " (déduit)" if fr and change.provenance == "inferred" else (
-        " (inferred)" if change.provenance == "inferred" else "")
-    match change:
-        case AddStage():
-            text = (f"étape « {change.name} »" if fr else f"stage '{change.name}'")
-        case AddTouchpoint():
-            where = ("en ligne" if change.online else "hors ligne") if fr else ("online" if change.online else "offline")
-            text = (f"[{change.stage}] point de contact « {change.name} » ({change.channel}, {where})" if fr
-                    else f"[{change.stage}] touchpoint '{change.name}' ({change.channel}, {where})")
-        case SetEmotion():
-            text = (f"[{change.stage}] émotion {change.score:+d} {change.label}" if fr
-                    else f"[{change.stage}] emotion {change.score:+d} {change.label}")
-        case AddNote():
-            names = {"actions": ("action", "action"), "thoughts": ("pensée", "thought"),
-                     "expectations": ("attente", "expectation"), "positives": ("positif", "positive")}
-            text = f"[{change.stage}] {names[change.lane][0 if fr else 1]} : {change.text}"
-        case AddPainPoint():
-            text = f"[{change.stage}] {'irritant' if fr else 'pain point'} : {change.text}"
-        case SetPersona():
-            fields = [k for k, v in change.model_dump(exclude={"id", "op", "provenance", "quote"}).items() if v]
-            text = ("persona : " if fr else "persona: ") + ", ".join(fields)
-        case SetFraming():
-            fields = [k for k, v in change.model_dump(exclude={"id", "op", "provenance", "quote"}).items() if v]
-            text = ("cadrage : " if fr else "framing: ") + ", ".join(fields)
-        case AddMetric():
-            text = (f"[{change.stage or '?'}] {'chiffre' if fr else 'metric'} {change.name} = "
-                    f"{change.value:g} {change.unit}".rstrip() + (f" ({change.source})" if change.source else ""))
-        case SetOwner():
-            text = f"{'responsable de' if fr else 'owner of'} « {change.touchpoint} » : {change.owner}"
-        case AddMomentOfTruth():
-            text = f"{'moment de vérité' if fr else 'moment of truth'} : {change.name} ({change.kind})"
-        case AddOpportunity():
-            text = f"{'opportunité' if fr else 'opportunity'} : {change.text}"
-        case ScoreOpportunity():
-            text = (f"{'notes' if fr else 'scores'} : impact {change.impact}, reach {change.reach}, "
-                    f"confidence {change.confidence}, effort {change.effort}")
-        case AddAction():
-            text = f"action : {change.action}" + (f" ({change.owner})" if change.owner else "")
-        case SetReviewDate():
-            text = f"{'date de révision' if fr else 'review date'} : {change.date.isoformat()}"
-        case AddEvidence():
-            text = f"{'preuve' if fr else 'evidence'} ({change.kind}) : {change.text[:80]}"
-    return text + mark
+    return change.describe(lang)

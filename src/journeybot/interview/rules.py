@@ -1,997 +1,870 @@
-"""The rule-based reader: turns one answer into a proposal without any model.
+"""The rule-based reader: labels the spans of one answer with the words they hold, without any model.
 
-Used by backend "none" (guided mode) and as the fallback when a model's reading is invalid twice.
-It reads lists ("1. ...", "- ...", "puis", "ensuite", ";", "→"), stage names already in the map,
-channel words (a phone call is OFFLINE; website, app, e-mail are online; store, branch, letter are
-offline), emotion words with their sign, numbers with units, team names and dates, in French and
-English. The word lists are data: prompts/interview/wordlists.yaml. Everything it proposes is drawn
-from the user's own words (provenance ``team``, or ``customer`` when the answer cites customers).
+Used by backend "none" (guided mode), as the deterministic first reading of every answer (it takes
+milliseconds: the next question is chosen after it), and beside the model's labels. The segmenter
+(``segment.py``) cuts the answer; here each span gets what it is in the phase (an objective, where
+the journey starts, a stage, a touchpoint on the stage it names, a feeling with its sign...), from cue
+words in French and English (prompts/interview/wordlists.yaml) and, when no word says it, from the
+question the answer replies to. ``reading.build`` then turns the labels into changes whose values
+are the user's own words.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import re
-import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from collections.abc import Callable
+from dataclasses import replace
 
-from ..domain.journey_map import JourneyMap, Lang, Provenance, Stage
-from ..lint.text import whole_word_pattern
-from ..resources import load_yaml, prompts_dir
+from ..domain.journey_map import JourneyMap, Lang, Stage
+from ..method.channels import find_channel
+from ..text import Span, fold, sentence_spans
+from . import words
 from .engine import Question
-from .proposal import (
-    AddAction,
-    AddEvidence,
-    AddMetric,
-    AddMomentOfTruth,
-    AddNote,
-    AddOpportunity,
-    AddPainPoint,
-    AddStage,
-    AddTouchpoint,
-    Change,
-    Proposal,
-    ScoreOpportunity,
-    SetEmotion,
-    SetFraming,
-    SetOwner,
-    SetPersona,
-    SetReviewDate,
-)
+from .framing import END as _END
+from .framing import START as _START
+from .framing import asks_a_question, from_to, objective_score
+from .plans import has_scores, is_review, looks_like_action
+from .proposal import Proposal
+from .reading import Context, Labelled, build, cap, stem, words_of
+from .segment import ListBlock, apply_edits, corrections, find_item, split_head
+from .words import emotion_score, lifecycle_of, warm_up
 
 MAX_RULES_CHARS = 20_000
-NAME_CHARS = 80
 
-# --- text folding and word lists --------------------------------------------------------------
-
-_FOLD_CHARS = {"’": "'", "‘": "'", "`": "'", "´": "'", "-": " ", "‐": " ", "‑": " ", "–": " ", "—": " ",
-               "\u00a0": " ", "\u202f": " ", "−": "-"}
-
-
-class _FoldTable(dict[int, str]):
-    """str.translate table built lazily: each character folded once, then looked up in C."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        mapped = _FOLD_CHARS.get(ch, ch)
-        low = mapped.lower()
-        if len(low) != 1:
-            low = mapped
-        base = unicodedata.normalize("NFKD", low)[:1] or low
-        out = base if base.isascii() or not unicodedata.combining(base) else low
-        self[code] = out
-        return out
+_OBJECTIVE = re.compile(r"\b(?:pourquoi|comprendre|objectif|objectifs|but|buts|voulons|voudrions|veut|voudrait|cherchons|"
+                        r"cherche a|reduire|ameliorer|augmenter|diminuer|savoir|decouvrir|identifier|trouver|trancher|"
+                        r"why|understand|goal|goals|aim|aims|want|wants|reduce|improve|increase|decrease|decide|"
+                        r"figure out|find out|learn|identify|see where|see why|enjeu|challenge|probleme|problem|"
+                        r"perdons|perd|losing|lose|churn)\b")
+_QUESTION = re.compile(r"\?|\b(?:la question (?:business |metier )?(?:est|c'est|:)|the (?:business )?questions? (?:is|are|:)|"
+                       r"question business|business question|on se demande|we wonder|we're asking)")
+_JOURNEY_CUE = re.compile(r"\b(?:parcours|journey|on cartographie|nous cartographions|we map|we're mapping|we are mapping|"
+                          r"cartographier le|map the)\b")
+_TEAM_CUE = re.compile(r"\b(?:equipe|equipes|team|teams|travaill\w*|work(?:s|ing)? on|avec moi|with me|"
+                       r"on est \w+|nous sommes \w+|we are \w+ of us|there are \w+ of us|moi et|me and|et moi|"
+                       r"and me|and i|avec (?:mon|ma|mes|le|la|les|l')|with (?:my|the|our))\b")
+_DELIVERABLE_CUE = re.compile(r"\b(?:livrable|livrables|deliverable|deliverables|on attend|nous attendons|attendu|attendue|"
+                              r"we expect|expected|a la fin|at the end of (?:this|it|the work)|en sortie|as an output|"
+                              r"output|restitution|presentation|deck|rapport|report|une carte|a map|un plan|a plan|"
+                              r"plan d'action|action plan|roadmap|feuille de route)\b")
+_DONT_KNOW = re.compile(r"^\W*(?:je ne sais pas|je sais pas|aucune idee|pas d'idee|no idea|i don't know|i do not know|"
+                        r"don't know|dunno|not sure|on ne sait pas|we don't know|hard to say|difficile a dire)\W*$")
 
 
-_TABLE = _FoldTable()
+def is_dont_know(text: str) -> bool:
+    """True for an answer that only says the user does not know."""
+    return _dont_know(text)
 
 
-def fold(text: str) -> str:
-    """Lower case, no accents, one apostrophe, hyphens as spaces; SAME LENGTH as ``text`` so that a
-    match in the folded text is the same span in the original."""
-    return text.translate(_TABLE)
+def _dont_know(text: str) -> bool:
+    return _DONT_KNOW.match(fold(text)) is not None
 
 
-def warm_up() -> None:
-    """Load and compile every word list now (the first answer then reads as fast as the others)."""
-    channels(), emotions(), teams(), _negations(), _connector_re()
-    for name in ("lifecycle", "evidence_kinds", "efforts", "opportunity_kinds", "opportunity_levers", "soncas",
-                 "moment_kinds"):
-        _keyed(name)
-    for name in ("customer_cues", "method_vocabulary", "method_question_starts"):
-        _flat(name)
+# --- per phase ----------------------------------------------------------------------------------------
 
 
-class Lexicon:
-    """Phrases mapped to values, matched as whole words in folded text (longest phrase first)."""
-
-    def __init__(self, pairs: Iterable[tuple[str, Any]]):
-        self.values: dict[str, Any] = {}
-        for phrase, value in pairs:
-            key = fold(str(phrase)).strip()
-            if key and key not in self.values:
-                self.values[key] = value
-        self.pattern = whole_word_pattern(self.values)
-
-    def find_all(self, text: str) -> list[tuple[int, int, Any]]:
-        folded = fold(text)
-        return [(m.start(), m.end(), self.values[m.group(0)]) for m in self.pattern.finditer(folded)]
-
-    def first(self, text: str) -> Any | None:
-        found = self.find_all(text)
-        return found[0][2] if found else None
-
-    def has(self, text: str) -> bool:
-        return bool(self.pattern.search(fold(text)))
-
-
-@cache
-def _data() -> dict[str, Any]:
-    data: dict[str, Any] = load_yaml(prompts_dir() / "interview" / "wordlists.yaml")
-    return data
-
-
-@dataclass(frozen=True)
-class Channel:
-    fr: str
-    en: str
-    online: bool
-    ownership: str = "owned"
-    invisible: bool = False
-
-    def name(self, lang: Lang) -> str:
-        return self.fr if lang == "fr" else self.en
-
-
-@cache
-def channels() -> Lexicon:
-    pairs = []
-    for entry in _data()["channels"]:
-        ch = Channel(entry["channel"]["fr"], entry["channel"]["en"], bool(entry["online"]),
-                     entry.get("ownership", "owned"), bool(entry.get("invisible", False)))
-        pairs += [(w, ch) for w in entry["words"]]
-    return Lexicon(pairs)
-
-
-@cache
-def emotions() -> Lexicon:
-    return Lexicon((w, int(score)) for score, words in _data()["emotions"].items() for w in words)
-
-
-@cache
-def _negations() -> frozenset[str]:
-    return frozenset(fold(w) for w in _data()["negations"])
-
-
-@cache
-def teams() -> Lexicon:
-    return Lexicon((w, (e["name"]["fr"], e["name"]["en"])) for e in _data()["teams"] for w in e["words"])
-
-
-@cache
-def _keyed(name: str) -> Lexicon:
-    return Lexicon((w, key) for key, words in _data()[name].items() for w in words)
-
-
-@cache
-def _flat(name: str) -> Lexicon:
-    raw = _data()[name]
-    words = [w for ws in raw.values() for w in ws] if isinstance(raw, dict) else raw
-    return Lexicon((w, True) for w in words)
-
-
-# --- splitting --------------------------------------------------------------------------------
-
-_MARKER = re.compile(r"^\s*(?:[-*•·▪►–—]|\d{1,2}\s*[.)/-]|[a-z]\))\s+", re.IGNORECASE)
-_ARROWS = re.compile(r"\s*(?:→|->|=>|⇒|>|;|•|\|)\s*")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ«\"'(])")
-
-
-@cache
-def _connector_re() -> re.Pattern[str]:
-    words = sorted({fold(w) for ws in _data()["connectors"].values() for w in ws}, key=len, reverse=True)
-    return re.compile(r"(?:,\s*|\s+)(?:et\s+|and\s+)?(?:" + "|".join(re.escape(w) for w in words) + r")(?:\s*,)?\s+")
-
-
-def _strip_item(text: str) -> str:
-    text = _MARKER.sub("", text.strip())
-    text = re.sub(r"^(?:d'abord|tout d'abord|first(?:ly)?,|firstly|first of all|premièrement|ensuite|puis|enfin|then|"
-                  r"finally|next|et|and)(?:\b|(?<=,))[\s,:]*", "", text, flags=re.IGNORECASE)
-    return text.strip(" \t,.;:!?-–—\"'«»()")
-
-
-def _split_by_connectors(text: str) -> list[str]:
-    folded = fold(text)
-    out, last = [], 0
-    for m in _connector_re().finditer(folded):
-        out.append(text[last:m.start()])
-        last = m.end()
-    out.append(text[last:])
-    return [p for p in out if p.strip()]
-
-
-def _split_commas(part: str, max_words: int) -> list[str]:
-    pieces = [p for p in re.split(r",\s*(?:(?:et|and|ou|or)\s+)?|\s+(?:et|and|ou|or)\s+(?=\S)", part) if p.strip()]
-    if len(pieces) > 1 and all(len(p.split()) <= max_words for p in pieces):
-        return pieces
-    return [part]
-
-
-def split_items(text: str, *, max_words: int = 7) -> list[str]:
-    """The items of an answer: list lines, then arrows/semicolons, then 'puis/ensuite/then', then
-    short comma-separated items. Each item keeps the user's words (markers removed)."""
-    lines = [ln for ln in text.split("\n") if ln.strip()]
-    items: list[str] = []
-    for line in lines:
-        for chunk in _ARROWS.split(_MARKER.sub("", line)):
-            for sentence in _SENTENCE.split(chunk):
-                for part in _split_by_connectors(sentence):
-                    items += _split_commas(part, max_words)
-    return [s for s in (_strip_item(i) for i in items) if s]
-
-
-def sentences(text: str) -> list[str]:
-    out = []
-    for line in text.split("\n"):
-        out += [s.strip() for s in re.split(r"(?<=[.!?;])\s+", line) if s.strip()]
+def _framing(ctx: Context) -> list[Labelled]:
+    out: list[Labelled] = []
+    for span in ctx.units():
+        f = fold(span.text)
+        if _dont_know(span.text) or (words.says("dont_know", span.text) and len(span.text.split()) < 8):
+            continue
+        labels: list[str] = []
+        deliverable = _DELIVERABLE_CUE.search(f) is not None and not _START.search(span.text)
+        team = (_TEAM_CUE.search(f) is not None and not deliverable and (
+            "team" in ctx.asks or re.search(r"\b(?:equipe|team|travaill\w*|bosse\w*|work(?:s|ing)? on|on it|avec moi|"
+                                            r"with me|et moi|and me|autour de la table|round the table|moi,|me,|it's me)\b", f)))
+        if team:
+            labels.append("team")
+        if deliverable:
+            labels.append("deliverable")
+        if not (team or deliverable):
+            if _START.search(span.text):
+                labels.append("start")
+            if _END.search(span.text):
+                labels.append("end")
+            if from_to(ctx.text, span) is not None and not {"start", "end"} & set(labels):
+                labels += ["start", "end"]
+            if _JOURNEY_CUE.search(f):
+                labels.append("journey")
+            if (_QUESTION.search(f) or asks_a_question(ctx.text, span)) and "start" not in labels:
+                labels.append("question")
+            if objective_score(span.text) > 0 and not {"start", "end"} & set(labels):
+                labels.append("objective")
+        strong = bool(labels)
+        if not labels:
+            labels = _framing_default(ctx, span, out)
+        if labels:
+            out.append(Labelled(span, tuple(dict.fromkeys(labels)), strong=strong))
     return out
 
 
-_OBJECTIVE_CUE = re.compile(r"\b(?:pourquoi|comprendre|objectif|but|voulons|veut|cherchons|reduire|ameliorer|"
-                            r"why|understand|goal|aim|want|reduce|improve|decide|trancher|question)\b")
-_PREAMBLE = re.compile(r"^(?:(?:bonjour|bonsoir|salut|hello|hi|hey|merci|thanks?|thank you)\b|"
-                       r"(?:je suis|moi c'est|nous sommes|on est|i am|i'm|we are|we're|my name is|je m'appelle)\b)")
-"""How an answer may open before saying anything about the map: a greeting, introducing oneself."""
+def _framing_default(ctx: Context, span: Span, so_far: list[Labelled]) -> list[str]:
+    asks = ctx.asks
+    held = {lab for item in so_far for lab in item.labels}
+    if "start" in asks:
+        return ["start"] if "start" not in held else (["end"] if "end" not in held else [])
+    if "journey" in asks:
+        return ["journey"] if "journey" not in held else []
+    if "objective" in asks:
+        return ["objective"] if "objective" not in held else []
+    if "team" in asks:
+        # asked who works on the map: a team or a person said ("le marketing et moi", "just me"), else nothing
+        # (an answer about something else is not a team: "Il est pressé" is no one's name)
+        if words.teams().has(span.text) or re.search(r"\b(?:moi|me|myself|i|nous|we|us|equipe|team|collegues?|"
+                                                     r"colleagues?|direct\w*|manager\w*|responsable\w*)\b", fold(span.text)):
+            return ["team"]
+        return ["deliverable"] if _DELIVERABLE_CUE.search(fold(span.text)) else []
+    return []
 
 
-def _objective_sentence(text: str) -> str:
-    """The sentence that says why the map is made: the first with an objective word, else the first
-    that is not a greeting or a self-introduction ("Bonjour ! Je suis responsable marketing...")."""
-    found = sentences(text)
-    for sentence in found:
-        if _OBJECTIVE_CUE.search(fold(sentence)):
-            return sentence
-    told = [s for s in found if not _PREAMBLE.match(fold(s))]
-    return (told or found or [text])[0]
+_GOAL = re.compile(r"\b(?:veut|voudrait|veulent|souhaite|cherche|cherchent|a besoin|ont besoin|besoin de|objectif|"
+                   r"aimerait|espere|reve de|wants?|needs?|would like|looking for|aims?|goal|hopes?|tries to|"
+                   r"trying to|is after|dreams of)\b")
+_FRUSTRATION = re.compile(r"\b(?:frustr\w*|agac\w*|enerv\w*|peur|craint\w*|deteste\w*|n'aime pas|freine?|frein\w*|galere\w*|"
+                          r"en a marre|ras le bol|deteste|redoute\w*|decu\w*|hates?|annoy\w*|afraid|"
+                          r"fears?|fed up|tired of|can't stand|dreads?|irritat\w*|put off|bother\w*|angry|"
+                          r"pain|pénible|penible|perd du temps|wastes? time|jargon|complique\w*|complicated|confus\w*)\b")
+_OBJECTION = re.compile(r"\b(?:objection\w*|trop cher|trop chere|pas sur|pas sure|se demande si|doute\w*|mefian\w*|"
+                        r"hesit\w*|too expensive|not sure|wonders? (?:whether|if)|doubt\w*|distrust\w*|sceptic\w*|"
+                        r"skeptic\w*|suspicious|c'est forcement|forcement moins)\b")
+_TRIGGER = re.compile(r"\b(?:declench\w*|suite a|a la suite|le jour ou|quand|lorsque|des que|au moment ou|triggers?|"
+                      r"triggered|sets? off|kicks? off|when|the day|as soon as|once|after|apres|because of|a cause)\b")
+_MOOD = re.compile(r"\b(?:etat d'esprit|state of mind|press\w*|rushed|in a hurry|curieu\w*|curious|calme|calm|serein\w*|"
+                   r"impatient\w*|detendu\w*|relaxed|nerveu\w*|nervous|sceptique|sceptical|skeptical|"
+                   r"enthousias\w*|enthusiastic|perdu\w*|lost|debord\w*|overwhelmed|dans l'urgence|inquiet\w*|anxious|"
+                   r"anxieu\w*|worried|stress\w*|mefian\w*|angoiss\w*|tendu\w*|tense|la pression|under pressure)\b")
+_SOURCE = re.compile(r"\b(?:s'informe|se renseigne|s'informer|se renseigner|lit|regarde|consulte|ecoute|demande conseil|"
+                     r"fait confiance|se fie|compte sur|sources?|informations?|checks?|reads?|looks? at|asks?|trusts?|"
+                     r"relies on|listens to|follows|suit|forums?|comparateurs?|avis|reviews|bouche a oreille|"
+                     r"word of mouth|instagram|youtube|tiktok|google)\b")
+_CONTEXT = re.compile(r"\b(?:\d{1,3}\s*ans|\d{1,3}\s*years? old|aged? \d+|vit|habite|lives?|travaille|works?|mari\w*|"
+                      r"enfants?|kids?|children|celibataire|single|retrait\w*|retired|etudiant\w*|student|salarie\w*|"
+                      r"cadre|manager|infirmi\w*|nurse|independant\w*|freelance|proprietaire|owner|locataire|tenant|"
+                      r"famille|family|revenus?|income|budget)\b")
+_MOTIVE = re.compile(r"\b(?:motiv\w*|ce qui compte|ce qui l'interesse|avant tout|surtout|what matters|cares? about|"
+                     r"driven by|priorit\w*|ce qui la pousse|ce qui le pousse)\b")
 
 
-def cap(text: str, n: int = NAME_CHARS) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    if len(text) <= n:
-        return text
-    cut = text[:n].rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:") + "…"
+_PERSONA_LEADS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((label, re.compile(pattern)) for label, pattern in (
+    ("trigger", r"^(?:(?:et|and|so|donc|alors)\W+)?(?:le (?:vrai )?declencheur|(?:ce qui|what) (?:really )?(?:declenche|triggers?)"
+                r"(?: (?:tout|it|the need|son besoin))?|the (?:real )?trigger(?: is)?|trigger|declencheur|son besoin se declenche|"
+                r"her need is triggered|his need is triggered)\b\s*(?:c'est|is|:|,|—)?\s*"),
+    ("objection", r"^(?:(?:et|and|ah|oh)\W+)*(?:(?:son|sa|ses|her|his|their|la|the) (?:grande |grosse |big |biggest |main |"
+                  r"principale? )?objections?(?: principale)?|objections?)\b[^:]{0,40}?(?:\s*(?:c'est|is|:|,|—)\s*)"),
+    ("frustration", r"^(?:(?:et|and)\W+)?(?:ce qui (?:l'agace|l'enerve|le gene|la gene|la freine|le freine|la bloque|le bloque|"
+                    r"l'inquiete|lui fait peur)|ses (?:freins|irritants|frustrations|peurs|craintes)|frustrations?|irritants?|"
+                    r"what (?:annoys|bugs|bothers|frustrates|worries|scares|puts (?:her|him|them) off|holds (?:her|him|them) "
+                    r"back)(?: (?:her|him|them))?(?: is)?|(?:her|his|their) (?:frustrations|pain points|fears|worries)|"
+                    r"pain points)\b\s*(?:c'est|is|:|,|—)?\s*"),
+    ("goal", r"^(?:(?:et|and)\W+)?(?:ce qu'(?:elle|il|ils|elles) veu(?:t|lent)(?: avant tout| surtout)?|son (?:objectif|but)|"
+             r"ses objectifs|what (?:she|he|they) wants?(?: most)?|(?:her|his|their) goals?|goals?|objectif)\b\s*"
+             r"(?:c'est|is|:|,|—)?\s*"),
+    ("motive", r"^(?:(?:et|and)\W+)?(?:ce qui (?:la|le|les) motive|(?:ses |her |his |their )?motiv(?:es|ations?|e)|soncas|"
+               r"what motivates (?:her|him|them))\b\s*(?:c'est|is|are|:|,|—)?\s*"),
+    ("source", r"^(?:(?:et|and)\W+)?(?:(?:elle|il|ils|elles|she|he|they) (?:s'informe\w*|se renseigne\w*|s'inspire\w*|"
+               r"regarde|lit|consulte|ecoute|compare sur|demande (?:conseil )?a|va sur|passe par|fait confiance a|"
+               r"hears about things|gets (?:her|his|their) information|reads|watches|listens to|trusts|uses|looks at|asks|"
+               r"compares on|goes on|scrolls|googles|"
+               r"relies on|checks|lives on|follows)|(?:whom|who) (?:she|he|they) trusts?|ses sources|(?:her|his|their) sources|"
+               r"sources?|ou (?:elle|il) s'informe)\b\s*(?:surtout|d'abord|beaucoup|mostly|mainly|first)?\s*"
+               r"(?:aupres de|aupres d'|sur|dans|via|par|a|au|aux|from|on|in|to|at|:|,|—)?\s*"),
+))
+"""A sentence that says what it is about at its start ("Ce qui l'agace : ...", "Her objection: ..."):
+the label is sure, and the value is what follows the lead."""
+_TRIGGER_TAG = re.compile(r"[\s,:;—–-]*(?:c'est (?:ca,? )?le declencheur|voila le declencheur|that's (?:what triggers it|"
+                          r"the trigger)|that is the trigger|c'est ce qui declenche tout)\W*$")
+_NAME_AGE = re.compile(r"(?P<name>(?:M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)?\s*[A-ZÀ-Ý][\w'’-]+)\s*,\s*\d{1,3}\b")
 
 
-def capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
+def _persona(ctx: Context) -> list[Labelled]:
+    from .reading import _persona_name
 
-
-_ARTICLES = re.compile(r"^(?:(?:la|le|les|un|une|des|du|de la|the|a|an|our|notre|nos|son|sa|ses|their|its)\s+|l['’]\s*)",
-                       re.IGNORECASE)
-_SUBJECTS = re.compile(
-    r"^(?:elle|il|ils|elles|on|nous|je|j'|she|he|they|we|i|le client|la cliente|les clients|the customer|"
-    r"the client|customers|clients)\s+", re.IGNORECASE)
-
-
-def clean_name(text: str, n: int = 60) -> str:
-    text = _strip_item(text)
-    text = _SUBJECTS.sub("", text)
-    text = _ARTICLES.sub("", text) if len(text.split()) > 1 else text
-    return capitalise(cap(text.strip(" ,.;:"), n))
-
-
-# --- detectors ----------------------------------------------------------------------------------
-
-
-def find_channel(text: str) -> Channel | None:
-    found: Channel | None = channels().first(text)
-    return found
-
-
-def emotion_score(text: str) -> tuple[int, str] | None:
-    """The emotion in ``text``: an explicit score (−2..+2) wins, else the strongest emotion word,
-    its sign flipped by a negation just before it. Returns (score, label) or None."""
-    explicit = _explicit_score(text)
-    found = emotions().find_all(text)
-    folded = fold(text)
-    best: tuple[int, str] | None = None
-    for start, end, score in found:
-        before = folded[max(0, start - 14):start].split()[-2:]
-        value = -score if any(w in _negations() or w.endswith("n't") for w in before) else score
-        if value == score and any(w in _negations() for w in before):
-            value = -score
-        label = text[start:end]
-        if best is None or abs(value) > abs(best[0]):
-            best = (value, label)
-    if explicit is not None:
-        return explicit, best[1] if best else ""
-    return best
-
-
-_SCORE = re.compile(r"(?:note|score|émotion|emotion|noté|rated?)\s*(?:de|of|:|=|à|at)?\s*([+\-−–]?\s?[0-2])(?!\d|[.,]\d)"
-                    r"|(?<![\w\d/.,])([+\-−–]\s?[0-2])(?!\d|[.,]\d|\s?%|/)", re.IGNORECASE)
-
-
-_TRAILING_SCORE = re.compile(r"[\s,;(]*(?:note|score)?\s*[:=]?\s*[+\-−–]\s?[0-2]\s*\)?\s*[.!]?\s*$", re.IGNORECASE)
-
-
-def _explicit_score(text: str) -> int | None:
-    m = _SCORE.search(text)
-    if not m:
-        return None
-    raw = (m.group(1) or m.group(2) or "").replace(" ", "").replace("−", "-").replace("–", "-")
-    try:
-        value = int(raw)
-    except ValueError:
-        return None
-    return value if -2 <= value <= 2 else None
-
-
-def find_team(text: str, lang: Lang) -> str | None:
-    found = teams().first(text)
-    if found is None:
-        return None
-    return str(found[0] if lang == "fr" else found[1])
-
-
-_MONTHS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
-    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12, "january": 1, "february": 2,
-    "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8, "september": 9, "october": 10,
-    "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7,
-    "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-_ISO = re.compile(r"\b(\d{4})[- ](\d{1,2})[- ](\d{1,2})\b")
-_DMY = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
-_MONTH_NAME = re.compile(r"\b(?:(\d{1,2})(?:er)?\s+)?(" + "|".join(sorted(_MONTHS, key=len, reverse=True))
-                         + r")\.?\s+(\d{4})\b")
-_RELATIVE = re.compile(r"\b(?:dans|d'ici|sous|within|in)\s+(\d{1,2})\s+(mois|months?|semaines?|weeks?)\b")
-_QUARTER = re.compile(r"\b(?:t|q)([1-4])\s+(\d{4})\b")
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    total = day.year * 12 + day.month - 1 + months
-    year, month = divmod(total, 12)
-    return dt.date(year, month + 1, min(day.day, 28))
-
-
-def find_date(text: str, today: dt.date | None = None) -> tuple[dt.date, tuple[int, int]] | None:
-    """The first date in ``text`` and its span: ISO, dd/mm/yyyy, '15 mars 2026', 'June 2026',
-    'Q2 2026', 'dans 6 mois' / 'in 6 months'."""
-    folded = fold(text)
-    today = today or dt.date.today()
-    candidates: list[tuple[int, int, dt.date]] = []
-    for m in _ISO.finditer(folded):
-        with contextlib.suppress(ValueError):
-            candidates.append((m.start(), m.end(), dt.date(int(m[1]), int(m[2]), int(m[3]))))
-    for m in _DMY.finditer(folded):
-        with contextlib.suppress(ValueError):
-            candidates.append((m.start(), m.end(), dt.date(int(m[3]), int(m[2]), int(m[1]))))
-    for m in _MONTH_NAME.finditer(folded):
-        with contextlib.suppress(ValueError):
-            candidates.append((m.start(), m.end(), dt.date(int(m[3]), _MONTHS[m[2]], int(m[1] or 1))))
-    for m in _QUARTER.finditer(folded):
-        candidates.append((m.start(), m.end(), dt.date(int(m[2]), int(m[1]) * 3, 1)))
-    for m in _RELATIVE.finditer(folded):
-        n = int(m[1])
-        day = _add_months(today, n) if m[2].startswith(("mois", "month")) else today + dt.timedelta(weeks=n)
-        candidates.append((m.start(), m.end(), day))
-    if not candidates:
-        return None
-    start, end, day = min(candidates, key=lambda c: c[0])
-    return day, (start, end)
-
-
-_NUMBER = re.compile(
-    r"(?P<num>[+\-−]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|[+\-−]?\d+(?:[.,]\d+)?)\s*"
-    r"(?P<unit>%|k€|m€|€|\$|£|euros?\b|eur\b|jours?\b|j\b|days?\b|heures?\b|hours?\b|h\b|minutes?\b|min\b|"
-    r"secondes?\b|seconds?\b|s\b|semaines?\b|weeks?\b|mois\b|months?\b|ans?\b|years?\b|/\s*10\b|/\s*5\b|"
-    r"/\s*100\b|sur\s+(?:10|5|100)\b|out of\s+(?:10|5|100)\b|pts?\b|points?\b|clients?\b|customers?\b|"
-    r"appels?\b|calls?\b|visites?\b|visits?\b|visiteurs?\b|visitors?\b|tickets?\b|commandes?\b|orders?\b|"
-    r"demandes?\b|requests?\b|leads?\b|dossiers?\b|devis\b|quotes?\b|contrats?\b|contracts?\b|"
-    r"utilisateurs?\b|users?\b|abonnés?\b|subscribers?\b|fois\b|times\b|par\s+(?:mois|an|jour|semaine)\b|"
-    r"(?:per|a)\s+(?:month|year|day|week)\b)?",
-    re.IGNORECASE,
-)
-_KPI_NAMES = re.compile(r"\b(NPS|CSAT|CES|CA|churn|ROI|taux de \w+(?: \w+)?|\w+ rate)\b", re.IGNORECASE)
-_SOURCE = re.compile(
-    r"(?:\(\s*)?(?:source\s*:?\s*|selon\s+|d'après\s+|d’après\s+|according to\s+|from\s+(?:our|the)\s+|"
-    r"mesuré par\s+|measured by\s+|via\s+|issu(?:e|es|s)? de\s+|from\s+)"
-    r"(?P<src>[^.;,)\n]{2,80})", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class NumberFound:
-    name: str
-    value: float
-    unit: str
-    source: str | None
-    quote: str
-
-
-def _to_float(raw: str) -> float | None:
-    raw = raw.replace("−", "-").replace("\u00a0", "").replace("\u202f", "")
-    raw = re.sub(r"(?<=\d) (?=\d{3})", "", raw).replace(",", ".")
-    try:
-        return float(raw)
-    except ValueError:
-        return None
-
-
-def find_numbers(text: str) -> list[NumberFound]:
-    """Numbers with their unit, a name (the words before them) and a source when one is said."""
-    out: list[NumberFound] = []
-    for sentence in sentences(text):
-        date_span = find_date(sentence)
-        clauses = re.split(r"(?<!\d),(?!\d)|\s+(?:et|and)\s+(?=[^\d]*\d)", sentence)
-        source_m = _SOURCE.search(sentence)
-        source = cap(source_m.group("src").strip(" :"), 80) if source_m else None
-        for clause in clauses:
-            for m in _NUMBER.finditer(clause):
-                if date_span and m.group("num") in sentence[date_span[1][0]:date_span[1][1]]:
-                    continue
-                unit = (m.group("unit") or "").strip()
-                num = m.group("num")
-                value = _to_float(num)
-                if value is None:
-                    continue
-                before = clause[:m.start()]
-                kpi = _KPI_NAMES.search(clause)
-                if not unit and not kpi and not re.search(r"\b(?:nps|csat|ces|score|note|taux|rate)\b", fold(before)):
-                    continue  # a bare number with nothing saying what it counts
-                if len(num.strip("+-−")) == 4 and not unit and 1900 <= value <= 2100:
-                    continue  # a year
-                name_src = before.strip()
-                while True:
-                    trimmed = re.sub(r"(?:^|\s+)(?:de|d'|of|est|is|à|at|:|=|environ|about|around|autour de|près de|"
-                                     r"sont|are|was|était|vaut|reste|stays|remains|atteint|reaches|en moyenne|on average)"
-                                     r"\s*$", "", name_src, flags=re.IGNORECASE).strip(" :=,")
-                    if trimmed == name_src:
-                        break
-                    name_src = trimmed
-                name_src = _ARTICLES.sub("", name_src)
-                name_src = _SOURCE.sub("", name_src)
-                words = name_src.split()[-6:]
-                name = " ".join(words).strip(" :=,(") or (kpi.group(1) if kpi else "")
-                if kpi and kpi.group(1) and kpi.group(1).upper() in ("NPS", "CSAT", "CES") and \
-                        kpi.group(1).lower() not in name.lower():
-                    name = kpi.group(1).upper() + (" " + name if name else "")
-                if not name or name == unit:
-                    after = clause[m.end():]
-                    after = re.sub(r"^\s*(?:d'|d’|de|des|du|of|the|a)\s*", "", after, flags=re.IGNORECASE)
-                    src_m = _SOURCE.search(after)
-                    after = after[: src_m.start()] if src_m else after
-                    after = re.split(r"[(.;]", after)[0]
-                    name = " ".join(after.split()[:10]).strip(" ,:")
-                if not name:
-                    name = unit or "valeur"
-                unit_norm = re.sub(r"\s+", " ", unit.replace("euros", "€").replace("euro", "€"))
-                out.append(NumberFound(capitalise(cap(name, 70)), value, unit_norm, source, cap(clause, 300)))
+    out: list[Labelled] = []
+    who_done = ctx.journey.persona is not None and ctx.qid != "who"
+    text = ctx.text
+    previous: Span | None = None
+    units_list = ctx.units()
+    for k, span in enumerate(units_list):
+        body = span.text
+        f = fold(body)
+        if _dont_know(body):
+            continue
+        if k > 0:
+            previous = units_list[k - 1]
+        # a sentence that says what it is ("Ce qui l'agace : ...", "..., c'est le déclencheur")
+        lead = next(((label, m) for label, pattern in _PERSONA_LEADS if (m := pattern.match(f))), None)
+        if lead is not None and lead[1].end() < len(body) - 2:
+            label, m = lead
+            value = span.sub(text, m.end(), len(body))
+            out.append(Labelled(value, (label,), strong=True))
+            if label == "goal" and _MOTIVE.search(f) is None:
+                continue
+            continue
+        tag = _TRIGGER_TAG.search(f)
+        if tag is not None and tag.start() > 5:
+            out.append(Labelled(span.sub(text, 0, tag.start()), ("trigger",), strong=True))
+            continue
+        only_tag = re.match(r"^\W*(?:c'est (?:ca|cela),? le declencheur|that's the trigger|that is the trigger|"
+                            r"voila le declencheur)\W*", f)
+        if tag is not None or only_tag:
+            rest = span.sub(text, only_tag.end(), len(body)) if only_tag and only_tag.end() < len(body) - 2 else None
+            if rest is not None:  # "That's the trigger, the birthday."
+                out.append(Labelled(rest, ("trigger",), strong=True))
+            elif previous is not None:  # "C'est ça, le déclencheur." says what the sentence before was
+                before = next((i for i in out if i.span == previous), None)
+                out = [i for i in out if i.span != previous]
+                said = ((*before.labels, "trigger") if before is not None and "who" in before.labels else ("trigger",))
+                out.append(Labelled(previous, said, strong=True))
+            continue
+        labels: list[str] = []
+        name, _ = _persona_name(text, span)
+        if name is None:
+            age = _NAME_AGE.search(body)
+            name = age.group("name") if age and k <= 1 else None
+        if (name and not who_done and not any("who" in i.labels for i in out) and k <= 2 and \
+                fold(name).strip() not in _FIELD_WORDS) or (not who_done and k == 0 and not any("who" in i.labels for i in out) and (
+                _CONTEXT.search(f) or ctx.qid == "who")):
+            labels.append("who")
+        if _SOURCE_VERB.search(f):
+            labels.append("source")
+        if _TRIGGER_WORD.search(f) and "who" not in labels:
+            labels.append("trigger")
+        if _OBJECTION.search(f) and not _MOOD_START.match(f):
+            labels.append("objection")
+        elif _FRUSTRATION.search(f) and not _MOOD_START.match(f) and "trigger" not in labels:
+            labels.append("frustration")
+        if _GOAL.search(f) and "source" not in labels and not _MOOD_START.match(f):
+            labels.append("goal")
+        if _MOOD_START.match(f) or (_MOOD.search(f) and not labels):
+            labels.append("mood")
+        if _MOTIVE.search(f):
+            labels.append("motive")
+        if not labels and _CONTEXT.search(f):
+            labels.append("context")
+        strong = bool(labels)
+        if not labels:
+            default = {"who": "context", "trigger": "trigger", "frustrations": "frustration", "motives": "motive",
+                       "sources": "source"}.get(ctx.qid or "")
+            if default:
+                labels.append(default)
+        if labels:
+            out.append(Labelled(span, tuple(dict.fromkeys(labels)), strong=strong))
     return out
 
 
-# --- stages in an answer ------------------------------------------------------------------------
+_FIELD_WORDS = {"frustrations", "frustration", "motives", "motivations", "objection", "objections", "trigger", "goals",
+                "sources", "freins", "declencheur", "objectif", "motifs", "it's", "its", "c'est", "notre", "our"}
+_SOURCE_VERB = re.compile(r"\b(?:s'informe\w*|se renseigne\w*|s'inspire\w*|fait confiance|se fie|demande conseil|"
+                          r"(?:il|elle) (?:lit|regarde|consulte|compare sur|demande a)|"
+                          r"ecoute (?:beaucoup |surtout )?(?:son|sa|ses|les)|reads|watches|listens to|trusts|relies on|"
+                          r"asks (?:her|his|their|other|friends)|lives on|hears about)\b")
+_TRIGGER_WORD = re.compile(r"\b(?:declench\w*|le jour ou|triggers?|triggered|sets? (?:it )?off)\b")
+_MOOD_START = re.compile(r"^(?:(?:et|and|mais|but)\W+)?(?:elle|il|ils|elles|she|he|they|[a-z]+)\s*(?:est|sont|is|are|'s|'re|"
+                         r"se sent|feels?|arrive chez nous|comes to us|arrives?|reste|stays|a l'air|seems?)\s+(?:\w+\s+)?"
+                         r"(?:un peu |plutot |tres |assez |franchement |a bit |quite |very |rather |really |already |deja )*"
+                         r"(?:press\w*|rushed|in a hurry|curieu\w*|curious|inqui\w*|worried|anxious|anxieu\w*|stress\w*|"
+                         r"deborde\w*|overwhelmed|perdu\w*|lost|motive\w*|motivated|enthousias\w*|excited|sceptique|"
+                         r"sceptical|skeptical|mefian\w*|suspicious|cross|impatient\w*|angoiss\w*|besotted|prudent\w*|"
+                         r"tendu\w*|tense|nerveu\w*|nervous|calme|calm|serein\w*|confiant\w*|confident|desperate|"
+                         r"beside (?:herself|himself)|analytical|intimide\w*|intimidated|fatigue\w*|tired|frustr\w*|"
+                         r"agace\w*|annoyed|fed up|determin\w*)")
 
 
-def _is_boundary(text: str, start: int, end: int) -> bool:
-    """A stage name that heads a part of the answer: 'Devis : ...', a line or sentence starting with
-    it, or 'à l'étape Devis' / 'at the Order stage'."""
-    after = text[end:end + 4]
-    if re.match(r"\s*[»\"'’)]?\s*(?::|—|–|-\s|\))", after):
-        return True
-    before = text[max(0, start - 25):start]
-    if not before.strip() or re.search(r"(?:^|[\n.;!?])\s*[-*•\d.)]*\s*[«\"']?$", before):
-        return True
-    return bool(re.search(r"(?:étape|etape|stage|phase)\s*[«\"'’]?\s*$", before, re.IGNORECASE)
-                or re.match(r"\s*[»\"'’]?\s*(?:stage|step)\b", after, re.IGNORECASE))
+_NOT_DONE = re.compile(r"\b(?:ne (?:les |l'|la |le )?(?:a|avons|ont) (?:pas|jamais)|n'(?:a|avons|ont) (?:pas|jamais)|pas (?:encore )?"
+                       r"(?:regarde|lu|exploite|analyse)|don't (?:even )?(?:read|look|use|have)|haven't|have not|never (?:read|asked|"
+                       r"looked)|not (?:yet|systematic)|aimerait|aimerions|voudrions|would like to|we'd like to|un jour|"
+                       r"someday|one day|rien n'est lance|nothing (?:is )?(?:launched|started)|no,? nothing|non,? rien|"
+                       r"je n'en ai pas|i don't have)\b")
+_STAFF_RELAYS = re.compile(r"\b(?:entendent|remontent|rapportent|nous disent ce que|repetent ce que|hear|report what|pass on|"
+                           r"relay|tell us what (?:customers|clients|people) say|les clients leur disent|customers tell them)\b")
 
 
-def stage_segments(text: str, journey: JourneyMap, default: Stage | None, *,
-                   loose: bool = False) -> list[tuple[Stage | None, str]]:
-    """Cut the answer where it names a stage of the map: [(stage, the text about it)]. Text before
-    the first stage named goes to ``default`` (the stage the question was about). Only a stage name
-    that heads a part counts ('Devis : ...'), unless ``loose``."""
-    if not journey.stages:
-        return [(default, text)]
-    lex = Lexicon((s.name, s.id) for s in journey.stages if len(s.name) >= 3)
-    hits = [h for h in lex.find_all(text) if loose or _is_boundary(text, h[0], h[1])]
-    if not hits:
-        return [(default, text)]
-    by_id = {s.id: s for s in journey.stages}
-    out: list[tuple[Stage | None, str]] = []
-    head = text[: hits[0][0]]
-    if head.strip(" \n\t:,.-—") and len(head.split()) > 2:
-        out.append((default, head))
-    for i, (start, _end, sid) in enumerate(hits):
-        stop = hits[i + 1][0] if i + 1 < len(hits) else len(text)
-        chunk = text[start:stop]
-        if out and out[-1][0] is by_id[sid]:
-            out[-1] = (out[-1][0], out[-1][1] + chunk)
-        else:
-            out.append((by_id[sid], chunk))
-    return out
-
-
-def _without_stage_name(chunk: str, stage: Stage | None) -> str:
-    if stage is None:
-        return chunk
-    folded, key = fold(chunk), fold(stage.name)
-    i = folded.find(key)
-    if 0 <= i <= 20:
-        chunk = chunk[i + len(key):]
-    chunk = re.sub(r"^\s*(?:stage|étape|phase)?\s*[»\"'’)]*\s*[:,–—-]?\s*", "", chunk, flags=re.IGNORECASE)
-    return chunk
-
-
-def lifecycle_of(name: str) -> str | None:
-    life = _keyed("lifecycle")
-    found = life.find_all(name)
-    if not found:
-        return None
-    kinds = {k for *_, k in found}
-    return "after_purchase" if "after_purchase" in kinds else "purchase"
-
-
-# --- the reader -------------------------------------------------------------------------------
-
-
-class RulesReader:
-    """Reads one answer for one phase. Stateless; ``read`` returns a Proposal (source "rules")."""
-
-    def __init__(self, lang: Lang):
-        self.lang: Lang = lang
-
-    def read(self, text: str, phase: str, journey: JourneyMap, question: Question | None = None,
-             *, bound: bool = True) -> Proposal:
-        text = text[:MAX_RULES_CHARS]
-        prov: Provenance = "customer" if (phase == "evidence" or _flat("customer_cues").has(text)) else "team"
-        self._prov = prov
-        self._bound = bound
-        self._journey = journey
-        self._question = question
-        self._qi = question.index if bound and question is not None and question.kind == "question" else None
-        self._fi = question.index if bound and question is not None and question.kind == "follow_up" else None
-        focus = None
-        if question is not None and question.focus_id:
-            focus = next((s for s in journey.stages if s.id == question.focus_id), None)
-        self._focus = focus
-        reader = getattr(self, f"_{phase}", None)
-        changes: list[Change] = list(reader(text)) if reader else []
-        return Proposal(phase=phase, source="rules", changes=changes)
-
-    # shared
-    def _without_persona(self, text: str) -> str:
-        persona = self._journey.persona
-        if persona is None or not persona.name:
-            return text
-        return re.sub(rf"^\s*{re.escape(persona.name)}\s+", "", text)
-
-    def _default_stage(self) -> Stage | None:
-        if self._focus is not None:
-            return self._focus
-        return self._journey.stages[-1] if self._journey.stages else None
-
-    def _segments(self, text: str) -> list[tuple[str, str]]:
-        """(stage name, text) pairs; stage name '' when the map has no stage yet."""
-        out = []
-        for stage, chunk in stage_segments(text, self._journey, self._default_stage()):
-            out.append((stage.name if stage else "", _without_stage_name(chunk, stage)))
-        return out
-
-    # phases
-    def _framing(self, text: str) -> list[Change]:
-        qi, fi = self._qi, self._fi
-        change = SetFraming(provenance=self._prov, quote=cap(text, 600))
-        folded = fold(text)
-        start, end = _start_end(text)
-        if qi == 2 or (qi is None and fi is None and (start or end)):
-            change.start, change.end = start, end
-            if not (start or end) and qi == 2:
-                change.start = cap(text, 300)
-        objective_cue = _OBJECTIVE_CUE.search(folded)
-        unbound = qi is None and fi is None
-        if qi == 0 or (unbound and (objective_cue or not (start or end))):
-            change.objective = cap(_objective_sentence(text), 600)
-            if "?" in text:
-                change.business_question = cap(next(s for s in sentences(text) if "?" in s) if any(
-                    "?" in s for s in sentences(text)) else text, 600)
-        if qi == 1 or (qi is None and fi is None and re.search(r"\bparcours\b|\bjourney\b", folded)):
-            m = re.search(r"(?:parcours|journey)\s+(?:de\s+|d'|of\s+)?([^.,;:]{3,60})", text, re.IGNORECASE)
-            change.journey = capitalise(cap(m.group(0) if m else text, 100))
-            if re.search(r"onboarding|inscription|souscription|sign.?up|specifi|precis|moment|partie|part of|"
-                         r"resiliation|livraison|sinistre|claim", folded):
-                change.scope = "specific"
-            elif re.search(r"complet|global|entier|bout en bout|whole|end to end|entire|full|macro", folded):
-                change.scope = "macro"
-        if fi == 0 or (unbound and re.search(r"\b(?:equipe|team|livrable|deliverable|atelier|workshop)\b", folded)):
-            found = teams().find_all(text)
-            names = []
-            for *_, val in found:
-                name = val[0] if self.lang == "fr" else val[1]
-                if name not in names:
-                    names.append(name)
-            change.team = names[:8] or ([cap(i, 60) for i in split_items(text.split(".")[0])][:6] if fi == 0 else [])
-            m = re.search(r"(?:livrable|deliverable|attendons|attend|expect|obtenir|produce|produire)\s*:?\s*(.{5,300})",
-                          text, re.IGNORECASE)
-            if m:
-                change.deliverable = cap(m.group(1), 300)
-        return [change]
-
-    def _persona(self, text: str) -> list[Change]:
-        qi, fi = self._qi, self._fi
-        change = SetPersona(provenance=self._prov, quote=cap(text, 600))
-        if self._journey.persona is None or qi == 0:
-            change.name = _persona_name(text)
-            change.description = cap(text, 600)
-        for sentence in sentences(text):
-            f = fold(sentence)
-            if re.search(r"\b(?:veut|voudrait|souhaite|cherche|a besoin|besoin de|objectif|but|aimerait|espere|"
-                         r"wants?|needs?|would like|looking for|aims?|goal|hopes?|tries to|trying to)\b", f):
-                change.goals.append(cap(sentence, 300))
-            if re.search(r"\b(?:frustr\w*|agac\w*|enerv\w*|peur|craint\w*|deteste|n'aime pas|freine?|frein|hesit\w*|"
-                         r"doute\w*|objection\w*|trop cher|inquiet\w*|mefian\w*|hates?|annoy\w*|afraid|fears?|"
-                         r"worr\w*|objects?|too expensive|hesita\w*|doubt\w*|put off|distrust\w*)\b", f):
-                target = change.objections if re.search(r"objection|trop cher|too expensive|pas sur|not sure|"
-                                                        r"doute|doubt", f) else change.frustrations
-                target.append(cap(sentence, 300))
-            if re.search(r"\b(?:quand|lorsque|des que|declench\w*|suite a|a la suite|apres|when|after|triggers?|"
-                         r"following|once)\b", f) and (qi == 1 or change.trigger is None) and qi != 0:
-                change.trigger = change.trigger or cap(sentence, 300)
-        emo = emotion_score(text)
-        if emo and (qi == 1 or qi is None):
-            change.state_of_mind = cap(next((s for s in sentences(text) if fold(emo[1]) in fold(s)), emo[1])
-                                       if emo[1] else text, 300)
-        if qi == 2 and not (change.frustrations or change.objections):
-            change.frustrations = [cap(i, 300) for i in split_items(text, max_words=12)][:6]
-        if qi == 1 and change.trigger is None:
-            change.trigger = cap(sentences(text)[0], 300) if sentences(text) else None
-        found = _keyed("soncas").find_all(text)
-        for *_, motive in found:
-            if motive not in change.motivations:
-                change.motivations.append(motive)
-        if fi == 1:
-            change.information_sources = [cap(clean_name(i), 80) for i in split_items(text)][:8]
-        if qi == 0 and not change.goals:
-            m = re.search(r"(?:pour|afin de|to)\s+([^.;]{5,200})", text, re.IGNORECASE)
-            if m:
-                change.goals.append(cap(m.group(0), 300))
-        return [change]
-
-    def _evidence(self, text: str) -> list[Change]:
-        kinds = _keyed("evidence_kinds")
-        out: list[Change] = []
-        long_paste = len(text) > 400 or text.count("\n") >= 4
-        quoted = re.search(r"[«“\"']", text) is not None
-        if long_paste or quoted or self._qi == 1:
-            items = [text]  # a paste or a quote is kept whole: it is the customer's words
-        else:
-            items = [_MARKER.sub("", p).strip() for ln in text.split("\n") for p in re.split(r";", ln) if p.strip()]
-        for item in items[:12]:
-            kind = kinds.first(item) or ("verbatim" if self._qi == 1 else "other")
-            if self._fi == 0:
-                kind = "other"
-            source = None
-            m = _SOURCE.search(item)
-            if m:
-                source = cap(m.group("src"), 80)
-            date = find_date(item)
-            prov: Provenance = "team" if self._fi == 0 else "customer"
-            body = item.strip()[:20_000]
-            if len(body) < 3:
-                continue
-            out.append(AddEvidence(kind=kind, text=body, source=source, date=date[0] if date else None,
-                                   provenance=prov, quote=cap(item, 600)))
-        return out
-
-    def _stages(self, text: str) -> list[Change]:
-        out: list[Change] = []
-        for item in split_items(text, max_words=6)[:20]:
-            name_part, _, desc = item.partition(":")
-            if len(name_part.split()) > 8:
-                name_part = re.split(r"\s[(–—-]\s?|,", name_part)[0]
-            name = clean_name(name_part, 60)
-            if len(name) < 2 or len(name.split()) > 10:
-                continue
-            life = lifecycle_of(name)
-            if life is None and any(isinstance(c, AddStage) and c.lifecycle == "purchase" for c in out):
-                life = "after_purchase"
-            out.append(AddStage(name=name, description=cap(desc, 300) if desc.strip() else None,
-                                lifecycle=life or "before_purchase",
-                                provenance=self._prov, quote=cap(item, 600)))
-        return out
-
-    def _touchpoints(self, text: str) -> list[Change]:
-        out: list[Change] = []
-        for stage, chunk in self._segments(text):
-            for item in split_items(chunk, max_words=10)[:15]:
-                item = self._without_persona(item)
-                ch = find_channel(item)
-                if ch is None and self._fi == 0:
-                    continue
-                if ch is None and len(item.split()) > 10:
-                    continue
-                name = clean_name(item, 60)
-                if len(name) < 3 or fold(name) in _NOT_NAMES:
-                    continue
-                online = ch.online if ch else True
-                channel = ch.name(self.lang) if ch else ("en ligne" if self.lang == "fr" else "online")
-                prov = self._prov if ch is not None else "inferred"
-                out.append(AddTouchpoint(stage=stage, name=name, channel=channel, online=online,
-                                         ownership=ch.ownership if ch else "owned",
-                                         invisible=ch.invisible if ch else False,
-                                         owner=None, provenance=prov, quote=cap(item, 600)))
-        return out
-
-    def _experience(self, text: str) -> list[Change]:
-        out: list[Change] = []
-        for stage, chunk in self._segments(text):
-            emo = emotion_score(chunk)
-            if emo is not None and self._qi != 1:
-                out.append(SetEmotion(stage=stage, score=emo[0], label=cap(emo[1], 40), provenance=self._prov,
-                                      quote=cap(chunk, 600)))
-            for sentence in sentences(chunk):
-                f = fold(sentence)
-                clean = cap(_strip_item(_TRAILING_SCORE.sub("", sentence)), 300)
-                if len(clean) < 3:
-                    continue
-                if self._qi == 1 or re.search(r"\b(?:attend(?:ait)?\s+(?:que|qu'|des|du|un|une|le|la|les|de|d')\b|"
-                                              r"s'attend|espere|souhaite\w*|voudrait|aimerait|expects?|"
-                                              r"hopes?|wants?|would like|wishes?)", f):
-                    out.append(AddNote(stage=stage, lane="expectations", text=clean, provenance=self._prov,
-                                       quote=cap(sentence, 600)))
-                elif re.search(r"[«\"“]|\b(?:se dit|se demande|pense|pensee|thinks?|wonders?|tells? (?:her|him|them)self)\b", f):
-                    out.append(AddNote(stage=stage, lane="thoughts", text=clean, provenance=self._prov,
-                                       quote=cap(sentence, 600)))
-                elif _explicit_score(sentence) is None or len(sentence.split()) > 6:
-                    if emotions().has(sentence) and len(sentence.split()) <= 6:
-                        continue
-                    out.append(AddNote(stage=stage, lane="actions", text=clean, provenance=self._prov,
-                                       quote=cap(sentence, 600)))
-        return out
-
-    def _pain_points(self, text: str) -> list[Change]:
-        out: list[Change] = []
-        efforts = _keyed("efforts")
-        positive_cue = re.compile(r"\b(?:bien|apprecie\w*|rapide|simple|facile|clair|agreable|sympa|efficace|"
-                                  r"surpri\w*|aime|adore|well|likes?|loves?|quick|fast|easy|clear|pleasant|"
-                                  r"friendly|great|smooth|helpful|works)\b")
-        for stage, chunk in self._segments(text):
-            pieces = [p for ln in chunk.split("\n") for p in re.split(r";|(?<=[.!?])\s+", _MARKER.sub("", ln))]
-            for item in [p for p in pieces if p.strip()][:12]:
-                f = fold(item)
-                emo = emotion_score(item)
-                positive = self._qi == 1 or (self._qi is None and (
-                    (emo is not None and emo[0] > 0) or (positive_cue.search(f) is not None and (
-                        emo is None or emo[0] >= 0) and not re.search(r"\b(?:pas|not|trop|too|jamais|never)\b", f))))
-                body = cap(_strip_item(item), 300)
-                if len(body) < 3:
-                    continue
-                if positive:
-                    out.append(AddNote(stage=stage, lane="positives", text=capitalise(body), provenance=self._prov,
-                                       quote=cap(item, 600)))
-                else:
-                    effort = efforts.first(item)
-                    out.append(AddPainPoint(stage=stage, text=capitalise(body), effort=effort, provenance=self._prov,
-                                            quote=cap(item, 600)))
-        return out
-
-    def _moments_of_truth(self, text: str) -> list[Change]:
-        kinds = _keyed("moment_kinds")
-        out: list[Change] = []
-        parts = [text] if self._fi == 0 else [s for s in sentences(text) if len(s.split()) >= 3] or [text]
-        for part in parts[:4]:
-            m = re.search(r"\b(?:parce que|parce qu'|car|because|since|as)\b\s*(.+)", part, re.IGNORECASE)
-            why = cap(m.group(1), 300) if m else None
-            head = part[: m.start()] if m else part
-            name = clean_name(re.split(r"[:,;]", head)[0] if len(head.split()) > 12 else head, 80)
-            stage = next((s.name for s, _ in stage_segments(part, self._journey, None, loose=True) if s is not None), None)
-            kind = kinds.first(part) or "other"
-            if len(name) < 3:
-                continue
-            if self._fi == 0 and self._journey.moments_of_truth:
-                # "It is rather the decision (FMOT)": the kind of the latest moment, not a new one.
-                last = self._journey.moments_of_truth[-1]
-                out.append(AddMomentOfTruth(name=last.name, kind=kind, stage=last.stage, why=last.why,
-                                            provenance=self._prov, quote=cap(part, 600)))
-                break
-            out.append(AddMomentOfTruth(name=name, kind=kind, stage=stage, why=why, provenance=self._prov,
-                                        quote=cap(part, 600)))
-        return out
-
-    def _metrics(self, text: str) -> list[Change]:
-        out: list[Change] = []
-        tp_names = Lexicon((t.name, (s.name, t.name)) for _, s, _, t in self._journey.touchpoints() if len(t.name) >= 4)
-        for stage, chunk in self._segments(text):
-            for n in find_numbers(chunk):
-                tp = tp_names.first(n.quote)
-                st = stage or (tp[0] if tp else "")
-                out.append(AddMetric(stage=st or None, name=n.name, value=n.value, unit=n.unit, source=n.source,
-                                     touchpoint=tp[1] if tp else None, provenance=self._prov, quote=n.quote))
-        return out
-
-    def _owners(self, text: str) -> list[Change]:
-        out: list[Change] = []
-        touchpoints = [t for *_, t in self._journey.touchpoints()]
-        focus_tp = None
-        if self._bound and self._question is not None and self._question.focus_id:
-            focus_tp = next((t for t in touchpoints if t.id == self._question.focus_id), None)
-        done: set[str] = set()
-        pieces = [p for ln in text.split("\n") for p in re.split(r";|(?<=[.!?])\s+", _MARKER.sub("", ln))]
-        for item in (p.strip() for p in pieces):
-            if not item:
-                continue
-            m = re.search(r"\s*(?::|→|->|=>|=|—|–)\s*|\s+(?:géré(?:e|s|es)? par|pris en charge par|relève de|"
-                          r"owned by|run by|handled by|belongs to)\s+", item, re.IGNORECASE)
-            left, right = (item[: m.start()], item[m.end():]) if m else (item, "")
-            team = find_team(right, self.lang) if right else None
-            if team is None and right and 0 < len(right.split()) <= 4:
-                team = clean_name(right, 60)
-            if team is None:
-                team = find_team(item, self.lang)
-                left = item
-            if team is None:
-                continue
-            targets = _touchpoints_named(left, touchpoints)
-            if not targets and focus_tp is not None:
-                targets = [focus_tp]
-            for tp in targets:
-                if tp.id in done:
-                    continue
-                done.add(tp.id)
-                out.append(SetOwner(touchpoint=tp.name, touchpoint_id=tp.id, owner=team, provenance=self._prov,
-                                    quote=cap(item, 600)))
-        if not out and focus_tp is not None:
-            team = find_team(text, self.lang) or (clean_name(text, 60) if len(text.split()) <= 4 else None)
-            if team:
-                out.append(SetOwner(touchpoint=focus_tp.name, touchpoint_id=focus_tp.id, owner=team,
-                                    provenance=self._prov, quote=cap(text, 600)))
-        return out
-
-    def _priorities(self, text: str) -> list[Change]:
-        qi, fi = self._qi, self._fi
+def _evidence(ctx: Context) -> list[Labelled]:
+    out: list[Labelled] = []
+    kinds = words.keyed("evidence_kinds")
+    for span in ctx.units():
+        text = span.text
+        if _dont_know(text) or len(text.split()) < 2:
+            continue
+        quoted = re.search(r"[«“\"][^»”\"]{12,}[»”\"]", text) is not None
         f = fold(text)
-        kind = {0: "opportunities", 1: "scores", 2: "actions"}.get(qi) if qi is not None else (
-            "review" if fi == 0 else None)
-        if kind is None:
-            if _has_scores(text):
-                kind = "scores"
-            elif re.search(r"\b(?:responsable|porte par|pilote|owner|owned by|led by|kpi|indicateur)\b", f):
-                kind = "actions"
-            elif re.search(r"\b(?:revoir|reverr\w*|revue|revision|review\w*|update the map|mettre a jour)\b", f) \
-                    and find_date(text, self._journey.created):
-                kind = "review"
-            else:
-                kind = "opportunities"
-        out: list[Change] = []
-        if kind == "opportunities":
-            kinds, levers = _keyed("opportunity_kinds"), _keyed("opportunity_levers")
-            for item in split_items(text, max_words=14)[:6]:
-                if len(item.split()) < 2:
-                    continue
-                stage = next((s.name for s, _ in stage_segments(item, self._journey, None, loose=True)
-                              if s is not None), None)
-                out.append(AddOpportunity(text=capitalise(cap(item, 300)), kind=kinds.first(item) or "fix",
-                                          lever=levers.first(item), stage=stage, provenance=self._prov,
-                                          quote=cap(item, 600), **_scores(item)))
-        elif kind == "scores":
-            parts = [p for p in re.split(r"\n|;|(?<=\.)\s", text) if _has_scores(p)] or [text]
-            for part in parts[:6]:
-                scores = _scores(part)
-                if scores:
-                    words = re.split(r"[:(]|\b(?:impact|portée|reach)\b", part, flags=re.IGNORECASE)[0]
-                    out.append(ScoreOpportunity(text=cap(words.strip(" -:"), 120) if len(words.strip()) > 3 else "",
-                                                provenance=self._prov, quote=cap(part, 600), **scores))
-        elif kind == "actions":
-            for item in _action_items(text):
-                owner = None
-                m = re.search(r"(?:responsable|porté par|pilote|owner|owned by|led by)\s*:?\s*([^,;.()]{2,60})",
-                              item, re.IGNORECASE)
-                if m:
-                    owner = cap(m.group(1), 60)
-                owner = owner or find_team(item, self.lang)
-                kpi = None
-                m = re.search(r"(?:kpi|indicateur|mesuré par|measured by|metric)\s*:?\s*([^,;.()]{2,80})", item,
-                              re.IGNORECASE)
-                if m:
-                    kpi = cap(m.group(1), 80)
-                due = find_date(item, self._journey.created)
-                action = re.split(r"\s*[,(;]\s*(?:responsable|porté|pilote|owner|owned|led|kpi|indicateur|d'ici|"
-                                  r"pour le|by|avant|before)\b", item, flags=re.IGNORECASE)[0]
-                action = capitalise(cap(_strip_item(action), 300))
-                if len(action) < 3:
-                    continue
-                out.append(AddAction(action=action, owner=owner, kpi=kpi, due=due[0] if due else None,
-                                     provenance=self._prov, quote=cap(item, 600)))
-        found = find_date(text, self._journey.created)
-        if found and (kind == "review" or re.search(r"\b(?:revoir|reverr\w*|revision|review\w*)\b", f)):
-            out.append(SetReviewDate(date=found[0], provenance=self._prov, quote=cap(text, 600)))
-        return out
-
-
-# --- small helpers --------------------------------------------------------------------------------
-
-
-def _touchpoints_named(text: str, touchpoints: list[Any]) -> list[Any]:
-    """The touchpoints a piece of text names ('the website, the app and the branch'): each part
-    matches the touchpoints holding most of its words, or, when the part is only a channel word
-    ('phone'), every touchpoint on that channel."""
-    found: list[Any] = []
-    parts = [p for p in re.split(r",|;|\s+(?:et|and|ou|or|&)\s+|/", text) if p.strip()]
-    for part in parts:
-        words = {w[:6] for w in re.findall(r"[a-z0-9]{3,}", fold(part))} - {"the", "les", "des", "and", "our", "nos"}
-        if not words:
+        asked_back = "?" in ctx.text[span.end:span.end + 2] and len(text.split()) <= 8
+        if asked_back or _NOT_DONE.search(f):
+            # "A quote I could paste? No, nothing", "on ne les a pas regardées", "on aimerait en faire un jour"
+            out.append(Labelled(span, ("internal",) if _NOT_DONE.search(f) else ("other",), strong=True))
             continue
-        best: list[Any] = []
-        best_score = 0.0
-        for tp in touchpoints:
-            tp_words = {w[:6] for w in re.findall(r"[a-z0-9]{3,}", fold(tp.name))}
-            score = len(words & tp_words) / len(words)
-            if score > best_score:
-                best, best_score = [tp], score
-            elif score == best_score and score > 0:
-                best.append(tp)
-        if best_score >= 0.5:
-            found += [t for t in best if t not in found]
+        if words.keyed("evidence_kinds").first(text) == "frontline" and not _STAFF_RELAYS.search(f):
+            out.append(Labelled(span, ("internal",), strong=True))  # staff's own view, not customers' words
             continue
-        channel = find_channel(part)
-        if channel is not None and len(part.split()) <= 3:
-            found += [t for t in touchpoints if t not in found and
-                      fold(t.channel) in (fold(channel.fr), fold(channel.en))]
-    return found
-
-
-def _start_end(text: str) -> tuple[str | None, str | None]:
-    start = end = None
-    m = re.search(r"(?:commence|débute|démarre|part|starts?|begins?)\s+(?:quand|lorsque|au moment où|dès|à|au|"
-                  r"avec|par|when|with|at|from|as soon as)?\s*([^.;]{3,200}?)(?=\s+et\s+(?:se\s|s'|finit|prend)|"
-                  r"\s+and\s+ends|[.;]|$)", text, re.IGNORECASE)
-    if m:
-        start = cap(m.group(1).strip(" ,"), 300)
-    m = re.search(r"(?:se termine|s'arrête|s’arrête|finit|prend fin|s'achève|s’achève|ends?|stops?|finishes)\s+"
-                  r"(?:quand|lorsque|au moment où|à|au|avec|par|après|when|with|at|after|once)?\s*([^.;]{3,200})",
-                  text, re.IGNORECASE)
-    if m:
-        end = cap(m.group(1).strip(" ,"), 300)
-    if start is None and end is None:
-        m = re.search(r"(?:de|du|from)\s+(.{3,150}?)\s+(?:à|au|jusqu'à|jusqu'au|jusqu’à|to|until)\s+(.{3,150})",
-                      text, re.IGNORECASE)
-        if m:
-            start, end = cap(m.group(1), 300), cap(m.group(2).rstrip(". "), 300)
-    if start is None and end is None:
-        parts = sentences(text)
-        if len(parts) >= 2:
-            start, end = cap(parts[0], 300), cap(parts[1], 300)
-    return start, end
-
-
-_NOT_NAMES = {"elle", "il", "c'est", "une", "un", "le", "la", "les", "she", "he", "it", "the", "a", "an", "our",
-              "notre", "nos", "mon", "ma", "this", "cette", "ce", "nous", "we", "they", "ils", "elles", "pour",
-              "for", "persona", "disons", "let's", "say"}
-
-
-def _persona_name(text: str) -> str:
-    m = re.search(r"(?:s'appelle|s’appelle|appelons[- ]la|appelons[- ]le|nommée?|prénommée?|named|called|"
-                  r"call (?:her|him|them)|persona\s*:)\s+([A-ZÀ-Ý][\w’'-]+(?:\s+[A-ZÀ-Ý][\w’'-]+)?)", text)
-    if m:
-        return cap(m.group(1), 60)
-    m = re.match(r"\s*([A-ZÀ-Ý][\w’'-]+)(?=\s*(?:,|\(|\s+est\b|\s+is\b|\s+a\b|\s+has\b|\s+-|\s+—|\s+\d))", text)
-    if m and fold(m.group(1)) not in _NOT_NAMES:
-        return cap(m.group(1), 60)
-    first = re.split(r"[,.;:(]", text.strip(), maxsplit=1)[0]
-    return capitalise(cap(first, 60)) if len(first) >= 2 else "Persona"
-
-
-_SCALES = {
-    "impact": r"impact",
-    "reach": r"port[ée]e|reach|clients? touch[ée]s?|customers? reached|nombre de clients|audience",
-    "confidence": r"confiance|confidence|certitude",
-    "effort": r"effort|co[ûu]t|cost|difficult[ée]",
-}
-
-
-def _scores(text: str) -> dict[str, int]:
-    out = {}
-    for key, words in _SCALES.items():
-        m = re.search(rf"(?:{words})\s*(?:de|of|:|=|à|at)?\s*([1-5])(?:\s*/\s*5)?(?!\d)", text, re.IGNORECASE)
-        if m:
-            out[key] = int(m.group(1))
+        if words.says("no_evidence", text) or words.says("internal_cues", text):
+            label = "internal"
+            if quoted and not words.says("internal_cues", text):
+                label = "quote"
+        elif quoted:
+            label = "quote"
+        elif kinds.has(text) or words.says("customer_cues", text):
+            label = "customer"
+        elif ctx.qid == "assumptions":
+            label = "internal"
+        elif ctx.qid in ("sources", "quote") or ctx.question is None:
+            label = "customer" if re.search(r"\d|\b(?:clients?|customers?|users?|utilisateurs?|patients?|"
+                                            r"usagers?|acheteurs?|buyers?)\b", fold(text)) else "other"
+        else:
+            label = "other"
+        out.append(Labelled(span, (label,), strong=label != "other"))
     return out
 
 
-def _has_scores(text: str) -> bool:
-    return len(_scores(text)) >= 2
+_NOT_A_STAGE = re.compile(
+    r"\b(?:on s'arrete|on s'arrete a|on ne (?:le|la|les) (?:met|a) pas|on ne l'a pas mis|ca on ne le met pas|pas une etape|"
+    r"n'est pas une etape|pas vraiment une etape|pour moi non|transversal\w*|hors perimetre|hors du perimetre|"
+    r"ne fait pas partie|on laisse de cote|je ne (?:le|la|les) mets pas|je n'en fais pas|"
+    r"we stop(?: at)?|not a (?:separate |real )?(?:stage|step)|wouldn't make (?:that|it)|would not make (?:that|it)|"
+    r"leave (?:that|it) (?:inside|in|out|within|as part)|part of (?:the |being )|out of scope|not in scope|"
+    r"we don't (?:include|count|map)|we leave (?:that|it) out|cross.?cutting|runs? across|pas dans (?:notre|le) perimetre|"
+    r"n'est pas dans|not part of|outside (?:our|the) scope)\b")
+"""Said of a thing that is NOT a stage of this map ("ça on ne le met pas", "I wouldn't make that a stage")."""
+_NOTHING_MORE = re.compile(r"\b(?:il n'y a (?:plus|pas|rien)|plus grand.chose|rien d'autre|c'est tout|nothing (?:else|more)|"
+                           r"that's (?:it|all)|no more|there's nothing)\b")
+_CALLED = re.compile(r"(?:ce qu['’]\w+ appelle(?:nt)?|ce que \w+ appelle(?:nt)?|qu['’](?:elle|il|ils|elles) appelle(?:nt)?|"
+                     r"what (?:she|he|they|\w+) calls?|(?:she|he|they) calls? it|in (?:her|his|their) words,?)\s+"
+                     r"(?P<name>[^,.;:!?()]{2,60})", re.IGNORECASE)
+_INCLUDED = re.compile(r"\b(?:included|inclus|incluse|compris|comprise|y compris|etc|and so on|et cetera)\W*$")
 
 
-def _action_items(text: str) -> list[str]:
-    lines = [ln for ln in text.split("\n") if ln.strip()]
-    if len(lines) > 1:
-        return [_strip_item(ln) for ln in lines][:8]
-    return [s for s in (_strip_item(x) for x in re.split(r";|(?<=\.)\s+", text)) if len(s) > 3][:8]
+def _stage_lists(ctx: Context) -> list[ListBlock]:
+    """The lists of an answer that list stages: shaped as lists, or after an intro (a count, a colon,
+    "il y a", "it's"); weak comma lists only when nothing better is there and the map has no stage yet."""
+    seg = ctx.seg
+    keep = [lst for lst in seg.lists if lst.strong or lst.kind == "colon" or lst.count is not None]
+    if not keep and not ctx.journey.stages:
+        # a bare comma list, of short items, or of clauses when the question asked for the stages
+        keep = [lst for lst in seg.lists if lst.kind == "asked" or all(len(i.text.split()) <= 4 for i in lst.items)]
+    out = []
+    for lst in keep:
+        sentence_text = ctx.text[lst.start:lst.end]
+        if _NOT_A_STAGE.search(fold(sentence_text)) or _NOTHING_MORE.search(fold(sentence_text)):
+            continue
+        out.append(lst)
+    return out
+
+
+def _stage_items(ctx: Context) -> list[Span]:
+    """The stages an answer lists, in order, after the user's corrections."""
+    seg = ctx.seg
+    text = ctx.text
+    lists = _stage_lists(ctx)
+    items: list[Span] = []
+    existing = [s.name for s in ctx.journey.stages]
+    if len(existing) >= 3:
+        # a second answer that says where the stages sit ("Booking is the purchase; the wait, collection day
+        # and the chasing come after") restates them: only what it names as forgotten is new
+        from .lifecycle import says_lifecycle
+
+        lists = [lst for lst in lists if not says_lifecycle(text[lst.start:lst.end])]
+    for lst in lists:
+        spans = [i.span for i in lst.items]
+        if _INCLUDED.search(fold(text[lst.start:lst.end])) and existing:
+            # "waiting for the kit, installation and running it, service visits and renewal included":
+            # what follows the last stage already named belongs to it
+            last = max((k for k, sp in enumerate(spans) if find_item(existing, sp.text) is not None), default=None)
+            if last is not None:
+                spans = spans[:last + 1]
+        items += spans
+    used_until = max((lst.end for lst in lists), default=0)
+    # a stage said in prose: "the journey ends with what Megan calls getting my money back"
+    for sentence in seg.free:
+        if sentence.start < used_until and lists:
+            continue
+        f = fold(sentence.text)
+        if _NOT_A_STAGE.search(f) or _NOTHING_MORE.search(f) or (words.says("already_said", sentence.text) and not lists):
+            continue
+        called = _CALLED.search(sentence.text)
+        if called is not None and (lists or existing):
+            items.append(sentence.sub(text, called.start("name"), called.end("name")))
+    if lists:
+        edits = corrections(text, used_until, [s.text for s in items])
+        items = apply_edits(items, edits)
+        return [i for i in items if i.text and not _dont_know(i.text)]
+    if items:
+        return items
+    # no list: short sentences, or "X et Y" after "il y a / there are"
+    out: list[Span] = []
+    from .lifecycle import says_lifecycle
+
+    for sentence in seg.free:
+        f = fold(sentence.text)
+        if (_dont_know(sentence.text) or words.says("already_said", sentence.text) or _NOT_A_STAGE.search(f)
+                or _NOTHING_MORE.search(f) or (existing and says_lifecycle(sentence.text))):
+            continue
+        if re.search(r"\b(?:dans|in|inside|within|into)\s+[«\"“]?\s*(?:l'etape\s+|the stage\s+)?", f) and \
+                ctx.finder().named(sentence.text, anywhere=True) is not None:
+            continue  # "Dans « Vie avec le canapé », je mets aussi le SAV": inside a stage already there
+        m = re.search(r"^(?:\W*\w+(?:\s+\w+){0,3},\s*)?(?:il y a|il y aura|ce sont|viennent|vient|there (?:is|are)|comes?|"
+                      r"then)\s+", sentence.text, re.IGNORECASE)
+        body = sentence.sub(text, m.end(), len(sentence.text)) if m else sentence
+        parts = re.split(r",\s*|\s+(?:et|and|puis|then|ou|or)\s+", body.text)
+        if m and len(parts) >= 1 and all(1 <= len(p.split()) <= 6 for p in parts):
+            pos = 0
+            for p in parts:
+                i = body.text.find(p, pos)
+                out.append(Span.of(text, body.start + i, body.start + i + len(p)))
+                pos = i + len(p)
+        elif len(sentence.text.split()) <= 5 and not existing:
+            out.append(sentence)
+    return out
+
+
+def _stages(ctx: Context) -> list[Labelled]:
+    strong = any(lst.strong or lst.count is not None for lst in ctx.seg.lists)
+    return [Labelled(span, ("stage",), strong=strong) for span in _stage_items(ctx)]
+
+
+def stage_candidates(ctx: Context) -> list[Span]:
+    """What may be a stage, for the model to label: the stages the rules read, and the other sentences."""
+    items = _stage_items(ctx)
+    rest = [s for s in ctx.seg.free if not any(i.start < s.end and s.start < i.end for i in items)]
+    return sorted([*items, *rest], key=lambda s: s.start)
+
+
+# --- stages in per-stage phases ---------------------------------------------------------------------
+
+
+def _stage_walk(ctx: Context, units: list[Span]) -> list[tuple[Span, Span, Stage | None]]:
+    return _stage_walk_from(ctx, units, _default_stage(ctx))
+
+
+def _default_stage(ctx: Context) -> Stage | None:
+    """The stage an answer is about when it names none: the question's (the chat); for an answer given
+    to the phase (headless), the first stage the phase has not filled yet (people go in order)."""
+    stages = ctx.journey.stages
+    if not stages or ctx.phase == "priorities":
+        return None
+    if ctx.question is None and ctx.phase in ("touchpoints", "experience", "pain_points"):
+        filled = [i for i, st in enumerate(stages) if _filled(ctx.phase, st)]
+        nxt = (max(filled) + 1) if filled else 0
+        if nxt < len(stages):
+            return stages[nxt]
+        return ctx.focus or stages[-1]
+    return ctx.focus or stages[-1]
+
+
+def _stage_walk_from(ctx: Context, units: list[Span], current: Stage | None) -> list[tuple[Span, Span, Stage | None]]:
+    """Each unit with the part of it that says something (without its opening stage reference:
+    "Devis : le formulaire" → "le formulaire", "Au moment de l'essai, elle..." → "elle...") and the
+    stage it is about: a stage the unit names at its start switches the stage for what follows; before
+    any, the stage the question was about (or the last one)."""
+    finder = ctx.finder()
+    out: list[tuple[Span, Span, Stage | None]] = []
+    intros = [i for i in ctx.seg.intros if i is not None]
+    previous_end = 0
+    in_list: Stage | None = None
+    for unit in units:
+        # the intro of a list names the stage of its items ("Le dépôt, c'est d'abord ..., puis ...")
+        for intro in intros:
+            if previous_end <= intro.start and intro.end <= unit.start + 1:
+                said = finder.named(intro.text, near=current)
+                in_list = said
+                if said is not None:
+                    current = said
+        if in_list is not None and not any(lst.start <= unit.start < lst.end for lst in ctx.seg.lists):
+            in_list = None
+        previous_end = unit.end
+        head, body = split_head(ctx.text, unit, limit=10)
+        named = finder.named(head.text, anywhere=True, near=current) if head is not None else None
+        if named is not None and in_list is not None and head is not None and not _is_stage_head(head.text, named):
+            named, body = None, unit  # an item of a list whose intro named the stage
+        if named is not None and head is not None and not _is_stage_head(head.text, named):
+            # "Conversion from agreement in principle to full application: 44%": a name, not a stage heading
+            body = unit
+        if named is None and head is not None and _HEAD_CUE.match(fold(head.text)) and ctx.journey.stages:
+            # "Pour le retrait : ..." names a stage in other words: people go in order, so the next one (after
+            # the one before in this answer; for an answer given to the phase, after the last stage it filled)
+            stages = ctx.journey.stages
+            if out and current is not None and current in stages:
+                index = stages.index(current)
+                named = stages[index + 1] if index + 1 < len(stages) else None
+            elif not out and ctx.question is None:
+                filled = [i for i, st in enumerate(stages) if _filled(ctx.phase, st)]
+                nxt = (max(filled) + 1) if filled else 0
+                named = stages[nxt] if nxt < len(stages) else None
+        elif named is None and in_list is None:
+            body = unit
+            named = finder.named(unit.text, near=current)
+            if named is not None:
+                body = _after_stage_mention(ctx.text, unit, named)
+        if named is not None:
+            current = named
+        out.append((unit, body, current))
+    return out
+
+
+_HEAD_CUE = re.compile(r"^(?:et\s+|and\s+)?(?:pour|pendant|au|aux|a la|a l'|lors|quand|durant|apres|avant|for|during|at|when|"
+                       r"while|after|before|on|in)\b")
+
+
+def _filled(phase: str, stage: Stage) -> bool:
+    """True when the phase already recorded something on ``stage``."""
+    if phase == "touchpoints":
+        return bool(stage.touchpoints)
+    if phase == "experience":
+        return stage.emotion is not None or bool(stage.actions)
+    if phase == "pain_points":
+        return bool(stage.pain_points or stage.positives)
+    return False
+
+
+def _is_stage_head(head: str, stage: Stage) -> bool:
+    """True when a heading is the stage itself ("Devis", "Pour le devis", "First bill") rather than a
+    longer name that shares a word with it."""
+    folded = fold(head).strip()
+    cued = re.match(r"(?:et |and )?(?:pour|pendant|au|aux|a la|a l|lors|quand|durant|apres|avant|for|during|at|when|while|after|"
+                    r"before|in|on|on the|the)\b", folded) is not None
+    extra = words_of(_STAGE_CUE_WORDS.sub(" ", folded)) - words_of(stage.name)
+    return len(extra) <= (1 if cued else 0)
+
+
+_STAGE_CUE_WORDS = re.compile(r"\b(?:pour|pendant|au|aux|a|la|le|les|l|lors|de|du|des|quand|durant|apres|avant|for|during|at|"
+                              r"when|while|after|before|on|in|the|etape|stage|step|phase|moment|et|and|elle|il|she|he|they)\b")
+
+
+def _after_stage_mention(text: str, unit: Span, stage: Stage) -> Span:
+    """The unit without its opening stage reference: "Au moment de l'essai, elle..." → "elle...",
+    "Devis : le formulaire" → "le formulaire"; unchanged when the stage is not named in its opening."""
+    f = fold(unit.text)
+    stems = words_of(stage.name)
+    boundary = re.search(r"\s*(?:[,:;]|\s[—–]\s)\s*", f)
+    if boundary is not None and len(f[:boundary.start()].split()) <= 12:
+        opening = f[:boundary.start()]
+        said = fold(stage.name) in opening or any(stem(w) in stems for w in re.findall(r"[a-z0-9]{3,}", opening))
+        if said and boundary.end() < len(f) and (_is_stage_head(opening, stage) or re.match(
+                r"(?:et |and )?(?:quand|lorsque|when|while|pendant qu|au moment ou|as soon as|des qu)", opening)):
+            return unit.sub(text, boundary.end(), len(unit.text))
+    key = fold(stage.name)
+    if f.startswith(key) and len(f) > len(key) + 3:
+        rest = re.match(r"\s*(?:[,:;—–-]\s*)?", f[len(key):])
+        return unit.sub(text, len(key) + (rest.end() if rest else 0), len(unit.text))
+    return unit
+
+
+_POSITIVE = re.compile(r"\b(?:bien|apprecie\w*|rapide\w*|simple\w*|facile\w*|clair\w*|agreable\w*|sympa\w*|efficace\w*|"
+                       r"surpri\w* agreablement|bonne surprise|top|genial\w*|parfait\w*|fluide\w*|aime|adore\w*|"
+                       r"rassur\w*|pratique|well|likes?|loves?|quick\w*|fast|easy|easily|clear\w*|pleasant\w*|smooth\w*|"
+                       r"great|helpful|works|friendly|nice\w*|happy|delight\w*|reassur\w*|good|positive|plus)\b")
+_NEGATIVE = re.compile(r"\b(?:pas|ne|n'|jamais|trop|aucun\w*|personne|rien|long\w*|lent\w*|attente|attend\w*|perd\w*|"
+                       r"complique\w*|difficile\w*|bug\w*|erreur\w*|panne\w*|probleme\w*|souci\w*|galere\w*|frustr\w*|"
+                       r"not|never|too|nobody|nothing|no one|slow\w*|wait\w*|lost|confus\w*|hard|difficult|broken|error\w*|"
+                       r"problem\w*|issue\w*|fail\w*|miss\w*|unclear|annoy\w*|cache\w*|hidden|surprise\w* desagreable)\b")
+
+
+def _pain_label(text: str, default: str) -> tuple[str, bool]:
+    f = fold(text)
+    if re.search(r"\b(?:ce qui (?:marche|va|se passe|fonctionne) bien|ce qui plait|point fort|points forts|"
+                 r"what works|what goes well|the good (?:part|thing)|strength|strong point)\b", f):
+        return "positive", True
+    emo = words.emotion_score(text)
+    positive = _POSITIVE.search(f) is not None
+    negative = _NEGATIVE.search(f) is not None
+    if emo is not None and emo[0] > 0 and not negative:
+        return "positive", True
+    if emo is not None and emo[0] < 0:
+        return "pain", True
+    if positive and not negative:
+        return "positive", True
+    if negative:
+        return "pain", True
+    return default, False
+
+
+def _per_stage(ctx: Context, label: Callable[[Span, Stage | None], tuple[tuple[str, ...], bool, int | None] | None]
+               ) -> list[Labelled]:
+    """Label each unit (its whole text) and keep the part of it after its stage reference."""
+    out: list[Labelled] = []
+    for unit, body, stage in _stage_walk(ctx, ctx.units()):
+        if _dont_know(unit.text) or not body.text.strip():
+            continue
+        found = label(unit, stage)
+        if found is None:
+            continue
+        labels, strong, score = found
+        out.append(Labelled(body, labels, stage.name if stage else None, score, strong))
+    return out
+
+
+def _touchpoints(ctx: Context) -> list[Labelled]:
+    def label(span: Span, stage: Stage | None) -> tuple[tuple[str, ...], bool, int | None] | None:
+        from .touch import touchpoints_in
+
+        found = touchpoints_in(ctx.text, span)
+        if any(ch is not None for _, ch in found):
+            return ("touchpoint",), True, None
+        if found:
+            return ("touchpoint",), False, None
+        return None
+
+    return _per_stage(ctx, label)
+
+
+_THOUGHT = re.compile(r"[«“\"]|\b(?:se dit|se demande|pense|pensent|se disent|thinks?|wonders?|tells? (?:her|him|them)self|"
+                      r"says to (?:her|him|them)self|asks (?:her|him|them)self|thought)\b")
+_EXPECT = re.compile(r"\b(?:attend(?:ait)?\s+(?:que|qu'|des|du|un|une|le|la|les|de|d'|a|à)|s'attend|espere|souhaite\w*|"
+                     r"voudrait|voudraient|aimerait|aimeraient|expects?|expected|hopes?|wants?|would like|wishes?|"
+                     r"counts on|compte sur)\b")
+
+
+def _experience(ctx: Context) -> list[Labelled]:
+    def label(span: Span, stage: Stage | None) -> tuple[tuple[str, ...], bool, int | None] | None:
+        text = span.text
+        f = fold(text)
+        labels: list[str] = []
+        emo = words.emotion_score(text)
+        explicit = words.explicit_score(text)
+        if emo is not None or explicit is not None:
+            labels.append("feeling")
+        if _EXPECT.search(f) or ctx.qid == "expect":
+            labels.append("expectation")
+        elif _THOUGHT.search(text + " " + f):
+            labels.append("thought")
+        bare = re.sub(r"[\s,;(]*(?:note|score|je dirais|disons|i'd say)?\s*[:=]?\s*[+\-−–]?\s?[0-2]\s*\)?\s*[.!]?\s*$",
+                      "", text).strip()
+        only_feeling = labels == ["feeling"] and (len(bare.split()) <= 4 or re.match(
+            r"^(?:elle|il|on|they|she|he|the customer|le client|la cliente)?\s*(?:est|se sent|is|feels|was|etait)\b", fold(bare)))
+        if (not labels or (labels == ["feeling"] and not only_feeling)) and len(bare.split()) >= 2:
+                labels.append("action")
+        if not labels:
+            return None
+        score = explicit[0] if explicit is not None else (emo[0] if emo is not None else None)
+        return tuple(labels), True, score
+
+    return _per_stage(ctx, label)
+
+
+_GOOD_LEAD = re.compile(r"^\W*(?:(?:et|and|mais|but)\W+)?(?:ce qui (?:marche|va|se passe|fonctionne|plait)(?: (?:tres |vraiment )?bien)?|"
+                        r"ce qui est bien|les points forts|points forts|le point fort|les bonnes choses|les positifs|"
+                        r"what (?:works|goes well|went well|people like|customers like)(?: well)?(?: there)?|good things|"
+                        r"the good (?:things|part|bits|news)|strengths|positives?|on the bright side)\b(?:[^:]{0,30}?:|\s*[,—–])?\s*")
+_BAD_LEAD = re.compile(r"^\W*(?:(?:et|and)\W+)?(?:les irritants|les points noirs|les problemes|les soucis|ce qui (?:coince|bloque|agace|"
+                       r"ne marche pas|ne va pas)|the (?:pain points|problems|issues|frictions)|what (?:doesn't work|goes wrong|"
+                       r"annoys)|pain points|irritants|the only pain is)\b(?:[^:]{0,40}?:|\s*[,—–])?\s*")
+_NEW_ITEM = re.compile(r"\s*;\s*(?:(?:et|and)\s+)?|,\s*(?:(?:et|and|plus)\s+)?(?=(?:le|la|les|l'|the|our|notre|nos|un|une|a|an|"
+                       r"their|his|her|son|sa|ses|leur|leurs)\b)")
+
+
+def _pain_points(ctx: Context) -> list[Labelled]:
+    """Pains and positives on the stage they name (or the stage of the touchpoint they name). A
+    sentence that says what it lists ("Ce qui marche : A ; B ; et C", "The only pain is...") gives
+    that polarity to every item of it."""
+    default = "positive" if ctx.qid == "positives" else "pain"
+    out: list[Labelled] = []
+    finder = ctx.finder()
+    current = ctx.focus or (ctx.journey.stages[-1] if ctx.journey.stages else None)
+    if ctx.question is None and ctx.journey.stages:
+        current = _default_stage(ctx)
+    text = ctx.text
+    for sentence in sentence_spans(text, semicolons=False):
+        f = fold(sentence.text)
+        if _dont_know(sentence.text):
+            continue
+        good, bad = _GOOD_LEAD.match(f), _BAD_LEAD.match(f)
+        lead = good or bad
+        if lead is not None and lead.end() < len(f) - 3:
+            kind = "positive" if good else "pain"
+            rest = sentence.sub(text, lead.end(), len(sentence.text))
+            for item in _items(text, rest):
+                stage = (finder.named(item.text, anywhere=True, near=current)
+                         or finder.by_touchpoint(item.text, ctx.journey) or finder.by_notes(item.text, ctx.journey)
+                         or current)
+                out.append(Labelled(item, (kind,), stage.name if stage else None, strong=True))
+            continue
+        for part in [Span(sentence.start + c.start, sentence.start + c.end, c.text)
+                     for c in sentence_spans(sentence.text)]:
+            for unit, body, stage in _stage_walk_from(ctx, [u for u in _clauses(text, part)], current):
+                current = stage
+                if not body.text.strip() or len(body.text.split()) < 2:
+                    continue
+                kind, strong = _pain_label(unit.text, default)
+                if stage is None or not finder.named(unit.text, near=current):
+                    by_tp = finder.by_touchpoint(unit.text, ctx.journey)
+                    stage = by_tp or stage
+                out.append(Labelled(body, (kind,), stage.name if stage else None, strong=strong))
+    return out
+
+
+def _items(text: str, rest: Span) -> list[Span]:
+    out, pos = [], 0
+    for m in _NEW_ITEM.finditer(rest.text):
+        out.append(rest.sub(text, pos, m.start()))
+        pos = m.end()
+    out.append(rest.sub(text, pos, len(rest.text)))
+    return [i for i in out if len(i.text.split()) >= 2 or len(i.text) >= 5]
+
+
+def _clauses(text: str, sentence: Span) -> list[Span]:
+    from .segment import clauses
+
+    return clauses(text, sentence)
+
+
+def _moments(ctx: Context) -> list[Labelled]:
+    out: list[Labelled] = []
+    finder = ctx.finder()
+    for span in ctx.units():
+        text = span.text
+        if _dont_know(text) or len(text.split()) < 2:
+            continue
+        if out and re.match(r"^\W*(?:parce que|parce qu'|car|because|since|c'est là que|that's when|that's where)\b",
+                            fold(text)):
+            prev = out[-1]
+            out[-1] = replace(prev, span=Span.of(ctx.text, prev.span.start, span.end))
+            continue
+        stage = finder.named(text, anywhere=True)
+        out.append(Labelled(span, ("moment",), stage.name if stage else None))
+    return out
+
+
+def _metrics(ctx: Context) -> list[Labelled]:
+    """Sentences with figures (a sentence that only names a source goes with them), on the stage they
+    name (their opening stage reference cut off: "Devis : 68 % d'abandon" → "68 % d'abandon")."""
+    from .numbers import _source_only, metrics_in
+
+    out: list[Labelled] = []
+    finder = ctx.finder()
+    for unit, body, stage in _stage_walk(ctx, ctx.units()):
+        named = finder.named(unit.text, anywhere=True, near=stage)
+        stage = named or stage
+        if metrics_in(ctx.text, body) or (out and _source_only(unit.text) is not None):
+            if out and not metrics_in(ctx.text, body):
+                prev = out[-1]
+                out[-1] = replace(prev, span=Span.of(ctx.text, prev.span.start, unit.end))
+                continue
+            out.append(Labelled(body, ("metric",), stage.name if stage else None))
+    return out
+
+
+def _owners(ctx: Context) -> list[Labelled]:
+    out: list[Labelled] = []
+    for span in ctx.units():
+        if _dont_know(span.text):
+            continue
+        out.append(Labelled(span, ("owner",), strong=words.teams().has(span.text)))
+    return out
+
+
+_PLAN_LEAD = re.compile(r"^\W*(?:(?:le |the |our |notre |action )?plan(?: d'action)?|actions?|action plan|les actions|"
+                        r"next steps|prochaines etapes)\s*[:,—–-]\s*")
+_SCORE_LEAD = re.compile(r"^\W*(?:(?:les |the |our )?(?:scores?|notes?|notation|scoring)|(?:notes?|scores?) sur 5)\b[^:]{0,80}:\s*")
+_WORD_ORDINAL = re.compile(r"(?:^|(?<=[.;:]\s)|(?<=^\W))(?:one|two|three|four|five|un|deux|trois|quatre|cinq|first|second|third|"
+                           r"premierement|deuxiemement|troisiemement)\s*[,:]\s+", re.IGNORECASE)
+
+
+def _priorities(ctx: Context) -> list[Labelled]:
+    """Opportunities (list items; with the scores said in the same item), rows of scores ("pick-up zone
+    5, 4, 4, 3; bag policy 3, 5, 4, 1"), action-plan lines (owner, KPI, due date) and the review date."""
+    from .plans import score_rows
+
+    out: list[Labelled] = []
+    text = ctx.text
+    existing = [o.text for o in ctx.journey.opportunities]
+    plan_answer = _PLAN_LEAD.match(fold(text)) is not None
+    for unit in ctx.units():
+        for span in _ordinal_items(text, unit):
+            body = span.text
+            f = fold(body)
+            if _dont_know(body) or len(body.split()) < 2:
+                continue
+            if is_review(body) or (ctx.qid == "review" and _has_date(body)):
+                out.append(Labelled(span, ("review",)))
+                continue
+            lead = _SCORE_LEAD.match(f)
+            rows = score_rows(body[lead.end():] if lead else body)
+            if lead is not None or (len(rows) >= 2):
+                offset = lead.end() if lead else 0
+                for a, b in rows:
+                    row = span.sub(text, offset + a, offset + b)
+                    head = re.split(r"\s(?=[1-5]\s*[,/]\s*[1-5])|[:—–]", row.text)[0]
+                    known = find_item(existing + [o.span.text for o in out if o.label == "opportunity"], head)
+                    out.append(Labelled(row, ("scores",) if known is not None or ctx.qid == "scores" else ("opportunity",)))
+                continue
+            if has_scores(body) and not looks_like_action(body):
+                head = re.split(r"[:(]|\b(?:impact|port[ée]e|reach|confiance|confidence|effort)\b", body, flags=re.IGNORECASE)[0]
+                target = find_item(existing + [o.span.text for o in out if o.label == "opportunity"], head) \
+                    if head.strip() else None
+                if ctx.qid == "scores" or target is not None or len(head.split()) < 2:
+                    out.append(Labelled(span, ("scores",)))
+                    continue
+            if looks_like_action(body) or ctx.qid == "actions" or plan_answer:
+                lead_plan = _PLAN_LEAD.match(f)
+                item = span.sub(text, lead_plan.end(), len(body)) if lead_plan and lead_plan.end() < len(body) else span
+                out.append(Labelled(item, ("action",)))
+                continue
+            if _COUNT_ONLY.match(f) or _META.search(f) or re.search(r"\b(?:impact|portee|reach|confiance|confidence|effort)\s+"
+                                                                    r"(?:is|est|was|vaut|because|car|parce)\b", f):
+                continue  # "on ne les a ni notées ni classées", "confidence is 4 because...": not an opportunity
+            out.append(Labelled(span, ("opportunity",), strong=ctx.qid == "opportunities"))
+    return out
+
+
+_META = re.compile(r"^\W*(?:(?:honnetement|honestly|bon|well|alors|so)\W+)*(?:non\b|no\b|pas maintenant|not now|on verra|we'll see|"
+                   r"c'est (?:le|la|les) .{2,40} qui decide|on en est la|on s'arrete la|that's (?:it|all) for now|"
+                   r"les noter|score them|rank them|on ne les a|we haven't|we have not|mais on ne|but we)|"
+                   r"\b(?:ni notees?|ni classees?|not scored|not ranked|pas classees?|pas notees?)\b")
+_COUNT_ONLY = re.compile(r"^\W*(?:\w+\s+)?(?:trois|deux|quatre|cinq|three|two|four|five|\d)\s+(?:opportunit\w*|things|choses|idees|ideas|"
+                         r"pistes|chantiers)\W*$")
+
+
+def _ordinal_items(text: str, unit: Span) -> list[Span]:
+    """A sentence listed with number words ("One, a lit pick-up zone. Two, ...") is one item each."""
+    marks = list(_WORD_ORDINAL.finditer(unit.text))
+    if not marks:
+        return [unit]
+    out = []
+    head = unit.sub(text, 0, marks[0].start()) if marks[0].start() > 0 else None
+    if head is not None and head.text and not re.search(r"(?:opportunit\w*|ideas?|idees?|things|choses|pistes|in order|"
+                                                        r"dans l'ordre)\W*$", fold(head.text)):
+        out.append(head)
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(unit.text)
+        out.append(unit.sub(text, m.end(), end))
+    return [s for s in out if s.text]
+
+
+def _has_date(text: str) -> bool:
+    from ..text import find_date
+
+    return find_date(text) is not None
+
+
+_LABELLERS: dict[str, Callable[[Context], list[Labelled]]] = {
+    "framing": _framing, "persona": _persona, "evidence": _evidence, "stages": _stages,
+    "touchpoints": _touchpoints, "experience": _experience, "pain_points": _pain_points,
+    "moments_of_truth": _moments, "metrics": _metrics, "owners": _owners, "priorities": _priorities,
+}
+
+
+def label(ctx: Context) -> list[Labelled]:
+    """The rules' labels of the answer's spans (see the module docstring)."""
+    labeller = _LABELLERS.get(ctx.phase)
+    return labeller(ctx) if labeller else []
+
+
+def read(ctx: Context) -> Proposal:
+    """The rules' reading of one answer as a proposal."""
+    return Proposal(phase=ctx.phase, source="rules", changes=build(ctx, label(ctx)))
+
+
+def context(text: str, phase: str, journey: JourneyMap, lang: Lang, question: Question | None = None, *,
+            bound: bool = True) -> Context:
+    """The reading context of one answer: ``bound`` when it replies to ``question`` itself (the chat)."""
+    text = text[:MAX_RULES_CHARS]
+    return Context(text, phase, journey, lang, question if bound else None, question)
+
+
+def read_answer(text: str, phase: str, journey: JourneyMap, lang: Lang, question: Question | None = None,
+                *, bound: bool = True) -> Proposal:
+    """The rule-based reading of one answer. ``bound``: the answer replies to that very question (else
+    only the question's stage is used)."""
+    return read(context(text, phase, journey, lang, question, bound=bound))
 
 
 def looks_like_method_question(text: str) -> bool:
@@ -1003,18 +876,15 @@ def looks_like_method_question(text: str) -> bool:
     if not stripped or len(stripped) > 300 or stripped.count("\n") > 2:
         return False
     f = fold(stripped)
-    opener = _flat("method_question_starts").pattern.match(f) is not None
+    opener = words.flat("method_question_starts").pattern.match(f) is not None
     why_ask = re.match(r"\s*(?:mais\s+|but\s+|and\s+|et\s+)?(?:pourquoi|why)\b", f) is not None and re.search(
         r"\b(?:demand\w*|pos\w*|ask\w*|cette question|this question|that question|the question|important|"
         r"utile|useful|matter\w*|sert|need (?:this|that|it)|besoin de (?:ca|cela|savoir))\b", f) is not None
-    vocab = _flat("method_vocabulary").has(stripped)
+    vocab = words.flat("method_vocabulary").has(stripped)
     if why_ask:
         return True
     return opener and vocab and (stripped.endswith("?") or len(stripped.split()) <= 12)
 
 
-def read_answer(text: str, phase: str, journey: JourneyMap, lang: Lang, question: Question | None = None,
-                *, bound: bool = True) -> Proposal:
-    """The rule-based reading of one answer (see the module docstring). ``bound``: the answer
-    replies to that very question (else only the question's stage is used)."""
-    return RulesReader(lang).read(text, phase, journey, question, bound=bound)
+__all__ = ["cap", "context", "emotion_score", "find_channel", "fold", "label", "lifecycle_of",
+           "looks_like_method_question", "read", "read_answer", "warm_up"]

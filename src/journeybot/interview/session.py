@@ -22,6 +22,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +36,11 @@ from ..method import catalog
 from ..method.model import PHASE_IDS
 from ..store.sessions import SessionStore, StoredMessage
 from . import agent
-from .engine import Engine, EngineState, Question
+from .engine import Engine, EngineState, Question, migrate_state
 from .opening import ask_text, opening_text
-from .proposal import Proposal, apply_report, describe
+from .proposal import Proposal, apply, apply_report, describe
 from .summary import summarize_map
-from .texts import say
+from .texts import reading_lines, say
 from .types import (
     AcceptResult,
     ExtractionResult,
@@ -49,6 +50,7 @@ from .types import (
     Reply,
     RetrieverLike,
 )
+from .words import says_already
 
 MAX_MODEL_CHARS = 4_000
 """What the model reads of one answer; a longer paste is stored in full and truncated for the model."""
@@ -101,6 +103,7 @@ class Interview:
         self._journey = journey
         self._seen: set[str] = set(seen_warnings)
         self._pending: dict[str, Proposal] = {}
+        self._view_cache: JourneyMap | None = None
         self._lock = threading.RLock()
         self.answers_follow_questions = True
         """False for headless runs: an answer is about its phase, not about the exact question shown."""
@@ -131,7 +134,7 @@ class Interview:
         lang: Lang = "en" if record.lang == "en" else "fr"
         journey = parse_map_text(record.map_json, source=f"session {record.id}", lang=lang)
         try:
-            engine_state = EngineState.model_validate(record.state.get("engine", {}))
+            engine_state = EngineState.model_validate(migrate_state(dict(record.state.get("engine", {}))))
         except ValidationError:
             engine_state = EngineState()
         interview = cls(store, record.id, journey=journey, engine=Engine(engine_state), lang=lang,
@@ -172,7 +175,7 @@ class Interview:
         """The question awaiting an answer (computing it if needed); None once done."""
         with self._lock:
             before = self.engine.state.model_dump()
-            q = self.engine.next_question(self._journey, self.lang)
+            q = self.engine.next_question(self._view(), self.lang)
             if self.engine.state.model_dump() != before:
                 self._save_state()
             return q
@@ -197,34 +200,35 @@ class Interview:
         return out
 
     def enter_phase(self, phase_id: str) -> Question | None:
-        """Be in ``phase_id`` (the headless runner feeds each phase's answers in turn). When the
-        interview is elsewhere it moves there and says the phase's question, as after /phase."""
+        """Be in ``phase_id`` (the headless runner feeds each phase's answers in turn) and say its next
+        question. When the phase has no question left (the user says more than was asked), the answer
+        that follows is read as one about the phase, and nothing already answered is asked again."""
         with self._lock:
-            if self.engine.state.phase == phase_id:
-                q = self.engine.next_question(self._journey, self.lang)
-                if self.engine.state.phase == phase_id:
-                    return q
-                # The phase ran out of questions (a session resumed between an answer and the next
-                # question): go back to it as below, or the answer would be stored in the next phase.
             before = self.engine.state.phase
-            ids = [p.id for p in self.engine.phases]
-            forward = before is not None and phase_id in ids and ids.index(phase_id) > ids.index(before)
-            if (forward and before is not None and self.engine.missing(self._journey, before)
-                    and before not in self.engine.state.left_unmet):
-                self.engine.state.left_unmet.append(before)
-            self.engine.jump(phase_id)
-            q = self.engine.next_question(self._journey, self.lang)
+            if before != phase_id:
+                ids = [p.id for p in self.engine.phases]
+                forward = before is not None and phase_id in ids and ids.index(phase_id) > ids.index(before)
+                if (forward and before is not None and self.engine.missing(self._view(), before)
+                        and before not in self.engine.state.left_unmet):
+                    self.engine.state.left_unmet.append(before)
+            self.engine.ensure_phase(phase_id)
+            shown = self.engine.state.current
+            q = self.engine.question_in_phase(self._view(), self.lang)
             self._save_state()
-            self.store.add_message(self.session_id, "assistant", self._ask(q, header=True),
-                                   phase=self.engine.state.phase, kind="question")
+            if q is not None and (q.key != shown or before != phase_id):
+                self.store.add_message(self.session_id, "assistant", self._ask(q, header=before != phase_id),
+                                       phase=phase_id, kind="question")
             return q
 
     def finish(self) -> None:
-        """Record where the interview stopped (phases left unmet) and save."""
+        """End the interview (an answer file read to its end): record the phases left unmet, mark every
+        phase done so that the map is judged whole from now on, and save."""
         with self._lock:
             for phase, missing in self.engine.gate_report(self._journey):
                 if missing and phase.id not in self.engine.state.left_unmet:
                     self.engine.state.left_unmet.append(phase.id)
+            self.engine.state.phase = self.engine.state.current = None  # done: every phase is behind
+            self._stamp()
             self.store.save(self.session_id, state=self._state(), map_json=dump_map(self._journey))
 
     # --- the turn -------------------------------------------------------------------------------
@@ -233,7 +237,7 @@ class Interview:
         """The welcome (or 'resuming...') and the question to answer."""
         with self._lock:
             started = any(m.role == "user" for m in self.messages())
-            q = self.engine.next_question(self._journey, self.lang)
+            q = self.engine.next_question(self._view(), self.lang)
             self._save_state()
             text = opening_text(q, self.lang, resumed=(self.title or self.session_id) if started else None)
             self.store.add_message(self.session_id, "assistant", text, phase=q.phase if q else None,
@@ -246,7 +250,7 @@ class Interview:
         notices = [say("stripped", self.lang)] if stripped else []
         with self._lock:
             if not cleaned:
-                q = self.engine.current_question(self._journey, self.lang)
+                q = self.engine.current_question(self._view(), self.lang)
                 return Reply("empty", say("empty", self.lang) + ("\n\n" + q.text if q else ""),
                              question=q, notices=notices)
             phase = self.engine.state.phase
@@ -265,7 +269,8 @@ class Interview:
                 self._say(reply)
                 return reply
             # An answer: commit it (with the engine's move) BEFORE anything slow happens.
-            asked = self.engine.current_question(self._journey, self.lang)
+            view = self._view()
+            asked = self.engine.current_question(view, self.lang)
             before = self.engine.state.phase
             self.engine.answered()
             state = self._state()
@@ -275,39 +280,108 @@ class Interview:
             if truncated:
                 notices.append(say("truncated", self.lang, size=f"{len(cleaned):,}".replace(",", " "),
                                    kept=f"{MAX_MODEL_CHARS:,}".replace(",", " ")))
+            earlier = self._earlier(seq, phase) if says_already(cleaned) else ()
+            if earlier:
+                model_text = "\n".join(earlier)[-MAX_MODEL_CHARS:]
             pending = PendingExtraction(seq, phase or "priorities", asked, model_text, truncated,
-                                        bound=self.answers_follow_questions)
-            q = self.engine.next_question(self._journey, self.lang)
+                                        bound=self.answers_follow_questions, earlier=earlier)
+            # The rules read the answer at once (milliseconds): the next question is chosen knowing what it
+            # says, and the model's reading later replaces this first one.
+            draft = agent.read_rules(pending, view, self.lang, earlier).proposal
+            draft.answer_seq = seq
+            pending = replace(pending, draft=draft.id)
+            self._pending[draft.id] = draft
+            self._view_cache = None
+            self.store.add_proposal(self.session_id, draft.id, phase=draft.phase, answer_seq=seq,
+                                    body=draft.model_dump_json())
+            q = self.engine.next_question(self._view(), self.lang)
             self._save_state()
             changed = self.engine.state.phase != before
             lines = []
             if changed and before is not None:
-                missing = self.engine.missing(self._journey, before)
+                missing = self.engine.missing(self._view(), before)
                 if missing and before in self.engine.state.left_unmet:
                     lines.append(self._unmet_line(before))
             lines.append(self._ask(q, header=changed))
             reply = Reply("answer" if q else "done", "\n\n".join(lines), question=q, pending=pending,
-                          notices=notices, phase_changed=changed)
+                          notices=notices, phase_changed=changed, warnings=self._phase_warnings(changed))
             self._say(reply)
             return reply
 
     def run_extraction(self, pending: PendingExtraction) -> ExtractionResult:
-        """Read one answer into a proposal (model, retry once, rules fallback). Slow; thread-safe.
-        The proposal is stored as pending; accept or reject it next."""
+        """Read one answer into a proposal: the model labels its parts (retry once, rules fallback).
+        Slow; thread-safe. The proposal replaces the rules' first reading of the answer, pending; accept
+        or reject it next. When it answers the question being asked, the interview moves on
+        (``moved_on``)."""
         with self._lock:
-            journey = self._journey  # maps are never changed in place: accept() swaps in a new one
+            draft = self._pending.get(pending.draft) if pending.draft else None
+            if pending.draft and draft is None:
+                # accepted or dropped before the model came: nothing left to read
+                stale = next((p for p in self.store.proposals(self.session_id) if p.id == pending.draft), None)
+                body = Proposal.model_validate_json(stale.body) if stale else Proposal(phase=pending.phase)
+                return ExtractionResult(body, "rules", stale=True)
+            view = self._view(without=pending.draft)
+            model = self.model
         start = time.perf_counter()
-        with answer_deadline(model_deadline(self.model)):  # one deadline for the answer's one or two calls
-            result = agent.extract(self.model, pending, journey, self.lang)
+        if model is None and draft is not None:
+            result = ExtractionResult(draft, "rules")
+        else:
+            with answer_deadline(model_deadline(model)):  # one deadline for the answer's one or two calls
+                result = agent.extract(model, pending, view, self.lang, pending.earlier)
         result.seconds = time.perf_counter() - start
         if result.prompt_tokens:
             self.prompt_tokens.append(result.prompt_tokens)
+        if pending.draft:
+            result.proposal.id = pending.draft
+            if draft is not None and result.proposal is not draft:
+                result.proposal.keep_ids_of(draft)
         result.proposal.answer_seq = pending.seq
         with self._lock:
+            if pending.draft and pending.draft not in self._pending:
+                result.stale = True
+                return result
             self._pending[result.proposal.id] = result.proposal
+            self._view_cache = None
             self.store.add_proposal(self.session_id, result.proposal.id, phase=result.proposal.phase,
                                     answer_seq=pending.seq, body=result.proposal.model_dump_json())
+            if self.answers_follow_questions:
+                result.moved_on = self._retire_answered()
         return result
+
+    def _retire_answered(self) -> str | None:
+        """When the map with the waiting proposals now holds what the question being asked asks for,
+        move on and say the next question (None when there is nothing to say)."""
+        current = self.engine.state.current
+        view = self._view()
+        if current is None or not self.engine.held(current, view):
+            return None
+        before = self.engine.state.phase
+        self.engine.skip()
+        q = self.engine.next_question(view, self.lang)
+        self._save_state()
+        text = say("moved_on", self.lang) + "\n\n" + self._ask(q, header=self.engine.state.phase != before)
+        self.store.add_message(self.session_id, "assistant", text, phase=self.engine.state.phase, kind="question")
+        return text
+
+    def _view(self, without: str | None = None) -> JourneyMap:
+        """The map as the user has said it so far: the accepted map with the proposals still waiting for
+        the user applied (what the engine asks, and what a new answer is read against)."""
+        if without is None and self._view_cache is not None:
+            return self._view_cache
+        view = self._journey
+        for pid, proposal in self._pending.items():
+            if pid != without:
+                view = apply(view, proposal, confirm=False)
+        if without is None:
+            self._view_cache = view
+        return view
+
+    def _earlier(self, seq: int, phase: str | None) -> tuple[str, ...]:
+        """The user's earlier answers, this phase's first, for an answer that points back at them."""
+        answers = [m for m in self.messages() if m.role == "user" and m.kind == "answer" and m.seq < seq]
+        same = [m.text for m in answers if m.phase == phase]
+        others = [m.text for m in answers if m.phase != phase]
+        return tuple((others + same)[-6:])
 
     def accept(self, proposal: Proposal, only: Iterable[str] | None = None, *, confirm: bool = True) -> AcceptResult:
         """Apply the proposal (or only the changes whose ids are given) and save the map.
@@ -321,6 +395,8 @@ class Interview:
                                         answer_seq=proposal.answer_seq, body=proposal.model_dump_json())
             previous = self._journey
             self._journey = done.journey
+            self._pending.pop(proposal.id, None)
+            self._view_cache = None
             warnings = self._new_warnings()
             try:
                 # the map, the engine state and the proposal's status in ONE transaction
@@ -328,6 +404,8 @@ class Interview:
                                 proposals=[(proposal.id, "accepted")])
             except BaseException:
                 self._journey = previous
+                self._pending[proposal.id] = proposal
+                self._view_cache = None
                 raise
             self._pending.pop(proposal.id, None)
             if warnings:  # kept in the conversation (transcripts, resumed sessions)
@@ -340,6 +418,7 @@ class Interview:
         """Drop a proposal; the answer it was read from stays stored."""
         with self._lock:
             self._pending.pop(proposal.id, None)
+            self._view_cache = None
             self.store.add_proposal(self.session_id, proposal.id, phase=proposal.phase,
                                     answer_seq=proposal.answer_seq, body=proposal.model_dump_json(),
                                     status="rejected")
@@ -350,10 +429,15 @@ class Interview:
         passages = self._search(question)
         return agent.stream_method_answer(self.model, question, passages, self.lang)
 
-    def warnings(self) -> list[PitfallWarning]:
-        """Every current linter finding (not only new ones)."""
+    def findings(self, lang: Lang | None = None) -> list[Any]:
+        """Every lint finding of the map, those of phases still ahead marked ``pending``."""
         with self._lock:
-            return [self._warning(f) for f in _lint(self._journey, self.lang)]
+            self._stamp()
+            return list(_lint(self._journey, lang or self.lang))
+
+    def warnings(self) -> list[PitfallWarning]:
+        """Every current linter finding that is due (not only new ones)."""
+        return [self._warning(f) for f in self.findings() if not f.pending]
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -365,15 +449,15 @@ class Interview:
         lang = self.lang
         if name is None:
             return Reply("command", say("unknown_command", lang, cmd=raw[:40]),
-                         question=self.engine.current_question(self._journey, lang))
+                         question=self.engine.current_question(self._view(), lang))
         before = self.engine.state.phase
         text = ""
         if name == "next":
-            self.engine.next(self._journey)
+            self.engine.next(self._view())
             if before is not None and before in self.engine.state.left_unmet:
                 text = self._unmet_line(before)
         elif name == "back":
-            self.engine.back(self._journey)
+            self.engine.back(self._view())
         elif name == "skip":
             self.engine.skip()
             text = say("skipped", lang)
@@ -385,29 +469,33 @@ class Interview:
                 target = self.engine.phases[int(key) - 1]
             if target is None:
                 return Reply("command", say("unknown_phase", lang, arg=arg[:40], ids=", ".join(PHASE_IDS)),
-                             question=self.engine.current_question(self._journey, lang))
+                             question=self.engine.current_question(self._view(), lang))
             self.engine.jump(target.id)
         elif name == "lang":
             if arg.casefold() not in ("fr", "en"):
                 return Reply("command", say("lang_bad", lang),
-                             question=self.engine.current_question(self._journey, lang))
+                             question=self.engine.current_question(self._view(), lang))
             self.lang = "en" if arg.casefold() == "en" else "fr"
             self._journey = self._journey.model_copy(update={"lang": self.lang})
             self.store.save(self.session_id, lang=self.lang, map_json=dump_map(self._journey))
             text = say("lang_set", self.lang)
             lang = self.lang
         elif name == "import":
-            q = self.engine.current_question(self._journey, lang)
+            q = self.engine.current_question(self._view(), lang)
             body = self._import_evidence(arg)
             return Reply("command", body + ("\n\n" + q.text if q else ""), question=q)
         elif name in ("map", "lint", "review", "help", "why", "accept", "reject"):
-            q = self.engine.current_question(self._journey, lang)
+            q = self.engine.current_question(self._view(), lang)
             if name == "map":
                 body = summarize_map(self._journey, lang, detailed=True)
             elif name == "lint":
-                found = [self._warning(f) for f in _lint(self._journey, lang)]
+                findings = self.findings(lang)
+                found = [self._warning(f) for f in findings if not f.pending]
                 body = "\n".join(f"- [{w.severity}] {w.message} — {w.why} ({w.source})" for w in found) or say(
                     "no_warning", lang)
+                later = [f.code for f in findings if f.pending]
+                if later:
+                    body += "\n" + say("not_yet", lang, codes=", ".join(later))
             elif name == "review":
                 body = _review_text(self._journey, lang)
             elif name == "why":
@@ -423,11 +511,25 @@ class Interview:
             else:
                 body = say("help", lang, ids=", ".join(PHASE_IDS))
             return Reply("command", body + ("\n\n" + q.text if q else ""), question=q)
-        q = self.engine.next_question(self._journey, lang)
+        q = self.engine.next_question(self._view(), lang)
         self._save_state()
         changed = self.engine.state.phase != before
         lines = [t for t in (text, self._ask(q, header=changed or name in ("phase", "back", "lang"))) if t]
-        return Reply("command" if q else "done", "\n\n".join(lines), question=q, phase_changed=changed)
+        return Reply("command" if q else "done", "\n\n".join(lines), question=q, phase_changed=changed,
+                     warnings=self._phase_warnings(changed))
+
+    def _phase_warnings(self, changed: bool) -> list[PitfallWarning]:
+        """On leaving a phase, the pitfalls it makes due (internal-view once the evidence phase is behind):
+        said at once, with the next question, on the map the user has accepted so far."""
+        if not changed:
+            return []
+        warnings = self._new_warnings()
+        if warnings:
+            self._save_state()  # they are seen: not said again after a restart
+            self.store.add_message(self.session_id, "assistant",
+                                   "\n".join(format_warning(w, self.lang) for w in warnings),
+                                   phase=self.engine.state.phase, kind="warning")
+        return warnings
 
     def _import_evidence(self, arg: str) -> str:
         """``/import FILE.csv``: customer evidence (verbatims, reviews, survey answers, tickets) added to
@@ -502,13 +604,24 @@ class Interview:
     def _detour(self, question: str) -> Reply:
         passages = self._search(question)
         method = agent.method_answer(question, passages, self.lang, phase=self.engine.phase)
-        q = self.engine.current_question(self._journey, self.lang) or self.engine.next_question(
+        q = self.engine.current_question(self._view(), self.lang) or self.engine.next_question(
             self._journey, self.lang)
         back = ("\n\n" + say("back_to", self.lang) + "\n" + q.text) if q else ""
         body = method.text
         if method.citations:
             body += "\n" + say("sources", self.lang, sources="; ".join(method.citations))
         return Reply("method", body + back, question=q, method=method)
+
+    def _last_reading(self) -> Proposal | None:
+        """The proposal read from the user's latest answer (waiting, accepted or dropped)."""
+        stored = [p for p in self.store.proposals(self.session_id) if p.answer_seq is not None]
+        if not stored:
+            return None
+        latest = max(stored, key=lambda p: p.answer_seq or 0)
+        try:
+            return Proposal.model_validate_json(latest.body)
+        except ValidationError:
+            return None
 
     def _why_pitfall(self, code: str) -> MethodAnswer:
         """The method's reason behind a warning: '/why no-numbers' (or '/pourquoi online-only')."""
@@ -532,6 +645,10 @@ class Interview:
             return MethodAnswer("", say("done", self.lang), ())
         passages = self._search(q.text if q else phase.goal(self.lang), phase=phase.id, k=2)
         text = say("why_phase", self.lang, why=phase.why(self.lang))
+        last = self._last_reading()
+        if last is not None:
+            lines = reading_lines(last.log, self.lang) or [say("reading.none", self.lang)]
+            text += "\n\n" + say("reading_head", self.lang) + "\n" + "\n".join(f"- {line}" for line in lines)
         citations = [*phase.sources]
         if passages:
             text += "\n\n" + "\n\n".join(f"> {agent.excerpt(p.text)}" for p in passages)
@@ -545,7 +662,7 @@ class Interview:
 
     def _unmet_line(self, phase_id: str) -> str:
         phase = next(p for p in self.engine.phases if p.id == phase_id)
-        missing = ", ".join(r.check.label(self.lang) for r in self.engine.missing(self._journey, phase_id))
+        missing = ", ".join(r.check.label(self.lang) for r in self.engine.missing(self._view(), phase_id))
         return say("unmet", self.lang, title=phase.title(self.lang), missing=missing, id=phase_id)
 
     def _say(self, reply: Reply) -> None:
@@ -557,7 +674,10 @@ class Interview:
         return {"engine": self.engine.state.model_dump(mode="json"), "seen_warnings": sorted(self._seen)}
 
     def _save_state(self) -> None:
-        self.store.save(self.session_id, state=self._state())
+        if self._stamp():
+            self.store.save(self.session_id, state=self._state(), map_json=dump_map(self._journey))
+        else:
+            self.store.save(self.session_id, state=self._state())
 
     @staticmethod
     def _for_model(text: str) -> tuple[str, bool]:
@@ -565,24 +685,27 @@ class Interview:
             return text, False
         return text[:MAX_MODEL_CHARS], True
 
-    def is_due(self, code: str) -> bool:
-        """A pitfall is worth raising once the interview has gone past one of its phases (no
-        'no action plan' warning while the user is still framing)."""
-        if self.engine.done:
-            return True
-        pitfall = catalog.pitfalls().get(code)
-        if pitfall is None:
-            return True
-        ids = [p.id for p in self.engine.phases]
-        here = ids.index(self.engine.state.phase) if self.engine.state.phase in ids else len(ids)
-        passed = set(ids[:here]) | set(self.engine.state.left_unmet)
-        return any(p in passed for p in pitfall.phases)
+    def _stamp(self) -> bool:
+        """Write the phases gone through into the map (``phases_done``), so that lint of the map,
+        here or once exported, knows which pitfalls can be judged yet. True when it changed."""
+        passed = self.engine.phases_passed()
+        if self._journey.phases_done == passed:
+            return False
+        self._journey = self._journey.model_copy(update={"phases_done": passed})
+        self._view_cache = None
+        return True
 
     def _new_warnings(self) -> list[PitfallWarning]:
+        """The findings not raised yet whose phases the interview has gone through (no 'no action
+        plan' warning while the user is still framing), and that the readings still waiting for the user
+        would not clear (no 'no evidence' while the evidence the user just gave is being read)."""
+        self._stamp()
+        found = [f for f in _lint(self._journey, self.lang) if f.code not in self._seen and not f.pending]
+        if found and self._pending:
+            still = {f.code for f in _lint(self._view(), self.lang)}
+            found = [f for f in found if f.code in still]
         out = []
-        for finding in _lint(self._journey, self.lang):
-            if finding.code in self._seen or not self.is_due(finding.code):
-                continue
+        for finding in found:
             self._seen.add(finding.code)
             out.append(self._warning(finding))
         return out

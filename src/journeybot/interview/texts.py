@@ -17,6 +17,20 @@ _TEXTS: dict[str, dict[str, str]] = {
         "fr": "Reprise de la session « {title} » là où elle s'était arrêtée.",
         "en": "Resuming session '{title}' where it stopped.",
     },
+    "reading_head": {"fr": "Comment j'ai lu votre dernière réponse :", "en": "How I read your last answer:"},
+    "reading.model_label": {"fr": "le modèle a classé « {part} » : {label}{stage}",
+                            "en": "the model labelled '{part}': {label}{stage}"},
+    "reading.not_users_words": {"fr": "ce qui n'était pas vos mots a été marqué déduit ({change} : {fields})",
+                                "en": "what was not your words was marked inferred ({change}: {fields})"},
+    "reading.dropped_fields": {"fr": "écarté car ce n'étaient pas vos mots ({change} : {fields})",
+                               "en": "dropped as not your words ({change}: {fields})"},
+    "reading.model_fallback": {"fr": "lecture par règles, le modèle n'ayant pas répondu utilement ({why})",
+                               "en": "read by rules, the model gave no usable reply ({why})"},
+    "reading.none": {"fr": "rien à signaler : tout vient de vos mots.", "en": "nothing to report: all of it is your words."},
+    "moved_on": {
+        "fr": "Votre réponse couvre déjà la question que je venais de poser : je passe à la suite.",
+        "en": "Your answer already covers the question I had just asked: moving on.",
+    },
     "phase_header": {"fr": "Phase {n}/{total} — {title}", "en": "Phase {n}/{total} — {title}"},
     "empty": {
         "fr": "Je n'ai rien reçu. Répondez à la question, ou tapez /aide.",
@@ -62,6 +76,8 @@ _TEXTS: dict[str, dict[str, str]] = {
                           "en": "{n} row(s) already in the map, left out."},
     "import_nothing": {"fr": "Rien à importer dans {file}.", "en": "Nothing to import in {file}."},
     "no_warning": {"fr": "Aucun piège repéré pour l'instant.", "en": "No pitfall found so far."},
+    "not_yet": {"fr": "Pas encore jugé, ses phases sont encore à venir : {codes}.",
+                "en": "Not judged yet, their phases are still ahead: {codes}."},
     "no_pending": {"fr": "Aucune proposition en attente.", "en": "No proposal waiting."},
     "accepted": {"fr": "Ajouté à la carte : {n} élément(s).", "en": "Added to the map: {n} item(s)."},
     "rejected": {"fr": "Proposition écartée (votre réponse reste enregistrée).",
@@ -89,6 +105,17 @@ _TEXTS: dict[str, dict[str, str]] = {
               "question about the method (\"what is a moment of truth?\") gets a sourced answer, then we go on.",
     },
 }
+
+
+def reading_lines(notes: list[Any], lang: Lang) -> list[str]:
+    """The notes of a reading (proposal.ReadingNote) as lines in the user's language."""
+    out = []
+    for note in notes:
+        values = dict(note.values)
+        if "stage" in values:
+            values["stage"] = f" ({values['stage']})" if values["stage"] else ""
+        out.append(say(f"reading.{note.key}", lang, **values))
+    return out
 
 
 def say(key: str, lang: Lang, **values: Any) -> str:

@@ -76,6 +76,10 @@ class PendingExtraction:
     bound: bool = True
     """True when the answer replies to ``question`` itself (the chat); False when it is one of the
     phase's answers given in advance (headless): then only the phase and the question's stage count."""
+    draft: str | None = None
+    """The id of the rules' reading of this answer, waiting for the user (the model's reading replaces it)."""
+    earlier: tuple[str, ...] = ()
+    """The user's earlier answers when this one points back at them ("je l'ai déjà dit")."""
 
 
 @dataclass
@@ -103,6 +107,11 @@ class ExtractionResult:
     """Why the model's reading was not used (shown to the user, one sentence), if it was not."""
     prompt_tokens: int = 0
     seconds: float = 0.0
+    stale: bool = False
+    """True when the user accepted or dropped the first reading of this answer before this one came:
+    the proposal is not pending (nothing to show)."""
+    moved_on: str | None = None
+    """What to say when this reading answered the question being asked (the next question)."""
 
 
 @dataclass

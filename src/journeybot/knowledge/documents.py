@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+
+from ..text import fold
 
 Lang = Literal["fr", "en"]
 Origin = Literal["builtin", "user"]
@@ -79,12 +80,6 @@ class DocumentError(ValueError):
 
 def content_hash(raw: bytes) -> str:
     return hashlib.sha256(CHUNKER_VERSION.encode() + b"\0" + raw).hexdigest()[:32]
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: 'Vérité' -> 'verite'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 _FR_WORDS = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .documents import fold
+from ..text import fold
 
 _WORD = re.compile(r"[a-z0-9]+")
 

@@ -6,10 +6,10 @@ Public API: ``lint(journey, lang) -> list[Finding]``, ``review(journey, lang) ->
 
 from __future__ import annotations
 
+from ..text import normalise
 from .finding import Finding
 from .linter import lint
 from .review import CriterionScore, NextStep, PhaseCheck, Review, render_review_text, review
-from .text import normalise
 
 __all__ = [
     "CriterionScore", "Finding", "NextStep", "PhaseCheck", "Review", "lint", "normalise",

@@ -15,7 +15,8 @@ class Finding(BaseModel):
     ``message`` says what is wrong in this map (naming the stages and touchpoints concerned);
     ``why`` is the method's reason and ``source`` where the method says so (pitfalls.yaml);
     ``items`` are the JSON paths of the map items concerned, e.g. ``stages[2].touchpoints[0]``;
-    ``phases`` the interview phases where it gets fixed (catalogue ``phases``).
+    ``phases`` the interview phases where it gets fixed (catalogue ``phases``); ``pending`` says the
+    interview that made the map has not reached them yet (see ``linter.is_due``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -29,3 +30,5 @@ class Finding(BaseModel):
     source: str
     items: list[str] = Field(default_factory=list)
     phases: list[str] = Field(default_factory=list)
+    pending: bool = False
+    """The map is still in progress and the interview has not reached these phases yet: "not yet"."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ..domain.journey_map import JourneyMap, Lang
 from ..method.catalog import pitfalls
 from .finding import SEVERITY_ORDER, Finding
@@ -17,9 +19,19 @@ def check_rules_cover_catalogue() -> None:
         raise RuntimeError(f"lint rules and pitfalls.yaml disagree: no rule for {missing}, no entry for {extra}")
 
 
+def is_due(phases: Collection[str], phases_done: Collection[str] | None) -> bool:
+    """A pitfall is judged once the interview has gone through one of the phases that could supply
+    what it needs. A map without ``phases_done`` (finished, or made elsewhere) is judged whole."""
+    return phases_done is None or not phases or any(p in phases_done for p in phases)
+
+
 def lint(journey: JourneyMap, lang: Lang = "en") -> list[Finding]:
     """Every pitfall found in ``journey``, errors first, then warnings, then infos; within a
-    severity, in catalogue order. Pure and deterministic: the same map gives the same findings."""
+    severity, in catalogue order. Pure and deterministic: the same map gives the same findings.
+
+    On a map still in progress (``phases_done`` says which phases the interview went through), a
+    pitfall whose phases have not been reached yet is returned with ``pending=True``: "not yet",
+    not a fault of the map."""
     check_rules_cover_catalogue()
     findings: list[Finding] = []
     for code, pitfall in pitfalls().items():
@@ -37,6 +49,7 @@ def lint(journey: JourneyMap, lang: Lang = "en") -> list[Finding]:
                 source=pitfall.source,
                 items=list(hit.items),
                 phases=list(pitfall.phases),
+                pending=not is_due(pitfall.phases, journey.phases_done),
             )
         )
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])

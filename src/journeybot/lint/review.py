@@ -297,7 +297,7 @@ def _next_steps(m: JourneyMap, findings: list[Finding], checks: list[PhaseCheck]
 
 def review(journey: JourneyMap, lang: Lang = "en") -> Review:
     """The coach's scorecard of ``journey`` (pure: the same map always gives the same review)."""
-    findings = lint(journey, lang)
+    findings = [f for f in lint(journey, lang) if not f.pending]  # "not yet" is no fault of a map in progress
     codes = {f.code for f in findings}
     criteria = _criteria(journey, codes, lang)
     checks = _phase_checks(journey, lang)

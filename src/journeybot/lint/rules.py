@@ -12,13 +12,14 @@ phase exit checks (method.gates) report what is simply missing.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from ..domain.journey_map import JourneyMap, Lang, Stage
-from .text import word_list
+from ..method.channels import invisible_words, is_offline
+from ..text import add_months
+from .text import WordList, word_list
 
 MIN_TOUCHPOINTS = 8
 """too-coarse: a map with 7 touchpoints or fewer is too coarse (001 KPAM, criterion 3)."""
@@ -72,6 +73,21 @@ def _names(lang: Lang, names: Iterable[str]) -> str:
     return shown
 
 
+def _n(lang: Lang, n: int, fr_one: str, fr_many: str, en_one: str, en_many: str) -> str:
+    """'1 point de contact', '3 points de contact' — a count with the noun in its real plural."""
+    if lang == "fr":
+        return f"{n} {fr_one if n <= 1 else fr_many}"
+    return f"{n} {en_one if n == 1 else en_many}"
+
+
+UNSPECIFIED_CHANNELS = frozenset({"non précisé", "unspecified"})
+"""The channel the interview records when the user's words name none: neither online nor offline."""
+
+
+def _specified(tp: object) -> bool:
+    return str(getattr(tp, "channel", "")).casefold() not in UNSPECIFIED_CHANNELS
+
+
 def _opps(n: int) -> str:
     return f"{n} opportunity" if n == 1 else f"{n} opportunities"
 
@@ -80,11 +96,10 @@ def _stage_label(lang: Lang, stage: Stage) -> str:
     return _t(lang, f"étape {_q(lang, stage.name)}", f"stage {_q(lang, stage.name)}")
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    year, month0 = divmod(day.month - 1 + months, 12)
-    year += day.year
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, min(day.day, last))
+@cache
+def _invisible_list() -> WordList:
+    """The words of the moments the company does not see: the invisible channels (waiting, word of mouth)."""
+    return WordList("invisible_moment", invisible_words())
 
 
 def _is_after_purchase(stage: Stage) -> bool:
@@ -95,7 +110,7 @@ def _is_after_purchase(stage: Stage) -> bool:
 
 
 def _is_offline(online: bool, channel: str) -> bool:
-    return not online or word_list("offline_channel").matches(channel)
+    return is_offline(online, channel)
 
 
 # --- the rules, in catalogue order ----------------------------------------------------------------
@@ -103,43 +118,40 @@ def _is_offline(online: bool, channel: str) -> bool:
 
 @rule("internal-view")
 def internal_view(m: JourneyMap, lang: Lang) -> Hit | None:
-    """Fires when nothing in the map comes from customers: no evidence item (other than inferred
-    ones) and no item, emotion or framing with provenance ``customer``."""
-    if any(e.provenance != "inferred" for e in m.evidence):
+    """Fires when no piece of customer evidence backs the map: no evidence item of provenance
+    ``customer`` (what the team believes, workshop material and unconfirmed proposals do not count),
+    whatever the provenance the team gave other items."""
+    if any(e.provenance == "customer" for e in m.evidence):
         return None
-    if any(item.provenance == "customer" for _, item in m.items()):
-        return None
-    if any(s.emotion is not None and s.emotion.provenance == "customer" for s in m.stages):
-        return None
-    pains = sum(len(s.pain_points) for s in m.stages)
-    guessed = len(m.evidence)
+    team = [i for i, e in enumerate(m.evidence) if e.provenance == "team"]
+    guessed = [i for i, e in enumerate(m.evidence) if e.provenance == "inferred"]
+    if team:
+        return Hit(
+            _t(
+                lang,
+                f"Ce que la carte dit du client vient de l'équipe : {_n(lang, len(team), 'source citée', 'sources citées', '', '')} "
+                "(ateliers, avis internes, hypothèses), aucun entretien, enquête, ticket ou avis de client.",
+                f"What the map says about the customer comes from the team: {_n(lang, len(team), '', '', 'source', 'sources')} "
+                "cited (workshops, internal opinion, assumptions), no customer interview, survey, ticket or review.",
+            ),
+            [f"evidence[{i}]" for i in team],
+        )
     if guessed:
         return Hit(
             _t(
                 lang,
-                f"La seule « preuve » ({guessed} élément(s)) a été proposée par l'assistant, sans confirmation : "
-                "aucun entretien, enquête, ticket ou avis réel, et aucun élément de provenance « customer ».",
-                f"The only \"evidence\" ({guessed} item(s)) was proposed by the assistant and never confirmed: no real "
-                "interview, survey, ticket or review, and no item with provenance \"customer\".",
+                "La seule « preuve » a été proposée par l'assistant, sans confirmation : aucun entretien, enquête, "
+                "ticket ou avis réel.",
+                "The only \"evidence\" was proposed by the assistant and never confirmed: no real interview, survey, "
+                "ticket or review.",
             ),
-            [f"evidence[{i}]" for i in range(guessed)],
+            [f"evidence[{i}]" for i in guessed],
         )
-    if not m.stages:
-        return Hit(_t(
-            lang,
-            "Rien dans la carte ne vient des clients : aucun entretien, enquête, ticket ou avis n'est enregistré.",
-            "Nothing in the map comes from customers: no interview, survey, ticket or review is recorded.",
-        ))
-    return Hit(
-        _t(
-            lang,
-            f"Les {len(m.stages)} étape(s) et {pains} irritant(s) ne reposent que sur la vision de l'équipe : "
-            "aucune preuve client (entretien, enquête, ticket, avis) et aucun élément de provenance « customer ».",
-            f"The {len(m.stages)} stage(s) and {pains} pain point(s) rest only on the team's view: no customer "
-            "evidence (interview, survey, ticket, review) and no item with provenance \"customer\".",
-        ),
-        [f"stages[{i}]" for i in range(len(m.stages))],
-    )
+    return Hit(_t(
+        lang,
+        "Rien dans la carte ne vient des clients : aucun entretien, enquête, ticket ou avis n'est enregistré.",
+        "Nothing in the map comes from customers: no interview, survey, ticket or review is recorded.",
+    ))
 
 
 @rule("process-not-journey")
@@ -184,24 +196,28 @@ def process_not_journey(m: JourneyMap, lang: Lang) -> Hit | None:
 
 @rule("too-coarse")
 def too_coarse(m: JourneyMap, lang: Lang) -> Hit | None:
-    """Fires when the whole map has fewer than MIN_TOUCHPOINTS (8) touchpoints, i.e. 7 or fewer,
-    or when a stage has no touchpoint."""
+    """Fires when the whole map has fewer than MIN_TOUCHPOINTS (8) touchpoints, i.e. 7 or fewer, or
+    when a stage has no touchpoint at all (001 criterion 3: no precise touchpoint there)."""
+    if not m.stages:
+        return None
     count = sum(len(s.touchpoints) for s in m.stages)
     empty = [(i, s) for i, s in enumerate(m.stages) if not s.touchpoints]
-    if count >= MIN_TOUCHPOINTS and not empty:
+    many_empty = bool(empty)
+    if count >= MIN_TOUCHPOINTS and not many_empty:
         return None
     parts: list[str] = []
     if count < MIN_TOUCHPOINTS:
         parts.append(_t(
             lang,
-            f"{count} point(s) de contact dans toute la carte (il en faut au moins {MIN_TOUCHPOINTS})",
-            f"{count} touchpoint(s) in the whole map (at least {MIN_TOUCHPOINTS} needed)",
+            f"{_n(lang, count, 'point de contact', 'points de contact', '', '')} dans toute la carte "
+            f"(il en faut au moins {MIN_TOUCHPOINTS})",
+            f"{_n(lang, count, '', '', 'touchpoint', 'touchpoints')} in the whole map (at least {MIN_TOUCHPOINTS} needed)",
         ))
-    if empty:
+    if many_empty:
         parts.append(_t(
             lang,
-            f"étape(s) sans point de contact : {_names(lang, (s.name for _, s in empty))}",
-            f"stage(s) without a touchpoint: {_names(lang, (s.name for _, s in empty))}",
+            f"{_n(lang, len(empty), 'étape', 'étapes', '', '')} sans point de contact : {_names(lang, (s.name for _, s in empty))}",
+            f"{_n(lang, len(empty), '', '', 'stage', 'stages')} without a touchpoint: {_names(lang, (s.name for _, s in empty))}",
         ))
     text = "; ".join(parts)
     return Hit(text[0].upper() + text[1:] + ".", [f"stages[{i}]" for i, _ in empty])
@@ -209,7 +225,8 @@ def too_coarse(m: JourneyMap, lang: Lang) -> Hit | None:
 
 @rule("no-numbers")
 def no_numbers(m: JourneyMap, lang: Lang) -> Hit | None:
-    """Fires when the map has no metric at all, or when any metric has no source."""
+    """Fires when the map has no metric at all, when no metric says where it comes from, or when most
+    of them (more than half, two or more) have no source."""
     metrics = list(m.metrics())
     if not metrics:
         return Hit(_t(
@@ -218,13 +235,15 @@ def no_numbers(m: JourneyMap, lang: Lang) -> Hit | None:
             "No number anywhere in the map: no volume, drop-off rate, satisfaction score or waiting time.",
         ))
     unsourced = [(path, x) for path, x in metrics if not x.source]
-    if not unsourced:
+    if not unsourced or (len(unsourced) < len(metrics) and (len(unsourced) < 2 or 2 * len(unsourced) <= len(metrics))):
         return None
     return Hit(
         _t(
             lang,
-            f"{len(unsourced)} chiffre(s) sur {len(metrics)} sans source : {_names(lang, (x.name for _, x in unsourced))}.",
-            f"{len(unsourced)} of {len(metrics)} metric(s) have no source: {_names(lang, (x.name for _, x in unsourced))}.",
+            f"{_n(lang, len(unsourced), 'chiffre', 'chiffres', '', '')} sur {len(metrics)} sans source : "
+            f"{_names(lang, (x.name for _, x in unsourced))}.",
+            f"{len(unsourced)} of {_n(lang, len(metrics), '', '', 'metric', 'metrics')} have no source: "
+            f"{_names(lang, (x.name for _, x in unsourced))}.",
         ),
         [path for path, _ in unsourced],
     )
@@ -232,9 +251,10 @@ def no_numbers(m: JourneyMap, lang: Lang) -> Hit | None:
 
 @rule("no-priorities")
 def no_priorities(m: JourneyMap, lang: Lang) -> Hit | None:
-    """Fires when no opportunity is fully scored (impact, reach, confidence and effort all set)."""
-    scored = [o for o in m.opportunities if None not in (o.impact, o.reach, o.confidence, o.effort)]
-    if scored:
+    """Fires when no opportunity is recorded, or when none is scored (two scales or more of impact,
+    reach, confidence, effort) and no action plan says which comes first."""
+    scored = [o for o in m.opportunities if sum(x is not None for x in (o.impact, o.reach, o.confidence, o.effort)) >= 2]
+    if scored or (m.opportunities and m.action_plan):
         return None
     if not m.opportunities:
         return Hit(_t(
@@ -245,10 +265,10 @@ def no_priorities(m: JourneyMap, lang: Lang) -> Hit | None:
     return Hit(
         _t(
             lang,
-            f"{len(m.opportunities)} opportunité(s), aucune notée sur impact, portée, confiance et effort : "
-            "impossible de les classer.",
-            f"{_opps(len(m.opportunities))}, none scored on impact, reach, confidence and effort: "
-            "they cannot be ranked.",
+            f"{_n(lang, len(m.opportunities), 'opportunité', 'opportunités', '', '')}, aucune notée sur l'impact, "
+            "la portée, la confiance et l'effort, et pas de plan d'action : impossible de savoir par où commencer.",
+            f"{_opps(len(m.opportunities))}, none scored on impact, reach, confidence and effort, and no action "
+            "plan: nothing says where to start.",
         ),
         [f"opportunities[{i}]" for i in range(len(m.opportunities))],
     )
@@ -279,7 +299,8 @@ def no_persona(m: JourneyMap, lang: Lang) -> Hit | None:
 @rule("multiple-personas")
 def multiple_personas(m: JourneyMap, lang: Lang) -> Hit | None:
     """Fires when the persona stands for 2 segments or more, or when its name, description,
-    context or segments hold a multi-segment marker (word list ``multi_segment``)."""
+    context or segments hold a multi-segment marker (word list ``multi_segment``), unless the user
+    has already kept one group and set the others aside (``set_aside``)."""
     p = m.persona
     if p is None:
         return None
@@ -292,6 +313,8 @@ def multiple_personas(m: JourneyMap, lang: Lang) -> Hit | None:
             ),
             ["persona"],
         )
+    if p.set_aside:
+        return None  # the user kept one group for this map and set the others aside
     words = word_list("multi_segment")
     for text in (p.name, p.description, p.context, *p.segments):
         marker = words.find(text)
@@ -309,9 +332,10 @@ def multiple_personas(m: JourneyMap, lang: Lang) -> Hit | None:
 
 @rule("online-only")
 def online_only(m: JourneyMap, lang: Lang) -> Hit | None:
-    """Fires when there are touchpoints and none is offline (``online`` false, or a channel named
-    with an offline word from list ``offline_channel``: phone, store visit, letter, ...)."""
-    tps = list(m.touchpoints())
+    """Fires when there are touchpoints and none is offline (``online`` false, or a channel that the
+    channel list, prompts/method/channels.yaml, says is offline: phone, store visit, letter, ...). Touchpoints
+    whose channel the user did not say (``non précisé`` / ``unspecified``) are not judged."""
+    tps = [t for t in m.touchpoints() if _specified(t[3])]
     if not tps or any(_is_offline(tp.online, tp.channel) for *_, tp in tps):
         return None
     channels = sorted({tp.channel for *_, tp in tps}, key=str.casefold)
@@ -327,14 +351,23 @@ def online_only(m: JourneyMap, lang: Lang) -> Hit | None:
     )
 
 
+def _is_purchase(stage: Stage) -> bool:
+    if stage.lifecycle is not None:
+        return stage.lifecycle == "purchase"
+    return word_list("purchase").matches(stage.name)
+
+
 @rule("stops-at-purchase")
 def stops_at_purchase(m: JourneyMap, lang: Lang) -> Hit | None:
-    """Fires when no stage comes after the purchase (lifecycle ``after_purchase``, or, lifecycle
-    unset, a name from list ``after_purchase``). Quiet when framing.scope is ``specific``: a
-    deliberately narrow journey (e.g. only the subscription) may end at the purchase."""
+    """Fires when the map has a purchase stage (lifecycle ``purchase``, or, lifecycle unset, a name from
+    list ``purchase``) and no stage after it (lifecycle ``after_purchase``, or a name from list
+    ``after_purchase``). Quiet when no stage can be told to be the purchase (the linter cannot judge),
+    and when framing.scope is ``specific``: a deliberately narrow journey may end at the purchase."""
     if not m.stages or m.framing.scope == "specific":
         return None
     if any(_is_after_purchase(s) for s in m.stages):
+        return None
+    if not any(_is_purchase(s) for s in m.stages):
         return None
     last = m.stages[-1]
     return Hit(
@@ -428,17 +461,21 @@ def flat_or_only_positive(m: JourneyMap, lang: Lang) -> Hit | None:
 
 @rule("no-owners")
 def no_owners(m: JourneyMap, lang: Lang) -> Hit | None:
-    """Fires when a touchpoint the company runs (ownership ``owned``) has no owner team.
+    """Fires when the touchpoints the company runs (ownership ``owned``, not an invisible moment, channel
+    said) mostly have no owner team: none has one, or more than half of them (three or more) have none.
     Partner and third-party touchpoints need none."""
-    missing = [(si, ti, tp) for si, stage in enumerate(m.stages) for ti, tp in enumerate(stage.touchpoints)
-               if tp.ownership == "owned" and not tp.owner]
-    if not missing:
+    run = [(si, ti, tp) for si, stage in enumerate(m.stages) for ti, tp in enumerate(stage.touchpoints)
+           if tp.ownership == "owned" and not tp.invisible and _specified(tp)]
+    missing = [(si, ti, tp) for si, ti, tp in run if not tp.owner]
+    if not missing or (len(missing) < len(run) and (len(missing) < 3 or 2 * len(missing) <= len(run))):
         return None
     return Hit(
         _t(
             lang,
-            f"{len(missing)} point(s) de contact sans équipe responsable : {_names(lang, (tp.name for *_, tp in missing))}.",
-            f"{len(missing)} touchpoint(s) without an owning team: {_names(lang, (tp.name for *_, tp in missing))}.",
+            f"{_n(lang, len(missing), 'point de contact', 'points de contact', '', '')} sur {len(run)} sans équipe "
+            f"responsable : {_names(lang, (tp.name for *_, tp in missing))}.",
+            f"{len(missing)} of {_n(lang, len(run), '', '', 'touchpoint', 'touchpoints')} without an owning team: "
+            f"{_names(lang, (tp.name for *_, tp in missing))}.",
         ),
         [f"stages[{si}].touchpoints[{ti}]" for si, ti, _ in missing],
     )
@@ -483,12 +520,13 @@ def _invisible_texts(m: JourneyMap) -> Iterable[str | None]:
 def invisible_moments(m: JourneyMap, lang: Lang) -> Hit | None:
     """Fires when the map has stages and nowhere shows a moment the company does not see: no
     touchpoint marked ``invisible`` or run by a third party, and no waiting/delay/word-of-mouth
-    word (list ``invisible_moment``) in touchpoints, actions, thoughts, pain points or metric names."""
+    word (the invisible channels of prompts/method/channels.yaml) in touchpoints, actions, thoughts,
+    pain points or metric names."""
     if not m.stages:
         return None
     if any(tp.invisible or tp.ownership == "third_party" for s in m.stages for tp in s.touchpoints):
         return None
-    if word_list("invisible_moment").in_any(_invisible_texts(m)):
+    if _invisible_list().in_any(_invisible_texts(m)):
         return None
     return Hit(_t(
         lang,
@@ -501,12 +539,12 @@ def invisible_moments(m: JourneyMap, lang: Lang) -> Hit | None:
 
 @rule("existing-touchpoints-audit")
 def existing_touchpoints_audit(m: JourneyMap, lang: Lang) -> Hit | None:
-    """Fires when there are opportunities and none transforms the journey: no opportunity of kind
-    ``innovate`` and none with the lever ``hidden`` (a touchpoint to create or bring to light).
-    (With no opportunity at all, no-priorities speaks instead.)"""
-    if not m.opportunities:
+    """Fires when there are two opportunities or more and none transforms the journey: no opportunity of
+    kind ``innovate`` and none with the lever ``hidden`` or ``surprise`` (a touchpoint to create, bring to
+    light or make delightful). (With no opportunity at all, no-priorities speaks instead.)"""
+    if len(m.opportunities) < 2:
         return None
-    if any(o.kind == "innovate" or o.lever == "hidden" for o in m.opportunities):
+    if any(o.kind == "innovate" or o.lever in ("hidden", "surprise") for o in m.opportunities):
         return None
     return Hit(
         _t(
@@ -522,22 +560,25 @@ def existing_touchpoints_audit(m: JourneyMap, lang: Lang) -> Hit | None:
 
 @rule("no-action-plan")
 def no_action_plan(m: JourneyMap, lang: Lang) -> Hit | None:
-    """Fires when the action plan is empty, or when an action has no owner or no KPI."""
+    """Fires when the action plan is empty, or when no action has an owner."""
     if not m.action_plan:
         return Hit(_t(
             lang,
             "Le plan d'action est vide : la carte ne débouche sur aucune action.",
             "The action plan is empty: the map leads to no action.",
         ))
-    incomplete = [(i, a) for i, a in enumerate(m.action_plan) if not a.owner or not a.kpi]
+    if any(a.owner for a in m.action_plan):
+        return None
+    incomplete = [(i, a) for i, a in enumerate(m.action_plan) if not a.owner]
     if not incomplete:
         return None
     return Hit(
         _t(
             lang,
-            f"{len(incomplete)} action(s) sans responsable ou sans indicateur : "
+            f"Aucune des {_n(lang, len(incomplete), 'action', 'actions', '', '')} n'a de responsable : "
             f"{_names(lang, (a.action for _, a in incomplete))}.",
-            f"{len(incomplete)} action(s) without an owner or a KPI: {_names(lang, (a.action for _, a in incomplete))}.",
+            f"None of the {_n(lang, len(incomplete), '', '', 'action', 'actions')} has an owner: "
+            f"{_names(lang, (a.action for _, a in incomplete))}.",
         ),
         [f"action_plan[{i}]" for i, _ in incomplete],
     )
@@ -554,7 +595,7 @@ def stale_map(m: JourneyMap, lang: Lang) -> Hit | None:
             "Aucune date de révision n'est prévue.",
             "No review date is planned.",
         ), ["review_date"])
-    limit = _add_months(m.created, REVIEW_MONTHS)
+    limit = add_months(m.created, REVIEW_MONTHS)
     if m.review_date < m.created:
         return Hit(_t(
             lang,

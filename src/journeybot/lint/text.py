@@ -1,78 +1,21 @@
-"""Text matching for the lint heuristics: accent-, case- and hyphen-insensitive whole-word search.
+"""Word lists for the lint heuristics: accent-, case- and hyphen-insensitive whole-word search over a
+map's texts (the folding and the patterns are the text toolkit's, ``journeybot.text``).
 
 The word lists themselves are data (prompts/method/wordlists.yaml, loaded by method.catalog).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
 
 from ..method.catalog import wordlists
+from ..text import normalise, whole_word_pattern
 
-_FOLD = str.maketrans(
-    {
-        "’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'",
-        "-": " ", "‐": " ", "‑": " ", "‒": " ", "–": " ", "—": " ", "_": " ",
-        "œ": "oe", "æ": "ae", "\u00a0": " ", "\u202f": " ",
-    }
-)
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-"""Combining marks (accents) left apart by NFKD decomposition."""
 _SEP = "\x00"
 """Joins texts for one-pass matching: never in map text (control characters are refused), kept by
 normalise(), and not a word character, so no phrase can match across two texts."""
 _CHUNK = 256
-
-
-def normalise(text: str) -> str:
-    """Fold text for matching: lower case, no accents, one apostrophe style, hyphens as spaces.
-
-    >>> normalise("  Bouche-à-Oreille ’SAV’ ")
-    "bouche a oreille 'sav'"
-    """
-    if text.isascii():
-        folded = text.casefold().translate(_FOLD)
-    else:
-        decomposed = unicodedata.normalize("NFKD", text.casefold())
-        folded = _COMBINING.sub("", decomposed).translate(_FOLD)
-    return " ".join(folded.split())
-
-
-_Trie = dict[str, "_Trie"]
-
-
-def _trie_pattern(phrases: frozenset[str]) -> str:
-    """One regex for all ``phrases``, factored as a trie ("lead qualifie|lead froid" becomes
-    "lead (?:froid|qualifie)"): Python's re then tries one branch per character instead of every
-    phrase at every position, which is what made lint slow on big maps. Longer phrases are tried
-    before their prefixes, like a longest-first alternation."""
-    trie: _Trie = {}
-    for phrase in phrases:
-        node = trie
-        for char in phrase:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def branch(node: _Trie) -> str:
-        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
-        if not alternatives:
-            return ""
-        group = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
-        if "" in node:
-            return f"(?:{group})?" if len(alternatives) == 1 else f"{group}?"
-        return group
-
-    return branch(trie)
-
-
-def whole_word_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
-    """One regex that finds any of ``phrases`` as whole words, the longest phrase first (a pattern that
-    matches nothing when there is no phrase). Shared by the lint word lists and the rules reader."""
-    body = _trie_pattern(frozenset(phrases)) or r"(?!x)x"
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
 class WordList:

@@ -30,8 +30,9 @@ SELECTORS: dict[str, Counter] = {
     "persona.goals": lambda m: len(m.persona.goals) + len(m.persona.motivations) if m.persona else 0,
     "persona.frustrations": lambda m: (len(m.persona.frustrations) + len(m.persona.objections)) if m.persona else 0,
     "persona.trigger": lambda m: _set(m.persona.trigger) if m.persona else 0,
-    # Inferred items never count as evidence (method-spec, Provenance).
-    "evidence": lambda m: sum(1 for e in m.evidence if e.provenance != "inferred"),
+    # Only what customers said or did counts as evidence: not inferred items (method-spec, Provenance), and
+    # not the team's own material ("our workshops", "we think": provenance team).
+    "evidence": lambda m: sum(1 for e in m.evidence if e.provenance == "customer"),
     "stages": lambda m: len(m.stages),
     "stages.after_purchase": lambda m: sum(1 for s in m.stages if s.lifecycle == "after_purchase"),
     "touchpoints": lambda m: sum(1 for _ in m.touchpoints()),

@@ -1,4 +1,4 @@
-"""Prioritisation and the action plan: pure functions over a JourneyMap (imports only the domain).
+"""Prioritisation and the action plan: pure functions over a JourneyMap (imports only the domain and the text toolkit).
 
 - :mod:`.priority` ranks opportunities by a documented, measurable score.
 - :mod:`.review` gives the default review date (created + 6 months).
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .action_plan import ActionRow, action_plan_rows
 from .priority import SCALES, RankedOpportunity, priority_score, rank_opportunities
-from .review import REVIEW_MONTHS, add_months, default_review_date, review_date
+from .review import REVIEW_MONTHS, default_review_date, review_date
 
 __all__ = [
     "REVIEW_MONTHS",
@@ -17,7 +17,6 @@ __all__ = [
     "ActionRow",
     "RankedOpportunity",
     "action_plan_rows",
-    "add_months",
     "default_review_date",
     "priority_score",
     "rank_opportunities",

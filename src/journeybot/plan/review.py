@@ -7,21 +7,12 @@ map's creation date plus six calendar months.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from ..domain.journey_map import JourneyMap
+from ..text import add_months
 
 REVIEW_MONTHS = 6
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to the month's last day (31 Aug + 6 → 28/29 Feb)."""
-    total = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(total, 12)
-    month += 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last))
 
 
 def default_review_date(journey: JourneyMap) -> dt.date:

@@ -569,6 +569,8 @@ class JourneyApp(App[None]):
         self._reading = max(0, self._reading - 1)
         if event.proposal is not None and event.proposal.error:
             self.chat.add(event.proposal.error, "error")
+        if event.proposal is not None and event.proposal.message:
+            self.chat.add(event.proposal.message, "bot")
         if event.proposal is not None and event.proposal.lines:
             self.proposals.append(event.proposal)
         elif event.proposal is not None:
@@ -617,8 +619,7 @@ class JourneyApp(App[None]):
     def on_findings_ready(self, event: FindingsReady) -> None:
         if event.gen != self._lint_gen:
             return
-        conv = self.conversation
-        due = [f for f in event.findings if conv is None or conv.due(f.code)]
+        due = [f for f in event.findings if not f.pending]
         self.query_one(WarningsPane).show(due, event.lang, later=len(event.findings) - len(due))
 
     # --- proposals ------------------------------------------------------------------------

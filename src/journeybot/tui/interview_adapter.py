@@ -16,17 +16,14 @@ from ..store.sessions import SessionStore
 from .port import BotReply, Opening, ProposalLine, ProposalView, SessionInfo, WhyText
 from .texts import Lang, t
 
-EDITABLE_FIELDS = ("name", "text", "label", "owner", "action")
-"""The field of a change the editor lets the user correct (the first one the change has)."""
 HISTORY_SHOWN = 30
 """How many earlier messages a resumed session shows."""
 
 
 def _editable_field(change: Any) -> str | None:
-    for name in EDITABLE_FIELDS:
-        if isinstance(getattr(change, name, None), str):
-            return name
-    return None
+    """The field of a change the editor lets the user correct (the change class says which)."""
+    field = getattr(change, "editable", None)
+    return field if isinstance(field, str) and isinstance(getattr(change, field, None), str) else None
 
 
 def proposal_view(proposal: Proposal, lang: Lang, note: str = "") -> ProposalView:
@@ -34,7 +31,7 @@ def proposal_view(proposal: Proposal, lang: Lang, note: str = "") -> ProposalVie
     for change in proposal.changes:
         field = _editable_field(change)
         text = str(getattr(change, field)) if field else (_values(change, lang) or describe(change, lang))
-        kind = describe(change, lang).replace(" (déduit)", "").replace(" (inferred)", "")  # the mark says it
+        kind = change.what(lang == "fr")  # without "(déduit)": the provenance mark says it
         lines.append(ProposalLine(change.id, kind, text, change.provenance, field is not None))
     notes = [note] if note else []
     notes += proposal.notes
@@ -133,9 +130,10 @@ class InterviewConversation:
         return Opening([reply.text], history, proposals, unread)
 
     def _bot(self, reply: Reply) -> BotReply:
-        messages = [reply.text] if reply.text else []
-        if reply.warnings:
-            messages.append(warnings_summary(reply.warnings, self.lang))
+        # a pitfall the phase just left makes due comes first; the next question stays last, where one reads on
+        messages = [warnings_summary(reply.warnings, self.lang)] if reply.warnings else []
+        if reply.text:
+            messages.append(reply.text)
         return BotReply(messages, pending=reply.pending, notice=" ".join(reply.notices) or None)
 
     def submit(self, text: str) -> BotReply:
@@ -151,11 +149,14 @@ class InterviewConversation:
     def extract(self, pending: Any) -> ProposalView | None:
         assert isinstance(pending, PendingExtraction)
         result = self.interview.run_extraction(pending)
+        if result.stale:
+            return None  # the user accepted or dropped the first reading of this answer meanwhile
         if not result.proposal.changes:
             self.interview.reject(result.proposal)
         view = proposal_view(result.proposal, self.lang)
         if result.error:
             view.error = t("extraction.fallback", self.lang, reason=result.error)
+        view.message = result.moved_on or ""
         return view
 
     def _outcome(self, proposal: Proposal, only: list[str] | None) -> BotReply:
@@ -189,13 +190,8 @@ class InterviewConversation:
         return self._bot(self.interview.submit(line))
 
     def findings(self) -> Sequence[Any]:
-        from ..lint import lint
-
-        return lint(self.interview.journey, self.lang)
-
-    def due(self, code: str) -> bool:
-        """Whether a pitfall is worth showing now: once the interview has passed one of its phases."""
-        return self.interview.is_due(code)
+        """Every finding of the map; those whose phases are still ahead come ``pending``."""
+        return self.interview.findings(self.lang)
 
     def why(self, code: str | None) -> WhyText:
         lang = self.lang

@@ -1,0 +1,191 @@
+"""Priorities said in an answer: opportunities with their scores, action-plan lines with owner, KPI and
+due date ("d'ici 3 mois", "by the end of June"), and the map's review date ("dans 6 mois, en juin")."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..text import Span, find_date, fold
+from . import words
+from .proposal import AddAction, AddOpportunity, ScoreOpportunity, SetReviewDate
+
+if TYPE_CHECKING:
+    from .reading import Context, Labelled
+
+_SCALES = {
+    "impact": r"impact",
+    "reach": r"port[ée]e|reach|clients? touch[ée]s?|customers? (?:reached|affected)|nombre de clients|audience|volume",
+    "confidence": r"confiance|confidence|certitude|sûreté",
+    "effort": r"effort|co[ûu]t|cost|difficult[ée]|complexit[ée]",
+}
+_NUM_TAIL = re.compile(r"[\s,;:(–—-]*(?:(?:notée?s?|scores?|scored|rated|note)\s*:?\s*)?[1-5](?:\s*/\s*5)?(?:\s*[,/]\s*[1-5]){2,3}\)?\s*[.]?\s*$")
+_SCORE_TAIL = re.compile(r"[\s,;:(–—-]*(?:(?:notée?s?|scores?|scored|rated|note)\s*:?\s*)?(?:(?:" +
+                         "|".join(_SCALES.values()) + r")\s*(?:de|of|:|=|à|at)?\s*[1-5](?:\s*/\s*5)?[\s,;)]*(?:et|and)?\s*)+"
+                         r"\)?\s*[.]?\s*$", re.IGNORECASE)
+_REVIEW = re.compile(r"\b(?:revoir|reverr\w*|revue|revoit|revisit\w*|review\w*|refai\w* la carte|refaire la carte|mettre à jour|"
+                     r"mise à jour|update the map|redo the map|come back to|on y revient|point d'étape|prochaine revue|"
+                     r"next review|re-?map|refai\w* le point|faire le point|look at (?:it|the map|the whole map|this) again|"
+                     r"go (?:back )?over (?:it|the map)|(?:carte|map)\b.{0,40}\b(?:again|à nouveau|de nouveau))\b",
+                     re.IGNORECASE)
+_OWNER = re.compile(r"(?:responsable|porté(?:e)? par|piloté(?:e)? par|pilote|owners?|owned by|led by|confié(?:e)? à|"
+                    r"assigned to|géré(?:e)? par|run by|qui\s*\?|who\s*\?)\s*:?\s*(?P<who>[^,;.()]{2,60})|"
+                    r"\s[—–]\s(?P<team>[^,;.()—–]{2,50}?)\s*,\s*(?:kpi|indicateur)", re.IGNORECASE)
+_KPI = re.compile(r"(?:kpi|indicateur|mesuré(?:e)? (?:par|avec|sur)|measured (?:by|with|on)|metric|mesure|"
+                  r"tracked (?:by|with)|success (?:is|=)|on suivra|we'll track|we will track)\s*:?\s*(?P<kpi>[^,;()]{2,80})",
+                  re.IGNORECASE)
+_DUE_CUE = re.compile(r"[\s,;(]*(?:d['’]ici|pour le|pour fin|pour|avant|by|before|due|within|dans|à livrer|deadline|"
+                      r"échéance|d'ici à|until)\b", re.IGNORECASE)
+
+
+_SCALE_KEYS = {"impact": "impact", "portee": "reach", "reach": "reach", "clients touches": "reach", "confiance": "confidence",
+               "confidence": "confidence", "certitude": "confidence", "effort": "effort", "cout": "effort", "cost": "effort",
+               "difficulte": "effort"}
+_SCALE_WORD = re.compile(r"\b(?:impact|portee|reach|clients touches|confiance|confidence|certitude|effort|cout|cost|difficulte)\b")
+_NUMS = re.compile(r"(?<![\d.,/-])([1-5])(?:\s*/\s*5)?\s*[,/]\s*([1-5])\s*[,/]\s*([1-5])(?:\s*[,/]\s*([1-5]))?"
+                   r"(?![\d%]|\s*(?:h|heures?|hours?|mois|months?|jours?|days?)\b)")
+
+
+def scale_order(text: str) -> list[str]:
+    """The order of the scales an answer gives its scores in ("scored impact/reach/confidence/effort",
+    « Notes, impact, portée, confiance, effort : ... »); the method's order when it says none."""
+    found = [_SCALE_KEYS[m.group(0)] for m in _SCALE_WORD.finditer(fold(text))]
+    order = list(dict.fromkeys(found))
+    return order if len(order) >= 3 else ["impact", "reach", "confidence", "effort"]
+
+
+def scores(text: str, order: list[str] | None = None) -> dict[str, int]:
+    """The 1..5 scales said in ``text``: "impact 5, portée 4, confiance 4, effort 2", or a row of numbers
+    in the answer's order ("4/4/4/3", "5, 4, 4, 3")."""
+    out = {}
+    for key, pattern in _SCALES.items():
+        m = re.search(rf"(?:{pattern})\s*(?:de|of|:|=|à|at|est de|is)?\s*([1-5])(?:\s*/\s*5)?(?!\d)", text, re.IGNORECASE)
+        if m:
+            out[key] = int(m.group(1))
+    if len(out) >= 2:
+        return out
+    row = _NUMS.search(text)
+    if row is not None:
+        values = [int(v) for v in row.groups() if v is not None]
+        keys = order or ["impact", "reach", "confidence", "effort"]
+        return dict(zip(keys, values, strict=False))
+    return out
+
+
+def score_rows(text: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of "name n, n, n, n" rows in a sentence of scores."""
+    out = []
+    pos = 0
+    for m in _NUMS.finditer(text):
+        out.append((pos, m.end()))
+        nxt = re.match(r"\s*[;,.]?\s*", text[m.end():])
+        pos = m.end() + (nxt.end() if nxt else 0)
+    return out
+
+
+def has_scores(text: str) -> bool:
+    return len(scores(text)) >= 2
+
+
+def is_review(text: str) -> bool:
+    return _REVIEW.search(text) is not None and find_date(text) is not None
+
+
+def _text_without_scores(src: str, span: Span) -> Span:
+    for pattern in (_SCORE_TAIL, _NUM_TAIL):
+        m = pattern.search(span.text)
+        if m and m.start() > 3:
+            span = span.sub(src, 0, m.start())
+    return span
+
+
+def opportunity_of(ctx: Context, item: Labelled) -> AddOpportunity | None:
+    from .reading import cap, capitalise, clean_span
+
+    src = ctx.text
+    body = _text_without_scores(src, item.span)
+    body = clean_span(src, body, subject=False, article=False)
+    text = capitalise(cap(body.text, 300))
+    if len(text.split()) < 2:
+        return None
+    kinds = words.keyed("opportunity_kinds")
+    stage = item.stage
+    if stage is None:
+        found = ctx.finder().named(item.span.text, anywhere=True)
+        stage = found.name if found else None
+    lever = words.keyed("opportunity_levers").first(item.span.text)
+    kind = kinds.first(item.span.text) or ("innovate" if lever in ("surprise", "hidden") else "fix")
+    return AddOpportunity(text=text, kind=kind, lever=lever, stage=stage,
+                          provenance=ctx.provenance, quote=cap(item.span.text, 600),
+                          **scores(item.span.text, scale_order(ctx.text)))
+
+
+def scores_of(ctx: Context, item: Labelled) -> ScoreOpportunity | None:
+    from .reading import cap
+
+    found = scores(item.span.text, scale_order(ctx.text))
+    if len(found) < 2:
+        return None
+    head = re.split(r"[:(]|\b(?:" + "|".join(_SCALES.values()) + r")\b|\s(?=[1-5]\s*[,/]\s*[1-5])", item.span.text,
+                    flags=re.IGNORECASE)[0]
+    head = head.strip(" -:,—–")
+    return ScoreOpportunity(text=cap(head, 120) if len(head) > 3 else "", provenance=ctx.provenance,
+                            quote=cap(item.span.text, 600), **found)
+
+
+def action_of(ctx: Context, item: Labelled) -> AddAction | None:
+    from .reading import cap, capitalise, clean_span
+
+    src = ctx.text
+    text = item.span.text
+    owner = kpi = None
+    m = _OWNER.search(text) or _DOER.match(text)
+    if m:
+        owner = cap((m.groupdict().get("who") or m.groupdict().get("team") or "").strip(), 60)
+        owner = re.sub(r"^(?:(?:le|la|les|l'|the|our|notre)\s+|l['’])", "", owner, flags=re.IGNORECASE)
+    elif words.teams().has(text):
+        start, end, _ = words.teams().find_all(text)[0]
+        owner = cap(text[start:end], 60)
+        owner = owner[:1].upper() + owner[1:]
+    k = _KPI.search(text)
+    if k:
+        kpi = cap(re.split(r"\s+(?:d'ici|by|before|avant|pour le|due)\b", k.group("kpi"))[0].strip(), 80)
+    due = find_date(text, ctx.journey.created)
+    stops = [x.start() for x in (m, k) if x is not None]
+    if due:
+        cue = None
+        for c in _DUE_CUE.finditer(text):
+            if c.end() <= due[1][0] + 1 and due[1][0] - c.end() <= 4:
+                cue = c
+        stops.append(cue.start() if cue else due[1][0])
+    cut = min(stops) if stops else len(text)
+    body = item.span.sub(src, 0, cut) if cut > 3 else item.span
+    body = clean_span(src, body, subject=False, article=False)
+    action = capitalise(cap(re.sub(r"[\s,;:(–—-]+$", "", body.text), 300))
+    if len(action) < 3:
+        return None
+    return AddAction(action=action, owner=owner[:1].upper() + owner[1:] if owner else None, kpi=kpi,
+                     due=due[0] if due else None, provenance=ctx.provenance, quote=cap(text, 600))
+
+
+def review_of(ctx: Context, item: Labelled) -> SetReviewDate | None:
+    from .reading import cap
+
+    found = find_date(item.span.text, ctx.journey.created)
+    if found is None:
+        return None
+    return SetReviewDate(date=found[0], provenance=ctx.provenance, quote=cap(item.span.text, 600))
+
+
+_DOER = re.compile(r"^(?P<who>[A-ZÀ-Ý][\w’'-]+(?:\s+[A-ZÀ-Ý][\w’'-]+)?)\s+(?:owns|does|will do|takes|handles|leads|runs|is doing|"
+                   r"s'occupe de|s'occupera de|prend|prendra|pilote|pilotera|porte|portera|met en place|mettra en place)\b")
+_NO_ACTION = re.compile(r"^\W*(?:(?:et|and|but|mais)\W+)?(?:pas d'action|aucune action|no action|nothing (?:launched|started|planned)|"
+                        r"rien n'est lancé|rien de lancé|pas de plan|no plan)\b", re.IGNORECASE)
+
+
+def looks_like_action(text: str) -> bool:
+    f = fold(text)
+    if _NO_ACTION.match(text):
+        return False
+    return bool(_OWNER.search(text) or _KPI.search(text) or _DOER.match(text) or re.search(r"\b(?:on lance|we launch|we'll launch|"
+                                                                     r"premier chantier|first project)\b", f))

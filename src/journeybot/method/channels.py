@@ -1,0 +1,72 @@
+"""The channels a touchpoint goes through (prompts/method/channels.yaml), the one list of them: the
+interview reads a touchpoint's channel from its words, the linter asks whether a channel is offline
+(online-only) and which words say a moment the company does not see (invisible-moments)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ..domain.journey_map import Lang
+from ..resources import load_yaml, prompts_dir
+from ..text import Lexicon
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One channel: its name in both languages, whether it is online, who runs it and whether the
+    company sees it (a wait, a friend's advice are invisible)."""
+
+    fr: str
+    en: str
+    online: bool
+    ownership: str = "owned"
+    invisible: bool = False
+
+    def name(self, lang: Lang) -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+@cache
+def _entries() -> tuple[tuple[tuple[str, ...], Channel], ...]:
+    data = load_yaml(prompts_dir() / "method" / "channels.yaml")["channels"]
+    return tuple((tuple(e["words"]), Channel(e["channel"]["fr"], e["channel"]["en"], bool(e["online"]),
+                                             e.get("ownership", "owned"), bool(e.get("invisible", False))))
+                 for e in data)
+
+
+@cache
+def channels() -> Lexicon:
+    """Every channel word, mapped to its channel (plurals match too)."""
+    return Lexicon(((w, ch) for words, ch in _entries() for w in words), plurals=True)
+
+
+def invisible_words() -> list[str]:
+    """The words of the channels the company does not see (waiting, word of mouth...)."""
+    return [w for words, ch in _entries() if ch.invisible for w in words]
+
+
+_VIA = re.compile(r"\b(?:in|on|via|through|by|dans|sur|par|en|from|over)\s+(?:the\s+|our\s+|their\s+|notre\s+|nos\s+|"
+                  r"l'|le\s+|la\s+|les\s+|un\s+|une\s+|son\s+|sa\s+|ses\s+|her\s+|his\s+)?$", re.IGNORECASE)
+
+
+def find_channel(text: str) -> Channel | None:
+    """The channel a piece of text names: the one it says it goes through ("the virtual queue IN OUR APP",
+    « la lettre PAR COURRIER »), else the first channel word."""
+    found = channels().find_all(text)
+    if not found:
+        return None
+    for start, _end, channel in found:
+        if _VIA.search(text[max(0, start - 24):start]):
+            return channel  # type: ignore[no-any-return]
+    return found[0][2]  # type: ignore[no-any-return]
+
+
+def is_offline(online: bool, channel: str) -> bool:
+    """A touchpoint is offline when it says so, or when its channel is an offline one (a "Téléphone"
+    channel marked online by mistake is still a phone call)."""
+    if not online:
+        return True
+    found = find_channel(channel)
+    return found is not None and not found.online
