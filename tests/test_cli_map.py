@@ -14,6 +14,7 @@ from journeybot.cli.main import app
 from journeybot.domain.journey_map import Lang, json_schema
 from journeybot.domain.map_file import load_map
 from journeybot.method.catalog import phases
+from tests.support.text import plain
 
 REPO = Path(__file__).resolve().parent.parent
 CLEAN_EN = REPO / "examples" / "physio-online-booking.en.json"
@@ -54,7 +55,7 @@ def test_lint_of_a_clean_map_exits_0(path: Path) -> None:
 def test_lint_with_errors_exits_1_and_groups_by_severity() -> None:
     result = runner.invoke(app, ["lint", str(FLAWED / "draft-workshop.fr.json"), "--lang", "fr"])
     assert result.exit_code == 1
-    out = result.stdout
+    out = plain(result.stdout)
     assert out.index("ERREURS") < out.index("AVERTISSEMENTS")
     assert "[internal-view]" in out and "Pourquoi :" in out and "Source : 001 KPAM" in out
     assert "étape « Validation du dossier »" in out

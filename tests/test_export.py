@@ -25,6 +25,7 @@ from journeybot.export.sample import sample_map
 from journeybot.export.text import defuse_formula, md_escape
 from journeybot.export.to_html import block_size
 from journeybot.export.to_mermaid import clean, mermaid_score
+from tests.support.text import plain
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -74,7 +75,7 @@ def test_json_schema_check_rejects_a_broken_export() -> None:
 # --- Markdown --------------------------------------------------------------------------------
 
 def test_markdown_has_every_section_in_french() -> None:
-    md = str(export_map(sample_map(), "md", lang="fr", findings=[FakeFinding()]))
+    md = plain(str(export_map(sample_map(), "md", lang="fr", findings=[FakeFinding()])))
     for heading in ("# Ouvrir un compte bancaire en ligne", "## Cadrage", "## Persona : Claire",
                     "### 1. Je cherche une banque moins chère", "### 7. Je recommande", "## Moments de vérité",
                     "## Points d'attention (méthode)", "## Opportunités priorisées", "## Plan d'action",
@@ -84,7 +85,7 @@ def test_markdown_has_every_section_in_french() -> None:
     assert "Abandon du formulaire : 38,5 % (source : analytics app, T3 2026) [T]" in md
     assert "Avis Google — site d'avis, en ligne, tiers [?]" in md
     assert "`no-owners`" in md and "Name the owning team." in md
-    assert "**2027-03-15** (par défaut : création + 6 mois)" in md
+    assert "**15 mars 2027** (par défaut : création + 6 mois)" in md
     # ranked: op-tarifs (45) before op-suivi (40); unscored says what is missing
     assert md.index("Grille tarifaire en une page") < md.index("Suivi du dossier en temps réel")
     assert "non noté (à remplir : portée, confiance, effort)" in md
@@ -157,6 +158,7 @@ def test_csv_defuses_formulas_but_keeps_numbers_and_quotes_fields() -> None:
     assert owner_row[7] == "'-Produit, web"
     assert defuse_formula("+33 6 12") == "'+33 6 12" and defuse_formula("+3") == "+3"
     assert defuse_formula("@x") == "'@x" and defuse_formula("\tx") == "'\tx" and defuse_formula("ok") == "ok"
+    assert defuse_formula("+0.") == "+0." and defuse_formula("-3,5") == "-3,5"  # numbers stay numbers
 
 
 def test_csv_keeps_a_stage_without_touchpoints() -> None:
@@ -183,7 +185,8 @@ def test_html_is_standalone_escaped_and_has_the_curve() -> None:
                  "Points positifs", "Indicateurs", "Équipes responsables", "Courbe des émotions"):
         assert f'scope="row">{lane}</th>' in html, lane
     assert "Légende" in html and "prov-inferred" in html
-    assert "Opportunités priorisées" in html and "Plan d&#39;action" in html and "2027-03-15" in html
+    assert "Opportunités priorisées" in html and "Plan d&#39;action" in html and "15 mars 2027" in html
+    assert "2027-03-15" not in html  # dates people read are in their language
 
 
 def test_html_curve_points_follow_the_emotions() -> None:

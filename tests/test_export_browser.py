@@ -2,14 +2,14 @@
 
 The page is opened from file:// with networking disabled: it must load, fire no alert, show the
 hostile verbatim as text and draw the SVG emotion curve. CI installs chromium and chromium-driver
-(.ci/run); when they are missing this test fails with a message saying so — it is never skipped.
+(.ci/run) and requires them; elsewhere the test is skipped with the apt line when they are missing
+(tests/support/system_tools.py).
 """
 
 from __future__ import annotations
 
 import base64
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from selenium.webdriver.common.by import By
 from journeybot.domain.journey_map import JourneyMap
 from journeybot.export import export_map
 from journeybot.export.sample import sample_map
+from tests.support import system_tools
 
 pytestmark = pytest.mark.slow
 
@@ -31,21 +32,14 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   "--no-first-run", "--disable-component-update", "--disable-sync", "--window-size=1400,1000")
 
 
-def _binary(*names: str) -> str:
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found
-    raise AssertionError(f"none of {names} is installed: apt-get install -y chromium chromium-driver")
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
+    binary, driver_path = system_tools.chromium()
     options = Options()
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
-    options.binary_location = _binary("chromium", "chromium-browser")
-    driver = webdriver.Chrome(options=options, service=Service(_binary("chromedriver")))
+    options.binary_location = binary
+    driver = webdriver.Chrome(options=options, service=Service(driver_path))
     try:
         yield driver
     finally:

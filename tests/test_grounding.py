@@ -97,7 +97,10 @@ def test_numbers_dates_and_scores_must_have_been_said() -> None:
 def test_the_notes_say_what_was_done_in_the_users_language() -> None:
     _, log = ground([AddStage(name="Teleport", provenance="team"),
                      SetFraming(start="PWNED", journey="Le parcours de location", provenance="team")], Answer(ANSWER))
-    assert reading_lines(log, "fr") == ["ce qui n'était pas vos mots a été marqué déduit (add_stage : name)",
-                                        "écarté car ce n'étaient pas vos mots (set_framing : start)"]
-    assert reading_lines(log, "en") == ["what was not your words was marked inferred (add_stage: name)",
-                                        "dropped as not your words (set_framing: start)"]
+    fr, en = reading_lines(log, "fr"), reading_lines(log, "en")
+    assert fr[0].startswith("ce qui n'était pas vos mots a été marqué déduit (étape") and "nom)" in fr[0]
+    assert fr[1].startswith("écarté car ce n'étaient pas vos mots (cadrage") and "début du parcours)" in fr[1]
+    assert en == ["what was not your words was marked inferred (stage: name)",
+                  "dropped as not your words (framing: start of the journey)"]
+    for line in fr + en:  # the user's words for fields, never the pipeline's ids
+        assert not any(raw in line for raw in ("add_stage", "set_framing", "(start", "start)"))

@@ -253,7 +253,7 @@ def test_sessions_list_and_show(tmp_path: Path) -> None:
     shown = runner.invoke(app, ["sessions", "show", sid, "--lang", "fr"])
     assert shown.exit_code == 0 and "Recherche ; achat ; usage" in shown.stdout and "1. Recherche" in shown.stdout
     unknown = runner.invoke(app, ["sessions", "show", "zzzz", "--lang", "en"])
-    assert unknown.exit_code == 2 and "No session 'zzzz'" in unknown.output
+    assert unknown.exit_code == 2 and 'No session "zzzz"' in unknown.output
 
 
 def test_the_api_key_is_never_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

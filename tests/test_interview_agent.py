@@ -22,6 +22,7 @@ from journeybot.interview.types import PendingExtraction
 from journeybot.llm.fake import ScriptedChatModel
 from journeybot.llm.protocol import Message, ModelError
 from journeybot.text import Span
+from tests.support.text import plain
 
 FRAMING_FR = "On cartographie le parcours de location. La comparaison des loueurs. Le retour des clés à l'agence."
 FRAMING_EN = "We map the rental journey. Comparing rental firms. Handing the keys back at the desk."
@@ -394,8 +395,11 @@ def test_the_labels_the_model_gave_are_in_the_log_in_the_users_language() -> Non
     result = agent.extract(model, _pending(FRAMING_FR), JourneyMap(), "fr")
     assert [n.key for n in result.proposal.log] == ["model_label", "model_label"]
     assert result.proposal.notes == []  # the pipeline's notes are not on the proposal
-    assert reading_lines(result.proposal.log, "fr")[0] == "le modèle a classé « La comparaison des loueurs » : start"
-    assert reading_lines(result.proposal.log, "en")[0] == "the model labelled 'La comparaison des loueurs': start"
+    # in the user's words, with French typography (no-break spaces: plain() shows them as spaces)
+    assert plain(reading_lines(result.proposal.log, "fr")[0]) == (
+        "le modèle a classé « La comparaison des loueurs » : début du parcours")
+    assert reading_lines(result.proposal.log, "en")[0] == (
+        "the model labelled 'La comparaison des loueurs': start of the journey")
 
 
 # --- method questions ------------------------------------------------------------------------------

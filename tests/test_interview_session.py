@@ -16,6 +16,7 @@ from journeybot.interview.session import MAX_MODEL_CHARS, Interview, clean_text
 from journeybot.llm.fake import ScriptedChatModel
 from journeybot.llm.protocol import Message
 from journeybot.store import SessionStore, load_session_map
+from tests.support.text import plain as plain_text
 
 
 @pytest.fixture
@@ -493,8 +494,9 @@ def test_a_reading_accepted_while_the_model_reads_stays_accepted(store: SessionS
 
 
 @pytest.mark.parametrize(("lang", "head", "line"), [
-    ("fr", "Comment j'ai lu votre dernière réponse :", "le modèle a classé « La comparaison des loueurs » : start"),
-    ("en", "How I read your last answer:", "the model labelled 'La comparaison des loueurs': start"),
+    ("fr", "Comment j'ai lu votre dernière réponse :",
+     "le modèle a classé « La comparaison des loueurs » : début du parcours"),
+    ("en", "How I read your last answer:", "the model labelled 'La comparaison des loueurs': start of the journey"),
 ])
 def test_why_shows_how_the_last_answer_was_read_in_the_users_language(store: SessionStore, lang: str, head: str,
                                                                        line: str) -> None:
@@ -505,12 +507,12 @@ def test_why_shows_how_the_last_answer_was_read_in_the_users_language(store: Ses
                              "La comparaison des loueurs. Le retour des clés à l'agence.")
     interview.run_extraction(reply.pending)  # type: ignore[arg-type]
     why = interview.submit("/why")
-    assert why.kind == "method" and head in why.text and f"- {line}" in why.text
+    assert why.kind == "method" and head in plain_text(why.text) and f"- {line}" in plain_text(why.text)
     plain = Interview.start(store, lang=lang)  # type: ignore[arg-type]
     plain.opening()
     plain.run_extraction(plain.submit(FRAMING[lang]).pending)  # type: ignore[arg-type]
     nothing = "rien à signaler : tout vient de vos mots." if lang == "fr" else "nothing to report: all of it is your words."
-    assert f"- {nothing}" in plain.submit("/why").text
+    assert f"- {nothing}" in plain_text(plain.submit("/why").text)
 
 
 @pytest.mark.parametrize(("lang", "earlier", "again"), [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from journeybot.cli.main import app
+from tests.support.text import plain
 from tests.test_knowledge_index import _offline  # noqa: F401  (autouse: offline, no default Chroma embeddings)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "knowledge"
@@ -26,9 +28,12 @@ def _user_notes(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_index_then_index_again_reports_what_it_did(tmp_path: Path) -> None:
     first = runner.invoke(app, ["index", "--lang", "en"])
     assert first.exit_code == 0, first.output
-    assert " added" in first.stdout and "section(s) embedded" in first.stdout
+    assert " added" in first.stdout and re.search(r"; \d+ sections embedded\.", first.stdout)
+    # stderr is not a terminal here: one line for the one long step, no bar, nothing on stdout
+    assert re.fullmatch(r"Method index: embedding \d+ sections…\n", first.stderr), first.stderr
     second = runner.invoke(app, ["index", "--format", "json"])
     assert second.exit_code == 0, second.output
+    assert second.stderr == ""  # nothing to embed: nothing to report
     report = json.loads(second.stdout)
     assert report["added"] == report["updated"] == report["removed"] == report["chunks_embedded"] == 0
     assert report["unchanged"] == report["documents"] >= 2 and report["collection"] == "use-m3"
@@ -85,7 +90,7 @@ def test_bad_input_is_one_clear_sentence_exit_2(args: list[str], env: dict[str, 
         monkeypatch.setenv(key, value.format(port=_free_port()))
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
-    assert message in result.stderr
+    assert message in plain(result.stderr)
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output and result.stdout == ""
     assert result.exception is None or isinstance(result.exception, SystemExit)

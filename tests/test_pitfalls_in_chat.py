@@ -12,6 +12,7 @@ from journeybot.domain.journey_map import Lang
 from journeybot.interview.session import Interview
 from journeybot.lint import lint
 from journeybot.store import SessionStore, load_session_map
+from tests.support.text import plain
 
 ANSWERS: dict[Lang, dict[str, str]] = {
     "fr": {
@@ -117,7 +118,7 @@ def test_a_persona_of_two_groups_is_flagged_then_settled_by_one_question(
     q = interview.question()
     assert q is not None and q.id == "pick"
     quoted = (f"« {kept} » et « {aside} »" if lang == "fr" else f'"{kept}" and "{aside}"')
-    assert quoted in q.text
+    assert quoted in plain(q.text)
     reply = interview.submit(pick)
     assert reply.pending is not None
     interview.accept(interview.run_extraction(reply.pending).proposal)

@@ -1,4 +1,5 @@
-"""The README keeps exactly two set-up commands, and CI runs the test one as written."""
+"""The README keeps exactly two set-up commands, both install the tested versions (constraints.txt),
+and CI runs the test one as written."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ def test_readme_has_exactly_two_setup_commands() -> None:
     assert len(commands) == 2
     assert commands[0].endswith("journeybot")
     assert "pytest" in commands[1]
+    for command in commands:
+        assert "pip install -c constraints.txt -e '." in command  # from the clone, the tested versions
+    assert (REPO / "constraints.txt").is_file()
 
 
 def test_ci_runs_the_readme_test_command() -> None:

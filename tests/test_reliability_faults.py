@@ -29,6 +29,7 @@ from journeybot.interview.headless import load_answers
 from journeybot.store import SessionStore
 from journeybot.store.sessions import default_path
 from tests.support.stub_openai import Reply, StubOpenAI
+from tests.support.text import plain
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "interviews"
 TIMEOUT = 0.5
@@ -224,7 +225,7 @@ def test_many_faults_in_a_row_then_recovery(kind: str, answers_file: Path, tmp_p
     # the fault cost the first answers (read by the rules instead), then the model reads again
     assert sources[:failed_answers] == ["rules"] * failed_answers
     assert sources[failed_answers:] == ["model"] * (len(answers) - failed_answers)
-    assert f"Read by the model: {len(answers) - failed_answers} answer(s), by rules: {failed_answers}" in output
+    assert f"Read by the model: {len(answers) - failed_answers} answers, by rules: {failed_answers}" in output
 
 
 def test_a_server_that_never_recovers_still_gives_the_whole_map(answers_file: Path, tmp_path: Path,
@@ -244,7 +245,7 @@ def test_a_server_that_never_recovers_still_gives_the_whole_map(answers_file: Pa
     assert len(answers) == 7 and watch.requests == 2 * 3
     assert done.output.count("réessaiera le modèle") == 1
     assert "erreur interne (HTTP 503)" in done.output
-    assert f"par règles : {len(answers)}" in done.output
+    assert f"par les règles : {len(answers)}" in plain(done.output)
     assert len(load_map(out).stages) == 5 and watch.broken_maps == [] and watch.unstored_answers == []
 
 

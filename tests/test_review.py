@@ -118,7 +118,8 @@ def test_review_is_written_in_the_requested_language() -> None:
     text_fr = render_review_text(fr, "fr")
     text_en = render_review_text(en, "en")
     assert "Prochaines étapes" in text_fr and "Next steps" in text_en
-    assert f"Score : {fr.score}/100" in text_fr
+    assert f"Score\u00a0: {fr.score}/100" in text_fr  # French typography: no break before the colon
+    assert "[erreur] internal-view\u00a0: " in text_fr and "[error] internal-view: " in text_en
     assert "internal-view" in text_en and "Calcul du score" in text_fr
 
 
@@ -142,7 +143,7 @@ def test_a_nearly_clean_map_still_gets_three_steps_the_problem_first() -> None:
     rv = review(parse_map(data), "en")
     assert [s.phase for s in rv.next_steps] == ["owners", None, None]
     assert "owner" in rv.next_steps[0].text
-    assert "2027-03-01" in rv.next_steps[1].text
+    assert "March 1, 2027" in rv.next_steps[1].text
 
 
 def test_unconfirmed_evidence_does_not_meet_the_evidence_exit_check() -> None:

@@ -56,9 +56,9 @@ def test_the_guard_catches_the_real_openai_client(tmp_path: Path, monkeypatch: p
     monkeypatch.setenv("JOURNEYBOT_MAX_RETRIES", "0")
     monkeypatch.setenv("JOURNEYBOT_REQUEST_TIMEOUT", "2")
     answers = tmp_path / "a.yaml"
-    # a sentence the rules cannot place alone, so the model is asked about it
-    answers.write_text("lang: en\nanswers:\n  stages: ['Honestly it depends on the customer, some of them call us "
-                       "first and others just walk in.']\n", encoding="utf-8")
+    # the second sentence says nothing the rules know (no cue word): the model is asked about it
+    answers.write_text("lang: en\nanswers:\n  framing: ['We want fewer calls. Mostly families with children.']\n",
+                       encoding="utf-8")
     with socket_guard() as guard:
         done = runner.invoke(app, ["interview", "--answers", str(answers), "--out", str(tmp_path / "m.json"),
                                    "--model", "openai", "--lang", "en"])

@@ -65,3 +65,10 @@ def test_bad_values_and_a_broken_config_file_are_one_sentence(monkeypatch: pytes
     path = _config("lang = \n")
     with pytest.raises(SettingsError, match=str(path.name)):
         load_settings()
+
+
+def test_a_choice_is_read_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOURNEYBOT_LANG", " EN ")
+    _config('model = "None"\n')
+    settings = load_settings()
+    assert (settings.lang, settings.model) == ("en", "none")

@@ -8,7 +8,6 @@ Set JOURNEYBOT_BROWSER_SCREENSHOT=/path/file.png to keep a screenshot of the pag
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,11 +19,10 @@ from pathlib import Path
 import pytest
 
 from journeybot.store.sessions import SessionStore
+from tests.support import system_tools
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
 def _free_port() -> int:
@@ -51,7 +49,13 @@ def _wait_http(url: str, timeout: float) -> None:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
+def browser_paths() -> tuple[str, str]:
+    """Chromium and chromedriver, checked before the server starts (skipped or failed when missing)."""
+    return system_tools.chromium()
+
+
+@pytest.fixture
+def served(browser_paths: tuple[str, str], tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen(
@@ -79,8 +83,8 @@ def _sessions_messages() -> list[tuple[str, str]]:
         return out
 
 
-def test_the_app_works_in_a_real_browser(served: str, tmp_path: Path) -> None:
-    assert Path(CHROMIUM).exists(), "install Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)"
+def test_the_app_works_in_a_real_browser(browser_paths: tuple[str, str], served: str, tmp_path: Path) -> None:
+    chromium, driver_path = browser_paths
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.action_chains import ActionChains
@@ -90,13 +94,13 @@ def test_the_app_works_in_a_real_browser(served: str, tmp_path: Path) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
+    options.binary_location = chromium
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--no-first-run", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", "--window-size=1400,900",
                  f"--user-data-dir={tmp_path / 'chromium-profile'}"):
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
     try:
         driver.get(served)
         assert "data-session-websocket-url" in driver.page_source  # textual-serve's page, not an error

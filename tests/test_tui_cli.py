@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import subprocess
 import sys
@@ -97,3 +98,22 @@ def test_a_plain_chat_starts_without_the_command_line_framework_and_fails_the_sa
     full = _entry(["--lang", "de"])  # not a plain chat: Typer explains the bad value
     assert full["typer"] is True
     assert full["code"] == 2 and "--lang" in full["stderr"] and "Traceback" not in full["stderr"]
+
+
+def test_version_is_printed_on_both_paths_without_loading_the_command_line() -> None:
+    from journeybot import __version__
+
+    fast = subprocess.run([sys.executable, "-c", "import sys; from journeybot.cli.entry import run; run(['--version']);"
+                           " print(sorted(m for m in sys.modules if m.startswith(('typer', 'textual', 'pydantic'))))"],
+                          capture_output=True, text=True, check=True, timeout=60)
+    assert fast.stdout.splitlines() == [f"journeybot {__version__}", "[]"]
+    full = CliRunner().invoke(app, ["--version"])
+    assert full.exit_code == 0 and full.output.strip() == f"journeybot {__version__}"
+    assert __version__ == importlib.metadata.version("journeybot")  # one version, read by the build
+
+
+@pytest.mark.parametrize("args", [["--help"], ["evidence", "import", "--help"], ["lint", "--help"]])
+def test_help_shows_no_type_next_to_a_flag(args: list[str]) -> None:
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0
+    assert "<bool>" not in result.output and "--help" in result.output

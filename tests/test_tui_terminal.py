@@ -1,18 +1,18 @@
 """The README's start command, as a user runs it: the `journeybot` console script in a real terminal
-(tmux, installed by .ci/run), without a model. The first question and the input box are painted, and
+(tmux, installed by .ci/run; skipped with the apt line where it is missing), without a model. The first question and the input box are painted, and
 the session it opened right after the first paint is saved."""
 
 from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from journeybot.store import SessionStore
+from tests.support import system_tools
 
 
 def _tmux(*args: str) -> str:
@@ -20,7 +20,7 @@ def _tmux(*args: str) -> str:
 
 
 def test_the_console_script_paints_the_first_question_in_a_real_terminal(tmp_path: Path) -> None:
-    assert shutil.which("tmux"), "install tmux (apt-get install -y tmux): .ci/run does"
+    system_tools.tmux()
     script = Path(sys.executable).parent / "journeybot"
     assert script.exists(), f"{script} is missing: install the package (pip install -e .)"
     home = tmp_path / "jb"

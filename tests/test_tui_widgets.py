@@ -9,6 +9,7 @@ import pytest
 from textual import events
 
 from journeybot.domain.journey_map import Emotion, JourneyMap, PainPoint, Persona, Stage, Touchpoint
+from journeybot.i18n import Plural
 from journeybot.llm.protocol import ModelError
 from journeybot.settings import Settings
 from journeybot.tui.app import JourneyApp, log_file
@@ -55,9 +56,10 @@ def bot_texts(app: JourneyApp) -> list[str]:
 
 
 def test_every_ui_text_exists_in_both_languages() -> None:
-    for key, (fr, en) in _TEXTS.items():
-        assert fr.strip() and en.strip(), key
-        assert fr.count("{") == en.count("{"), key
+    for key, entry in _TEXTS.items():
+        forms = [*entry.fr, *entry.en] if isinstance(entry, Plural) else list(entry)
+        assert all(form.strip() for form in forms), key
+        assert len({form.count("{") for form in forms}) == 1, key
 
 
 def test_help_lists_every_command_in_both_languages() -> None:
@@ -500,12 +502,12 @@ async def test_the_warnings_pane_shows_what_is_due_and_counts_the_rest() -> None
         assert [f.code for f in pane.findings] == ["no-persona"] and pane.later == 2
         shown = " ".join(str(w.render()) for w in pane.query("Static"))
         assert "Message of no-persona." in shown and "no-action-plan" not in shown
-        assert "2 more check(s) for the phases ahead" in shown
+        assert "2 more checks for the phases ahead" in shown
         assert pane.border_title == "Pitfalls (1)"
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("fr", "Objectif : Réduire les abandons; Équipe : marketing, service client"),
+    ("fr", "Objectif\u00a0: Réduire les abandons\u00a0; Équipe\u00a0: marketing, service client"),
     ("en", "Objective: Réduire les abandons; Team: marketing, service client"),
 ])
 def test_a_framing_proposal_names_its_fields_in_the_users_language(lang: str, expected: str) -> None:

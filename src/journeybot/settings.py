@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal, get_origin
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from . import paths
 from .i18n import Lang
@@ -36,6 +36,10 @@ class Settings(BaseModel):
 
     model: Backend = Field(default="local", description="which model answers: local, local-small, openai, none")
     model_name: str | None = Field(default=None, description="model name on an OpenAI-compatible server")
+    model_path: Path | None = Field(
+        default=None,
+        description="a GGUF file of your own for the embedded llama.cpp (instead of the packaged weights)",
+    )
     base_url: str | None = Field(
         default=None,
         validation_alias=AliasChoices("base_url", "JOURNEYBOT_BASE_URL", "OPENAI_BASE_URL"),
@@ -74,10 +78,17 @@ class Settings(BaseModel):
         description="served mode: the browser this app serves (it sees only its own sessions)",
     )
 
+    @field_validator("model", "lang", "embeddings", mode="before")
+    @classmethod
+    def _as_typed(cls, value: Any) -> Any:
+        """" EN" is "en": a choice is read the way people type it, in any case."""
+        return value.strip().lower() if isinstance(value, str) else value
+
     @property
     def backend(self) -> Backend:
-        """The backend actually used: a base URL with the default model means an OpenAI-compatible server."""
-        if self.base_url and self.model in ("local", "local-small") and "model" not in self.model_fields_set:
+        """The backend actually used. Without an explicit model: a GGUF file (model_path) means the
+        embedded llama.cpp, else a base URL means an OpenAI-compatible server."""
+        if "model" not in self.model_fields_set and self.model_path is None and self.base_url:
             return "openai"
         return self.model
 

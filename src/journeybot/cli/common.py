@@ -1,15 +1,19 @@
-"""Helpers shared by the command modules: language option, clean failures (exit 2, no traceback)."""
+"""Helpers shared by the command modules: settings and language (flag > environment > config.toml,
+the same path for every command), clean failures (exit 2, no traceback)."""
 
 from __future__ import annotations
 
-import os
 import sys
-from typing import Annotated, Literal, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 import typer
 
 from ..domain.journey_map import JourneyMap, Lang
 from ..domain.map_file import MapFileError
+from ..i18n import choose
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 LangOption = Annotated[
     Literal["fr", "en"] | None,
@@ -20,19 +24,27 @@ FormatOption = Annotated[
 ]
 
 
+def settings(**flags: Any) -> Settings:
+    """The settings of this command: its flags (None = not given) > JOURNEYBOT_* > config.toml.
+    Unusable settings end the command with one clear message (exit 2)."""
+    from ..settings import SettingsError, load_settings
+
+    try:
+        return load_settings(**flags)
+    except SettingsError as err:
+        fail(str(err))
+
+
 def resolve_lang(lang: Lang | None) -> Lang:
-    """--lang, else JOURNEYBOT_LANG, else French."""
-    if lang is not None:
-        return lang
-    env = os.environ.get("JOURNEYBOT_LANG", "").strip().lower()
-    return "en" if env == "en" else "fr"
+    """--lang, else JOURNEYBOT_LANG, else `lang` in config.toml, else French."""
+    return settings(lang=lang).lang
 
 
 def output_lang(lang: Lang | None, journey: JourneyMap) -> Lang:
-    """--lang, else JOURNEYBOT_LANG, else the map's own language (what a map's readers get)."""
-    if lang is not None or os.environ.get("JOURNEYBOT_LANG", "").strip().lower() in ("fr", "en"):
-        return resolve_lang(lang)
-    return journey.lang
+    """The language a map's readers get: --lang, JOURNEYBOT_LANG or config.toml when one of them says
+    it, else the map's own language."""
+    chosen = settings(lang=lang)
+    return chosen.lang if "lang" in chosen.model_fields_set else journey.lang
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -42,9 +54,8 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def fail_map(err: MapFileError, lang: Lang) -> NoReturn:
-    head = "Carte invalide" if lang == "fr" else "Invalid map"
-    lines = [f"{head}: {err.source}"] + [f"  - {p}" for p in err.problems]
-    fail("\n".join(lines))
+    lines = [choose(lang, f"Carte invalide : {err.source}", f"Invalid map: {err.source}")]
+    fail("\n".join(lines + [f"  - {p}" for p in err.problems]))
 
 
 def out(text: str) -> None:

@@ -1,15 +1,24 @@
 """The `journeybot` console script. Opening the chat is what users do most, so a plain
-`journeybot [--model M] [--base-url URL] [--lang fr|en] [--session ID]` goes straight to the chat
+`journeybot [--model M] [--model-path F] [--base-url URL] [--lang fr|en] [--session ID]` goes straight to the chat
 without loading the command-line framework (Typer and every sub-command module: about a tenth of a
-second before the first paint). Anything else (a sub-command, --help, a value to explain) goes
-through the full command line, which gives the same chat for the same options."""
+second before the first paint); `journeybot --version` is answered here too, without importing
+anything. Anything else (a sub-command, --help, a value to explain) goes through the full command
+line, which gives the same chat for the same options."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
 
-CHAT_OPTIONS = ("--model", "--base-url", "--lang", "--session")
+CHAT_OPTIONS = ("--model", "--model-path", "--base-url", "--lang", "--session")
+VERSION_OPTIONS = ("--version", "-V")
+
+
+def version_text() -> str:
+    """What `journeybot --version` prints."""
+    from .. import __version__
+
+    return f"journeybot {__version__}"
 
 
 def chat_options(argv: Sequence[str]) -> dict[str, str] | None:
@@ -34,12 +43,15 @@ def chat_options(argv: Sequence[str]) -> dict[str, str] | None:
 
 def run(argv: Sequence[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
+    if len(args) == 1 and args[0] in VERSION_OPTIONS:
+        print(version_text())
+        return
     options = chat_options(args)
     if options is not None:
         from ..tui.app import launch
 
-        sys.exit(launch(options.get("--model"), options.get("--base-url"), options.get("--lang"),  # type: ignore[arg-type]
-                        options.get("--session")))
+        flags = {name.removeprefix("--").replace("-", "_"): value for name, value in options.items()}
+        sys.exit(launch(**flags))
     from .main import run as run_command_line
 
     run_command_line(args)

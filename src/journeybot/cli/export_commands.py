@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from ..domain.journey_map import JourneyMap, Lang
-from .common import LangOption, fail, fail_map, output_lang, resolve_lang
+from ..i18n import choose, colon, count, plural
+from ..i18n import quote as quoted
+from .common import LangOption, fail, fail_map, output_lang, resolve_lang, settings
 
 if TYPE_CHECKING:
     from ..evidence import LinkProposal
@@ -35,7 +37,7 @@ OutputOption = Annotated[
 ExportLangOption = Annotated[
     Literal["fr", "en"] | None,
     typer.Option("--lang", help="Language of the document's labels and of messages: fr or en "
-                                "(default: JOURNEYBOT_LANG, then the map's own language)."),
+                                "(default: JOURNEYBOT_LANG, then config.toml, then the map's language)."),
 ]
 CsvSepOption = Annotated[
     Literal[",", ";", "tab"] | None,
@@ -60,8 +62,8 @@ def resolve_source(src: str, lang: Lang) -> JourneyMap:
     try:
         return load_session_map(src)
     except SessionNotFound:
-        why = ("ni un fichier de carte, ni une session connue (voir : journeybot sessions)" if lang == "fr"
-               else "neither a map file nor a known session (see: journeybot sessions)")
+        why = choose(lang, "ni un fichier de carte, ni une session connue (voir : journeybot sessions)",
+                     "neither a map file nor a known session (see: journeybot sessions)")
         raise MapFileError(src, [MapProblem("", why)]) from None
     except StoreError as err:
         raise MapFileError(src, [MapProblem("", str(err))]) from None
@@ -96,12 +98,12 @@ def _write(output: str, content: str | bytes, lang: Lang) -> None:
         return
     target = Path(output)
     if target.is_dir():
-        fail(f"{target} : c'est un dossier" if lang == "fr" else f"{target}: is a directory")
+        fail(choose(lang, f"{target} : c'est un dossier", f"{target}: is a directory"))
     try:
         _write_bytes_atomic(target, data)
     except OSError as err:
-        what = "écriture impossible" if lang == "fr" else "cannot write"
-        fail(f"{target}: {what} ({err.strerror or err})", 1)
+        fail(choose(lang, f"{target} : écriture impossible ({err.strerror or err})",
+                    f"{target}: cannot write ({err.strerror or err})"), 1)
 
 
 def _write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -131,8 +133,11 @@ def export_command(
     lang: ExportLangOption = None,
     csv_sep: CsvSepOption = None,
 ) -> None:
-    """Export a map for the people who will use it: Excel (csv), slides or PDF (html), a wiki (md),
-    Mermaid, CJML, or JSON. Labels follow --lang (default: JOURNEYBOT_LANG, then the map's language)."""
+    """Export a map as html, md, csv, json, mermaid or cjml.
+
+    For the people who will use it: Excel (csv), slides or PDF (html), a wiki (md), Mermaid, CJML, or
+    JSON. Labels follow --lang (default: JOURNEYBOT_LANG, then lang in config.toml, then the map's
+    language)."""
     from ..export import export_map
 
     journey = _load(src, lang)
@@ -141,14 +146,14 @@ def export_command(
     target = output if output is not None else str(default_output(src, fmt))
     _write(target, content, chosen)
     if target != "-":
-        done = "Écrit" if chosen == "fr" else "Written"
-        typer.echo(f"{done}: {target}", err=True)
+        typer.echo(choose(chosen, f"Carte exportée : {target}", f"Map exported: {target}"), err=True)
 
 
 evidence_app = typer.Typer(
     name="evidence",
-    help="Customer evidence: import verbatims, reviews, survey answers and tickets into a map.",
+    help="Import customer evidence (verbatims, reviews, tickets).",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -157,9 +162,8 @@ def _embed_function() -> tuple[Embed, str]:
     import numpy as np
 
     from ..knowledge.embeddings import make_embedder
-    from ..settings import load_settings
 
-    embedder = make_embedder(load_settings())
+    embedder = make_embedder(settings())
 
     def embed(texts: list[str]) -> np.ndarray:
         return np.asarray(embedder.embed_documents(texts))
@@ -177,10 +181,10 @@ def _proposal_lines(journey: JourneyMap, proposals: list[LinkProposal], lang: La
     for p in proposals[:SHOWN_PROPOSALS]:
         quote = " ".join(texts.get(p.evidence_id, "").split())
         quote = quote if len(quote) <= 70 else quote[:67] + "..."
-        lines.append(f"  {p.score:.2f}  « {quote} » → {p.target_label} ({p.target_path})")
+        lines.append(f"  {p.score:.2f}  {quoted(quote, lang)} → {p.target_label} ({p.target_path})")
     if len(proposals) > SHOWN_PROPOSALS:
         more = len(proposals) - SHOWN_PROPOSALS
-        lines.append(f"  … {more} autre(s)" if lang == "fr" else f"  … {more} more")
+        lines.append(f"  … {more} {plural(more, lang, 'autre', 'autres')}" if lang == "fr" else f"  … {more} more")
     return lines
 
 
@@ -209,13 +213,13 @@ def evidence_import(
 
     msg: Lang = resolve_lang(lang)
     if (map_path is None) == (session is None):
-        fail("Indiquez --map FICHIER ou --session ID (l'un des deux)." if msg == "fr"
-             else "Give either --map FILE or --session ID (one of them).")
+        fail(choose(msg, "Indiquez --map FICHIER ou --session ID (l'un des deux).",
+                    "Give either --map FILE or --session ID (one of them)."))
     journey = _load(map_path if map_path is not None else session or "", lang)
     try:
         result = read_evidence_csv(csv_file)
     except EvidenceImportError as err:
-        fail(f"{csv_file}: {err.message(msg)}")
+        fail(f"{csv_file}{colon(msg)}{err.message(msg)}")
     updated, added, duplicates = add_evidence(journey, result.items)
     for note in result.messages(msg):
         typer.echo(f"- {note}", err=True)
@@ -228,7 +232,6 @@ def evidence_import(
     link_failed = False
     if (link or accept_links) and added:
         from ..knowledge.errors import KnowledgeError
-        from ..settings import SettingsError
 
         try:
             from ..evidence.linking import threshold_for
@@ -236,21 +239,20 @@ def evidence_import(
             embed, embedder_name = _embed_function()
             threshold = min_score if min_score is not None else threshold_for(embedder_name)
             proposals = propose_links(updated, added, embed, threshold=threshold)
-        except (KnowledgeError, SettingsError) as err:
-            why = err.message(msg) if isinstance(err, KnowledgeError) else str(err)
-            head = ("Liens non proposés (les preuves sont importées quand même)" if msg == "fr"
-                    else "No link proposed (the evidence is imported all the same)")
-            typer.echo(f"{head}: {why}", err=True)
+        except KnowledgeError as err:
+            why = err.message(msg)
+            typer.echo(choose(msg, f"Liens non proposés (les preuves sont importées quand même) : {why}",
+                              f"No link proposed (the evidence is imported all the same): {why}"), err=True)
             proposals, link_failed = [], True
         if not link_failed:
-            head = "Liens proposés" if msg == "fr" else "Proposed links"
-            typer.echo(f"{head}: {len(proposals)}", err=True)
+            typer.echo(choose(msg, f"Liens proposés : {len(proposals)}", f"Proposed links: {len(proposals)}"),
+                       err=True)
         for line in _proposal_lines(updated, proposals, msg):
             typer.echo(line, err=True)
         if accept_links and proposals:
             updated = confirm_links(updated, proposals)
-            done = "liens enregistrés" if msg == "fr" else "links recorded"
-            typer.echo(f"{len(proposals)} {done}", err=True)
+            typer.echo(count(len(proposals), msg, ("lien enregistré", "liens enregistrés"),
+                             ("link recorded", "links recorded")), err=True)
 
     if session is not None and output is None:
         _save_to_session(session, updated, msg)
@@ -261,10 +263,9 @@ def evidence_import(
         except MapFileError as err:  # too large for any command to read back: nothing written
             fail_map(err, msg)
         except OSError as err:
-            what = "écriture impossible" if msg == "fr" else "cannot write"
-            fail(f"{target}: {what} ({err.strerror or err})", 1)
-        done = "Carte écrite" if msg == "fr" else "Map written"
-        typer.echo(f"{done}: {target}", err=True)
+            fail(choose(msg, f"{target} : écriture impossible ({err.strerror or err})",
+                        f"{target}: cannot write ({err.strerror or err})"), 1)
+        typer.echo(choose(msg, f"Carte écrite : {target}", f"Map written: {target}"), err=True)
     if link_failed:
         raise typer.Exit(1)
 
@@ -284,8 +285,7 @@ def _save_to_session(session: str, journey: JourneyMap, msg: Lang) -> None:
             store.save(sid, map_json=text)
     except StoreError as err:
         fail(str(err), 1)
-    done = "Carte de la session mise à jour" if msg == "fr" else "Session map updated"
-    typer.echo(f"{done}: {sid}", err=True)
+    typer.echo(choose(msg, f"Carte de la session mise à jour : {sid}", f"Session map updated: {sid}"), err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from ..domain.journey_map import Lang
-from .common import LangOption, fail, out
+from ..i18n import choose, colon, count, quote, typography
+from .common import LangOption, fail, out, resolve_lang, settings
+from .progress import StepProgress
 
 if TYPE_CHECKING:
     from ..llm.protocol import ChatModel
@@ -38,6 +40,8 @@ def interview(
     lang: LangOption = None,
     transcript: Annotated[Path | None, typer.Option("--transcript", help="Write the whole conversation as Markdown.")] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server (vLLM, Ollama, llama.cpp).")] = None,
+    model_path: Annotated[str | None, typer.Option("--model-path", metavar="FILE.gguf",
+                                                   help="A GGUF model file of your own (embedded llama.cpp).")] = None,
     resume: Annotated[str | None, typer.Option("--resume", help="Continue a run of this file that stopped (session id).")] = None,
 ) -> None:
     """Run an interview without the UI, from prepared answers, and write the map."""
@@ -49,20 +53,16 @@ def interview(
         summary_lines,
         transcript_markdown,
     )
-    from ..settings import SettingsError, load_settings
     from ..store.sessions import SessionStore, StoreError
 
-    try:
-        settings = load_settings(model=model, lang=lang, base_url=base_url)
-    except SettingsError as err:
-        fail(str(err))
-    msg_lang: Lang = lang or settings.lang
+    chosen = settings(model=model, model_path=model_path, lang=lang, base_url=base_url)
+    msg_lang: Lang = chosen.lang
     try:
         answer_file = load_answers(answers, msg_lang)
     except AnswerFileError as err:
         fail(str(err))
-    run_lang: Lang = lang or answer_file.lang or settings.lang
-    chat = _make_model(settings, run_lang)
+    run_lang: Lang = lang or answer_file.lang or chosen.lang
+    chat = _make_model(chosen, run_lang)
     try:
         store = SessionStore()
     except StoreError as err:
@@ -75,33 +75,33 @@ def interview(
             result = run_headless(answer_file, store, lang=run_lang, model=chat, progress=_progress_line,
                                   resume=resume)
         except MapFileError as err:
-            fail(f"{err.source}: {err}", 1)
+            fail(f"{err.source}{colon(run_lang)}{err}", 1)
         except SessionNotFound:
-            fail(f"Session inconnue « {resume} » (voir : journeybot sessions)." if run_lang == "fr"
-                  else f"No session '{resume}' (see: journeybot sessions).")
+            fail(_unknown_session(resume or "", run_lang))
         try:
             save_map(result.journey, out_path, lang=run_lang)
         except MapFileError as err:
             fail(f"{err.source}: {err}", 1)
         except OSError as err:
-            fail(f"{out_path}: {err.strerror or err}", 1)
+            fail(f"{out_path}{colon(run_lang)}{err.strerror or err}", 1)
         if transcript is not None:
             text = transcript_markdown(store.messages(result.session_id), title=answer_file.title, lang=run_lang)
             try:
                 write_atomic(transcript, text)
             except OSError as err:
-                fail(f"{transcript}: {err.strerror or err}", 1)
+                fail(f"{transcript}{colon(run_lang)}{err.strerror or err}", 1)
     finally:
         store.close()
-    fr = run_lang == "fr"
     j = result.journey
-    out(("Carte écrite : " if fr else "Map written: ") + str(out_path)
-        + f" — {len(j.stages)} " + ("étape(s)" if fr else "stage(s)")
-        + f", {sum(1 for _ in j.touchpoints())} " + ("point(s) de contact" if fr else "touchpoint(s)")
-        + f" ; session {result.session_id}")
+    contents = (count(len(j.stages), run_lang, ("étape", "étapes"), ("stage", "stages")) + ", "
+                + count(sum(1 for _ in j.touchpoints()), run_lang, ("point de contact", "points de contact"),
+                        ("touchpoint", "touchpoints")))
+    out(choose(run_lang, f"Carte écrite : {out_path} — {contents} ; session {result.session_id}",
+               f"Map written: {out_path} — {contents}; session {result.session_id}"))
     if chat is not None:
-        out(f"Lecture par le modèle : {result.model_turns} réponse(s), par règles : {result.rules_turns}" if fr
-             else f"Read by the model: {result.model_turns} answer(s), by rules: {result.rules_turns}")
+        by_model = count(result.model_turns, run_lang, ("réponse", "réponses"), ("answer", "answers"))
+        out(choose(run_lang, f"Lecture par le modèle : {by_model}, par les règles : {result.rules_turns}",
+                   f"Read by the model: {by_model}, by rules: {result.rules_turns}"))
     for line in summary_lines(result, run_lang):
         out(line)
 
@@ -113,17 +113,14 @@ def _make_model(settings: Settings, lang: Lang) -> ChatModel | None:
     if settings.backend == "none":
         return None
 
-    shown: set[str] = set()
+    from ..llm.weights import stage_label
 
-    def progress(stage: str, fraction: float) -> None:
-        if stage not in shown:
-            shown.add(stage)
-            _progress_line(("Modèle : " if lang == "fr" else "Model: ") + stage + "…")
-
-    try:
-        return make_chat_model(settings, progress)
-    except ModelError as err:
-        fail(err.message(lang), 1)
+    with StepProgress(choose(lang, "Modèle", "Model"), lang) as bar:
+        try:
+            return make_chat_model(settings, lambda stage, fraction: bar(stage_label(stage, lang), fraction))
+        except ModelError as err:
+            bar.close()
+            fail(typography(err.message(lang), lang), 1)
 
 
 def sessions(
@@ -133,7 +130,6 @@ def sessions(
 ) -> None:
     """List the saved interview sessions, or show one: `journeybot sessions show ID`."""
     from ..store.sessions import SessionNotFound, SessionStore, StoreError
-    from .common import resolve_lang
 
     msg_lang = resolve_lang(lang)
     fr = msg_lang == "fr"
@@ -148,19 +144,18 @@ def sessions(
                 out("Aucune session enregistrée." if fr else "No saved session.")
                 return
             for s in rows:
-                out(f"{s.id}  {s.updated[:16].replace('T', ' ')}  {s.lang}  "
-                    f"{s.messages:>3} {'réponse(s)' if fr else 'answer(s)'}  "
+                answers = count(s.messages, msg_lang, ("réponse", "réponses"), ("answer", "answers"))
+                out(f"{s.id}  {s.updated[:16].replace('T', ' ')}  {s.lang}  {answers:>12}  "
                     f"{(s.phase or ('terminé' if fr else 'done')):<17} {s.title}")
             return
         target = show_id if session_id == "show" and show_id else session_id
         if session_id == "show" and not show_id:
-            fail("Usage : journeybot sessions show ID" if fr else "Usage: journeybot sessions show ID")
+            fail(choose(msg_lang, "Usage : journeybot sessions show ID", "Usage: journeybot sessions show ID"))
         try:
             record = store.session(target)
             messages = store.messages(record.id)
         except SessionNotFound:
-            fail(f"Session inconnue « {target} » (voir : journeybot sessions)." if fr
-                  else f"No session '{target}' (see: journeybot sessions).")
+            fail(_unknown_session(target, msg_lang))
         from ..domain.map_file import MapFileError, parse_map_text
         from ..interview.summary import summarize_map
 
@@ -170,14 +165,19 @@ def sessions(
             journey = parse_map_text(record.map_json)
             out(summarize_map(journey, msg_lang, detailed=True))
         except MapFileError as err:
-            out(("Carte illisible : " if fr else "Unreadable map: ") + str(err))
+            out(choose(msg_lang, f"Carte illisible : {err}", f"Unreadable map: {err}"))
         out("")
         for m in messages:
             who = "journeybot" if m.role == "assistant" else ("vous" if fr else "you")
             text = m.text if len(m.text) <= 2000 else m.text[:2000] + f"… (+{len(m.text) - 2000})"
-            out(f"[{m.seq}] {who}: {text}")
+            out(f"[{m.seq}] {who}{colon(msg_lang)}{text}")
     finally:
         store.close()
+
+
+def _unknown_session(session_id: str, lang: Lang) -> str:
+    return choose(lang, f"Session inconnue {quote(session_id, lang)} (voir : journeybot sessions).",
+                  f"No session {quote(session_id, lang)} (see: journeybot sessions).")
 
 
 def register(app: typer.Typer) -> None:

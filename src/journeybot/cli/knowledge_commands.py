@@ -7,86 +7,53 @@ stays fast.
 from __future__ import annotations
 
 import json
-import sys
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from .common import FormatOption, LangOption, fail, out
+from ..i18n import choose, count
+from .common import FormatOption, LangOption, fail, out, settings
+from .progress import StepProgress
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from ..knowledge.index import IndexReport, Progress
-    from ..settings import Settings
 
 Lang = Literal["fr", "en"]
 
 
-def _settings_and_lang(lang: Lang | None) -> tuple[Settings, Lang]:
-    from ..settings import SettingsError, load_settings
-
-    try:
-        settings = load_settings()
-    except SettingsError as err:
-        fail(f"{err}")
-    return settings, (lang or settings.lang)
+def _index_progress(lang: Lang) -> StepProgress:
+    return StepProgress(choose(lang, "Index de la méthode", "Method index"), lang)
 
 
-class _Bar:
-    """A progress bar on stderr while chunks are embedded (nothing at all when nothing changes)."""
+def _as_index_progress(bar: StepProgress) -> Progress:
+    """The index's progress(done, total, what) drawn as a step of ``bar``."""
+    from ..knowledge.index import step_label
 
-    def __init__(self, label: str):
-        self.label = label
-        self._progress: Any = None
-        self._task: Any = None
-
-    def __call__(self, done: int, total: int, what: str) -> None:
-        if not sys.stderr.isatty():
-            return  # a log file or a pipe gets the summary only
-        if self._progress is None:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                      TimeElapsedColumn(), console=Console(stderr=True), transient=True)
-            self._progress.start()
-            self._task = self._progress.add_task(self.label, total=total)
-        self._progress.update(self._task, completed=done, total=total)
-
-    def close(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-
-class _bar_context:
-    def __init__(self, lang: Lang):
-        self.bar = _Bar("Indexation des documents" if lang == "fr" else "Indexing documents")
-
-    def __enter__(self) -> Progress:
-        return self.bar
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.close()
+    return lambda done, total, what: bar(step_label(what, total, bar.lang), done / total if total else 1.0)
 
 
 def _summary(report: IndexReport, location: str, lang: Lang) -> Iterator[str]:
-    if lang == "fr":
-        yield (f"Index à jour en {report.seconds:.2f} s : {len(report.added)} ajouté(s), "
-               f"{len(report.updated)} mis à jour, {len(report.removed)} retiré(s), "
-               f"{report.unchanged} inchangé(s) ; {report.chunks_embedded} section(s) vectorisée(s).")
-        yield f"{report.documents} document(s), {report.chunks} section(s) dans {location}."
-        for p in report.problems:
-            yield f"Ignoré : {p}"
-    else:
-        yield (f"Index up to date in {report.seconds:.2f} s: {len(report.added)} added, "
-               f"{len(report.updated)} updated, {len(report.removed)} removed, {report.unchanged} unchanged; "
-               f"{report.chunks_embedded} section(s) embedded.")
-        yield f"{report.documents} document(s), {report.chunks} section(s) in {location}."
-        for p in report.problems:
-            yield f"Skipped: {p}"
+    def n(number: int, fr: tuple[str, str], en: tuple[str, str]) -> str:
+        return count(number, lang, fr, en)
+
+    seconds = f"{report.seconds:.2f}".replace(".", "," if lang == "fr" else ".")
+    changes = ", ".join((n(len(report.added), ("ajouté", "ajoutés"), ("added", "added")),
+                         n(len(report.updated), ("mis à jour", "mis à jour"), ("updated", "updated")),
+                         n(len(report.removed), ("retiré", "retirés"), ("removed", "removed")),
+                         n(report.unchanged, ("inchangé", "inchangés"), ("unchanged", "unchanged"))))
+    embedded = n(report.chunks_embedded, ("section vectorisée", "sections vectorisées"),
+                 ("section embedded", "sections embedded"))
+    contents = (f"{n(report.documents, ('document', 'documents'), ('document', 'documents'))}, "
+                f"{n(report.chunks, ('section', 'sections'), ('section', 'sections'))}")
+    yield choose(lang, f"Index à jour en {seconds} s : {changes} ; {embedded}.",
+                 f"Index up to date in {seconds} s: {changes}; {embedded}.")
+    yield choose(lang, f"{contents} dans {location}.", f"{contents} in {location}.")
+    for problem in report.problems:
+        yield choose(lang, f"Ignoré : {problem}", f"Skipped: {problem}")
 
 
 def index_command(
@@ -94,15 +61,16 @@ def index_command(
     lang: LangOption = None,
     fmt: FormatOption = "text",
 ) -> None:
-    """Build or update the knowledge index (only changed documents are embedded again)."""
+    """Build or update the method index (changed documents only)."""
     from ..knowledge.errors import KnowledgeError
     from ..knowledge.index import KnowledgeIndex
 
-    settings, ui = _settings_and_lang(lang)
+    config = settings(lang=lang)
+    ui = config.lang
     try:
-        index = KnowledgeIndex(settings)
-        with _bar_context(ui) as bar:
-            report = index.sync(add=[add] if add is not None else [], progress=bar)
+        index = KnowledgeIndex(config)
+        with _index_progress(ui) as bar:
+            report = index.sync(add=[add] if add is not None else [], progress=_as_index_progress(bar))
     except KnowledgeError as err:
         fail(err.message(ui))
     if fmt == "json":
@@ -137,11 +105,12 @@ def ask_command(
     k: Annotated[int, typer.Option("--k", help="How many passages (1-20).")] = 4,
     fmt: FormatOption = "text",
 ) -> None:
-    """Find the method passages that answer a question, with their citations."""
+    """Find the method passages that answer a question, cited."""
     from ..knowledge.errors import KnowledgeError
     from ..knowledge.retriever import MAX_K, _check_filters
 
-    settings, ui = _settings_and_lang(lang)
+    config = settings(lang=lang)
+    ui = config.lang
     try:
         if not question.strip():
             raise KnowledgeError("The question is empty: type a few words.",
@@ -152,8 +121,8 @@ def ask_command(
         _check_filters(phase, pitfall, ui)
         from ..knowledge.retriever import open_retriever
 
-        with _bar_context(ui) as bar:
-            retriever = open_retriever(settings, progress=bar)
+        with _index_progress(ui) as bar:
+            retriever = open_retriever(config, progress=_as_index_progress(bar))
         passages = retriever.search(question, lang=ui, phase=phase, pitfall=pitfall, k=k)
     except KnowledgeError as err:
         fail(err.message(ui))

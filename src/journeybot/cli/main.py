@@ -12,6 +12,7 @@ app = typer.Typer(
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 for module in (ui_commands, map_commands, knowledge_commands, interview_commands, export_commands):

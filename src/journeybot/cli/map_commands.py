@@ -15,19 +15,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..domain.journey_map import JourneyMap, Lang
+from ..i18n import choose, colon, typography
 from .common import FormatOption, LangOption, fail_map, out, output_lang, resolve_lang
 
 if TYPE_CHECKING:
     from ..lint import Finding
 
 MapArgument = Annotated[str, typer.Argument(help="A journey map file (JSON).", metavar="MAP", show_default=False)]
-
-_HEADINGS: dict[str, dict[Lang, str]] = {
-    "error": {"fr": "ERREURS", "en": "ERRORS"},
-    "warning": {"fr": "AVERTISSEMENTS", "en": "WARNINGS"},
-    "info": {"fr": "INFOS", "en": "INFOS"},
-}
-
 
 def _load(path: str, lang: Lang) -> JourneyMap:
     from ..domain.map_file import MapFileError, load_map
@@ -52,7 +46,7 @@ def phases_command(lang: LangOption = None) -> None:
     chosen = resolve_lang(lang)
     goal = "Objectif" if chosen == "fr" else "Goal"
     gate = "Condition de sortie" if chosen == "fr" else "Exit check"
-    sep = " : " if chosen == "fr" else ": "
+    sep = colon(chosen)
     blocks = []
     for i, ph in enumerate(phases(), 1):
         checks = "; ".join(c.label(chosen) for c in ph.gate)
@@ -61,38 +55,36 @@ def phases_command(lang: LangOption = None) -> None:
             f"    {goal}{sep}{ph.goal(chosen)}\n"
             f"    {gate}{sep}{checks}"
         )
-    out("\n\n".join(blocks))
+    out(typography("\n\n".join(blocks), chosen))
 
 
 def _lint_text(path: str, items: list[Finding], lang: Lang) -> str:
-    counts = {sev: sum(1 for f in items if f.severity == sev) for sev in ("error", "warning", "info")}
+    from ..lint.finding import severity_count, severity_heading
+
     if not items:
-        return f"{path}: " + ("aucun piège repéré." if lang == "fr" else "no pitfall found.")
-    if lang == "fr":
-        head = f"{path} : {counts['error']} erreur(s), {counts['warning']} avertissement(s), {counts['info']} info(s)"
-        labels = ("Éléments", "Pourquoi", "Que faire", "Source")
-        sep = " : "
-    else:
-        head = f"{path}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info(s)"
-        labels = ("Items", "Why", "Fix", "Source")
-        sep = ": "
-    lines = [head]
+        return choose(lang, f"{path} : aucun piège repéré.", f"{path}: no pitfall found.")
+    c = colon(lang)
+    tally = ", ".join(severity_count(sum(1 for f in items if f.severity == sev), sev, lang)
+                      for sev in ("error", "warning", "info"))
+    labels = (("Éléments", "Pourquoi", "Que faire", "Source") if lang == "fr"
+              else ("Items", "Why", "Fix", "Source"))
+    lines = [f"{path}{c}{tally}"]
     for severity in ("error", "warning", "info"):
         group = [f for f in items if f.severity == severity]
         if not group:
             continue
         lines.append("")
-        lines.append(_HEADINGS[severity][lang])
+        lines.append(severity_heading(severity, lang))
         for f in group:
             lines.append(f"  [{f.code}] {f.title}")
             lines.append(f"    {f.message}")
             if f.items:
                 shown = ", ".join(f.items[:8]) + (" ..." if len(f.items) > 8 else "")
-                lines.append(f"    {labels[0]}{sep}{shown}")
-            lines.append(f"    {labels[1]}{sep}{f.why}")
-            lines.append(f"    {labels[2]}{sep}{f.fix}")
-            lines.append(f"    {labels[3]}{sep}{f.source}")
-    return "\n".join(lines)
+                lines.append(f"    {labels[0]}{c}{shown}")
+            lines.append(f"    {labels[1]}{c}{f.why}")
+            lines.append(f"    {labels[2]}{c}{f.fix}")
+            lines.append(f"    {labels[3]}{c}{f.source}")
+    return typography("\n".join(lines), lang)
 
 
 def _not_yet_text(pending: list[Finding], journey: JourneyMap, lang: Lang) -> str:
@@ -111,9 +103,11 @@ def _not_yet_text(pending: list[Finding], journey: JourneyMap, lang: Lang) -> st
 
 
 def lint_command(path: MapArgument, fmt: FormatOption = "text", lang: LangOption = None) -> None:
-    """Check a map against the method's pitfalls and explain each one (why, what to do, source).
+    """Check a map against the method's pitfalls, with why and fix.
 
-    Messages are in --lang, else JOURNEYBOT_LANG, else the map's own language.
+    Each pitfall found is explained: why it matters, what to do, and the source.
+
+    Messages are in --lang, else JOURNEYBOT_LANG, else lang in config.toml, else the map's own language.
 
     A map saved by an interview still in progress records the phases it went through: a pitfall whose
     phases are still ahead is listed as "not yet" (pending in JSON), not as a fault.
@@ -136,11 +130,11 @@ def lint_command(path: MapArgument, fmt: FormatOption = "text", lang: LangOption
 
 
 def review_command(path: MapArgument, fmt: FormatOption = "text", lang: LangOption = None) -> None:
-    """The coach's review of a map: KPAM criteria, phase exit checks, score, next steps.
+    """A coach's review of a map: KPAM criteria, score, next steps.
 
     It scores the five KPAM criteria (seed 001), shows each phase's exit check (met, or what is missing), gives a score out of 100 (the formula is printed with it) and the three most useful next steps.
 
-    Messages are in --lang, else JOURNEYBOT_LANG, else the map's own language.
+    Messages are in --lang, else JOURNEYBOT_LANG, else lang in config.toml, else the map's own language.
 
     Exit code: 0 when the review is printed, 2 when the file cannot be read as a journey map.
     """

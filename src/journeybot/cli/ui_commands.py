@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import LangOption, fail, resolve_lang
+from .common import LangOption, fail, settings
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 ModelOption = Annotated[
     str | None,
     typer.Option("--model", help="Model: local (default), local-small, openai, none."),
+]
+ModelPathOption = Annotated[
+    str | None,
+    typer.Option("--model-path", metavar="FILE.gguf",
+                 help="A GGUF model file of your own, run by the embedded llama.cpp (e.g. a larger Qwen)."),
 ]
 BaseUrlOption = Annotated[
     str | None,
@@ -31,34 +36,41 @@ SessionOption = Annotated[
 ]
 
 
-def _settings(model: str | None, base_url: str | None, lang: str | None) -> Settings:
-    from ..settings import SettingsError, load_settings
+def _print_version(asked: bool) -> None:
+    if asked:
+        from .entry import version_text
 
-    try:
-        return load_settings(model=model, base_url=base_url, lang=lang)
-    except SettingsError as err:
-        fail(str(err))
+        typer.echo(version_text())
+        raise typer.Exit()
+
+
+VersionOption = Annotated[
+    bool, typer.Option("--version", "-V", is_eager=True, callback=_print_version,
+                       help="Print the version and exit.")
+]
 
 
 def chat(
     ctx: typer.Context,
     model: ModelOption = None,
+    model_path: ModelPathOption = None,
     base_url: BaseUrlOption = None,
     lang: LangOption = None,
     session: SessionOption = None,
+    version: VersionOption = False,
 ) -> None:
     """Open the chat: the interview, the live map and the warnings, in this terminal."""
     if ctx.invoked_subcommand is not None:
         # `journeybot --lang en sessions`: the options given before a sub-command apply to it too,
         # through the environment (settings: flag > JOURNEYBOT_* environment > config file).
         for var, value in (("JOURNEYBOT_LANG", lang), ("JOURNEYBOT_MODEL", model),
-                           ("JOURNEYBOT_BASE_URL", base_url)):
+                           ("JOURNEYBOT_MODEL_PATH", model_path), ("JOURNEYBOT_BASE_URL", base_url)):
             if value:
                 os.environ[var] = value
         return
     from ..tui.app import launch
 
-    code = launch(model, base_url, lang, session)
+    code = launch(session, model=model, model_path=model_path, base_url=base_url, lang=lang)
     if code:
         raise typer.Exit(code)
 
@@ -81,6 +93,7 @@ def serve_command(
                                                  "/import reads and /export writes (default: workshop/ in "
                                                  "journeybot's data folder).")] = None,
     model: ModelOption = None,
+    model_path: ModelPathOption = None,
     base_url: BaseUrlOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -89,18 +102,19 @@ def serve_command(
     from .. import paths
     from ..tui.serve import TOKEN_ENV, ServeOptions, make_server, new_token
 
-    settings = _settings(model, base_url, lang)  # fail early on bad settings, in the terminal
-    shown_lang = resolve_lang(lang)
+    chosen = settings(model=model, model_path=model_path, base_url=base_url, lang=lang)  # bad ones fail here
+    shown_lang = chosen.lang
     fr = shown_lang == "fr"
     secret = token or os.environ.pop(TOKEN_ENV, "").strip() or new_token()
     if len(secret) < 16:
         fail("Le jeton doit faire au moins 16 caractères." if fr else "The token must be at least 16 characters.")
     folder = paths.private_dir((workdir or paths.data_dir() / "workshop").expanduser()).resolve()
     app_env = {"JOURNEYBOT_WORKDIR": str(folder)}
-    if settings.backend in ("local", "local-small") and not settings.local_server_url:
-        app_env.update(_shared_model(settings, min(model_slots, max_sessions), fr))
+    if chosen.backend in ("local", "local-small") and not chosen.local_server_url:
+        app_env.update(_shared_model(chosen, min(model_slots, max_sessions), fr))
     command = [sys.executable, "-m", "journeybot.tui.app"]
-    for flag, value in (("--model", model), ("--base-url", base_url), ("--lang", lang)):
+    for flag, value in (("--model", model), ("--model-path", model_path), ("--base-url", base_url),
+                        ("--lang", lang)):
         if value:
             command += [flag, value]
     options = ServeOptions("exec " + shlex.join(command), secret, host=host, port=port,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.journey_map import Lang
-from ..i18n import render
+from ..i18n import Plural, render
 
-MESSAGES: dict[str, tuple[str, str]] = {
+MESSAGES: dict[str, tuple[str, str] | Plural] = {
     # errors (fr, en)
     "not_found": ("fichier introuvable : {path}", "file not found: {path}"),
     "unreadable": ("lecture impossible de {path} ({why})", "cannot read {path} ({why})"),
@@ -45,25 +45,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{kept} rows imported, {skipped} rows skipped beyond the limit of {limit}: "
         "split or filter the file before importing",
     ),
-    "capped_size": (
-        "{skipped} ligne(s) non importée(s) : les preuves d'un fichier ne peuvent dépasser {limit} Mo dans la "
-        "carte (une carte plus grosse serait refusée) ; découpez le fichier",
-        "{skipped} row(s) not imported: the evidence of one file may not add more than {limit} MB to the map "
-        "(a larger map would be refused); split the file",
+    "capped_size": Plural(
+        fr=("{skipped} ligne non importée : les preuves d'un fichier ne peuvent dépasser {limit} Mo dans la carte "
+            "(une carte plus grosse serait refusée) ; découpez le fichier",
+            "{skipped} lignes non importées : les preuves d'un fichier ne peuvent dépasser {limit} Mo dans la carte "
+            "(une carte plus grosse serait refusée) ; découpez le fichier"),
+        en=("{skipped} row not imported: the evidence of one file may not add more than {limit} MB to the map "
+            "(a larger map would be refused); split the file",
+            "{skipped} rows not imported: the evidence of one file may not add more than {limit} MB to the map "
+            "(a larger map would be refused); split the file"),
+        by="skipped",
     ),
-    "empty_rows": ("{count} ligne(s) sans texte ignorée(s)", "{count} row(s) without text skipped"),
-    "truncated": ("{count} texte(s) tronqué(s) à {limit} caractères", "{count} text(s) cut to {limit} characters"),
-    "bad_dates": ("{count} date(s) illisible(s) laissée(s) vides", "{count} unreadable date(s) left empty"),
-    "bad_scores": ("{count} note(s) non numérique(s) laissée(s) vides", "{count} non-numeric score(s) left empty"),
-    "control_chars": ("caractères de contrôle retirés dans {count} ligne(s)",
-                      "control characters removed in {count} row(s)"),
-    "formulas": (
-        "{count} texte(s) commencent comme une formule de tableur : gardés tels quels, neutralisés à l'export CSV",
-        "{count} text(s) start like a spreadsheet formula: kept as written, defused in CSV exports",
+    "empty_rows": Plural(fr=("{count} ligne sans texte ignorée", "{count} lignes sans texte ignorées"),
+                         en=("{count} row without text skipped", "{count} rows without text skipped"), by="count"),
+    "truncated": Plural(fr=("{count} texte tronqué à {limit} caractères", "{count} textes tronqués à {limit} caractères"),
+                        en=("{count} text cut to {limit} characters", "{count} texts cut to {limit} characters"),
+                        by="count"),
+    "bad_dates": Plural(fr=("{count} date illisible laissée vide", "{count} dates illisibles laissées vides"),
+                        en=("{count} unreadable date left empty", "{count} unreadable dates left empty"), by="count"),
+    "bad_scores": Plural(fr=("{count} note non numérique laissée vide", "{count} notes non numériques laissées vides"),
+                         en=("{count} non-numeric score left empty", "{count} non-numeric scores left empty"),
+                         by="count"),
+    "control_chars": Plural(fr=("caractères de contrôle retirés dans {count} ligne",
+                                "caractères de contrôle retirés dans {count} lignes"),
+                            en=("control characters removed in {count} row", "control characters removed in {count} rows"),
+                            by="count"),
+    "formulas": Plural(
+        fr=("{count} texte commence comme une formule de tableur : gardé tel quel, neutralisé à l'export CSV",
+            "{count} textes commencent comme une formule de tableur : gardés tels quels, neutralisés à l'export CSV"),
+        en=("{count} text starts like a spreadsheet formula: kept as written, defused in CSV exports",
+            "{count} texts start like a spreadsheet formula: kept as written, defused in CSV exports"),
+        by="count",
     ),
-    "duplicates": ("{count} preuve(s) déjà présente(s) dans la carte, non ajoutée(s)",
-                   "{count} evidence item(s) already in the map, not added again"),
-    "added": ("{count} preuve(s) ajoutée(s) à la carte", "{count} evidence item(s) added to the map"),
+    "duplicates": Plural(fr=("{count} preuve déjà présente dans la carte, non ajoutée",
+                             "{count} preuves déjà présentes dans la carte, non ajoutées"),
+                         en=("{count} evidence item already in the map, not added again",
+                             "{count} evidence items already in the map, not added again"), by="count"),
+    "added": Plural(fr=("{count} preuve ajoutée à la carte", "{count} preuves ajoutées à la carte"),
+                    en=("{count} evidence item added to the map", "{count} evidence items added to the map"),
+                    by="count"),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..domain.journey_map import Lang, Provenance
 from ..i18n import pick
+from ..lint.finding import SEVERITY_WORDS
 
 _LABELS: dict[str, tuple[str, str]] = {
     # key: (fr, en)
@@ -82,12 +83,18 @@ _LABELS: dict[str, tuple[str, str]] = {
     "fix": ("Que faire", "What to do"),
     "evidence": ("Preuves", "Evidence"),
     "evidence_items": ("Preuves clients", "Customer evidence"),
+    "evidence_kind.interview": ("entretien", "interview"),
+    "evidence_kind.survey": ("enquête", "survey"),
+    "evidence_kind.ticket": ("ticket de support", "support ticket"),
+    "evidence_kind.review": ("avis client", "customer review"),
+    "evidence_kind.frontline": ("retour des équipes de terrain", "frontline feedback"),
+    "evidence_kind.analytics": ("données d'usage", "analytics"),
+    "evidence_kind.verbatim": ("verbatim", "verbatim"),
+    "evidence_kind.other": ("autre source", "other source"),
+    "moment_kind.other": ("autre", "other"),
     "supports": ("appuie", "supports"),
     "findings": ("Points d'attention (méthode)", "Method findings"),
     "no_findings": ("Aucun point d'attention.", "No findings."),
-    "severity.error": ("erreur", "error"),
-    "severity.warning": ("attention", "warning"),
-    "severity.info": ("info", "info"),
     "opportunities": ("Opportunités priorisées", "Ranked opportunities"),
     "opportunity": ("Opportunité", "Opportunity"),
     "rank": ("Rang", "Rank"),
@@ -145,6 +152,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "company": ("Entreprise", "Company"),
     "partner": ("Partenaire", "Partner"),
     "third_party": ("Tiers", "Third party"),
+    **{f"severity.{sev}": (fr[0], en[0]) for sev, (fr, en) in SEVERITY_WORDS.items()},
 }
 
 
@@ -160,6 +168,11 @@ PROVENANCE_MARK: dict[str, str] = {"customer": "C", "team": "T", "inferred": "?"
 
 def provenance_label(provenance: Provenance, lang: Lang) -> str:
     return t(f"provenance.{provenance}", lang)
+
+
+def moment_kind(kind: str, lang: Lang) -> str:
+    """ZMOT, FMOT, SMOT, TMOT as they are written in both languages; « autre » / "other"."""
+    return t(f"moment_kind.{kind}", lang) if kind == "other" else kind
 
 
 def format_number(value: float, lang: Lang) -> str:

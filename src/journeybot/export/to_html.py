@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from functools import cache
 
 import jinja2
+import markupsafe
 
 from ..domain.journey_map import JourneyMap, Lang, Stage
+from ..i18n import QUOTES, colon, format_date, semicolon, typography
 from ..plan import action_plan_rows, rank_opportunities, review_date
 from .findings import FindingLike, fix_of
-from .labels import PROVENANCE_MARK, format_emotion, format_number, item_label, t
+from .labels import PROVENANCE_MARK, format_emotion, format_number, item_label, moment_kind, t
 
 STAGES_PER_BLOCK = 6
 """Stage columns per block (one printed landscape page each)."""
@@ -31,13 +33,22 @@ CURVE_COL = 100
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def _environment(lang: Lang) -> jinja2.Environment:
+    """The template environment of one language: every text printed (labels and the map's own words,
+    not markup) gets that language's typography before it is escaped."""
+
+    def finalize(value: object) -> object:
+        if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+            return typography(value, lang)
+        return value
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("journeybot.export", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=finalize,
     )
 
 
@@ -102,12 +113,16 @@ def _blocks(journey: JourneyMap) -> list[Block]:
 def render_html(journey: JourneyMap, *, lang: Lang, findings: Sequence[FindingLike] = ()) -> str:
     when, own = review_date(journey)
     names = {item.id: item_label(item) for _, item in journey.items()}
-    template = _environment().get_template("journey.html.j2")
+    template = _environment(lang).get_template("journey.html.j2")
     return template.render(
         j=journey,
         lang=lang,
         t=lambda key: t(key, lang),
-        c=" : " if lang == "fr" else ": ",
+        c=colon(lang),
+        sc=semicolon(lang),
+        quotes=QUOTES[lang],
+        date=lambda day: format_date(day, lang),
+        moment_kind=lambda kind: moment_kind(kind, lang),
         num=lambda value: format_number(value, lang),
         emo=format_emotion,
         marks=PROVENANCE_MARK,

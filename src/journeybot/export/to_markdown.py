@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..domain.journey_map import Item, JourneyMap, Lang, Provenance, Stage
+from ..i18n import colon, format_date, quote, semicolon, typography
 from ..plan import action_plan_rows, rank_opportunities, review_date
 from .findings import FindingLike, fix_of
-from .labels import PROVENANCE_MARK, format_emotion, format_number, item_label, t
+from .labels import PROVENANCE_MARK, format_emotion, format_number, item_label, moment_kind, t
 from .text import md_escape as esc
 
 
@@ -25,21 +26,17 @@ def _item(text: str, item: Item) -> str:
     return f"- {esc(text)} {_mark(item.provenance)}"
 
 
-def _colon(lang: Lang) -> str:
-    return " : " if lang == "fr" else ": "
-
-
 def _field(label: str, value: str | None, lang: Lang) -> list[str]:
-    return [f"- **{label}**{_colon(lang)}{esc(value)}"] if value else []
+    return [f"- **{label}**{colon(lang)}{esc(value)}"] if value else []
 
 
 def _list_field(label: str, values: Sequence[str], lang: Lang) -> list[str]:
-    sep = " ; " if lang == "fr" else "; "
-    return [f"- **{label}**{_colon(lang)}" + sep.join(esc(v) for v in values)] if values else []
+    sep = semicolon(lang)
+    return [f"- **{label}**{colon(lang)}" + sep.join(esc(v) for v in values)] if values else []
 
 
 def _stage(journey: JourneyMap, index: int, stage: Stage, lang: Lang) -> list[str]:
-    c = _colon(lang)
+    c = colon(lang)
     head = f"### {index + 1}. {esc(stage.name)} {_mark(stage.provenance)}"
     out = [head, ""]
     if stage.lifecycle:
@@ -90,10 +87,10 @@ def _stage(journey: JourneyMap, index: int, stage: Stage, lang: Lang) -> list[st
 
 
 def render_markdown(journey: JourneyMap, *, lang: Lang, findings: Sequence[FindingLike] = ()) -> str:
-    c = _colon(lang)
+    c = colon(lang)
     title = journey.title or t("untitled", lang)
     out = [f"# {esc(title)}", ""]
-    out.append(f"*{t('created', lang)}{c}{journey.created.isoformat()}*")
+    out.append(f"*{t('created', lang)}{c}{format_date(journey.created, lang)}*")
     out.append("")
     out.append(f"> {t('legend', lang)}{c}"
                + " · ".join(f"[{PROVENANCE_MARK[p]}] {t('legend.' + p, lang)}"
@@ -134,21 +131,22 @@ def render_markdown(journey: JourneyMap, *, lang: Lang, findings: Sequence[Findi
             where = f" — {t('stage', lang)}{c}{esc(m.stage)}" if m.stage else ""
             why = f". {t('why', lang)}{c}{esc(m.why)}" if m.why else ""
             ev = f". {t('evidence', lang)}{c}{esc(m.evidence)}" if m.evidence else ""
-            out.append(f"- **{esc(m.name)}** ({m.kind}){where}{why}{ev} {_mark(m.provenance)}")
+            out.append(f"- **{esc(m.name)}** ({moment_kind(m.kind, lang)}){where}{why}{ev} {_mark(m.provenance)}")
         out.append("")
 
     if journey.evidence:
         names = {item.id: item_label(item) for _, item in journey.items()}
         out += [f"## {t('evidence_items', lang)}", ""]
         for ev_item in journey.evidence:
-            meta = [ev_item.kind] + [x for x in (ev_item.source, ev_item.date and ev_item.date.isoformat()) if x]
+            meta = [t(f"evidence_kind.{ev_item.kind}", lang)] + [
+                x for x in (ev_item.source, ev_item.date and format_date(ev_item.date, lang)) if x]
             if ev_item.score is not None:
                 meta.append(f"{t('score', lang).lower()} {format_number(ev_item.score, lang)}")
             links = ""
             if ev_item.links:
                 named = [names.get(i, i) for i in ev_item.links]
-                links = f" — {t('supports', lang)} → " + " ; ".join(esc(n) for n in named)
-            out.append(f"- « {esc(ev_item.text)} » ({esc(', '.join(meta))}) {_mark(ev_item.provenance)}{links}")
+                links = f" — {t('supports', lang)} → " + semicolon(lang).join(esc(n) for n in named)
+            out.append(f"- {quote(esc(ev_item.text), lang)} ({esc(', '.join(meta))}) {_mark(ev_item.provenance)}{links}")
         out.append("")
 
     out += [f"## {t('findings', lang)}", ""]
@@ -164,13 +162,13 @@ def render_markdown(journey: JourneyMap, *, lang: Lang, findings: Sequence[Findi
     out.append("")
 
     out += priorities_markdown(journey, lang)
-    return "\n".join(out)
+    return typography("\n".join(out), lang)
 
 
 def priorities_markdown(journey: JourneyMap, lang: Lang) -> list[str]:
     """The ranked opportunities (with the score's formula), the action plan and the review date, as
     Markdown lines: the end of the Markdown export, and what the chat's /review adds to the scorecard."""
-    c = _colon(lang)
+    c = colon(lang)
     out: list[str] = []
     out += [f"## {t('opportunities', lang)}", "", f"*{t('score_method', lang)}*", ""]
     ranked = rank_opportunities(journey)
@@ -209,10 +207,10 @@ def priorities_markdown(journey: JourneyMap, lang: Lang) -> list[str]:
             else:
                 serves = ""
             out.append(f"| {esc(a.action)} {_mark(a.provenance)} | {esc(a.owner or '')} | {esc(a.kpi or '')} "
-                       f"| {a.due.isoformat() if a.due else ''} | {serves} |")
+                       f"| {format_date(a.due, lang) if a.due else ''} | {serves} |")
         out.append("")
 
     when, own = review_date(journey)
     note = "" if own else f" ({t('review_default', lang)})"
-    out += [f"## {t('review_date', lang)}", "", f"**{when.isoformat()}**{note}. {t('review_why', lang)}", ""]
-    return out
+    out += [f"## {t('review_date', lang)}", "", f"**{format_date(when, lang)}**{note}. {t('review_why', lang)}", ""]
+    return [typography(line, lang) for line in out]

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.journey_map import JourneyMap, Lang, Stage
+from ..i18n import typography
 from ..method import catalog
 from ..method.gates import SELECTORS, GateResult, check_gate
 from ..method.model import PHASE_IDS, Phase, PhaseId, QuestionSpec
@@ -426,6 +427,7 @@ class Engine:
             joined = (", ".join(quoted[:-1]) + (" et " if lang == "fr" else " and ") + quoted[-1]) if len(quoted) > 1 \
                 else "".join(quoted)
             text = text.replace("{segments}", joined)
+        text = typography(text, lang)  # the question as it is shown: « à la fin ? » with its no-break space
         return Question(
             key=self._key(cand),
             phase=phase.id,

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, 
 
 from ..domain.journey_map import JourneyMap, Label, Lang
 from ..domain.map_file import control_message, is_control_error
+from ..i18n import choose, colon, count, pick, typography
 from ..llm.protocol import ChatModel
 from ..method.model import PHASE_IDS
 from ..store.sessions import SessionStore, StoredMessage
@@ -217,8 +218,10 @@ def run_headless(answers: AnswerFile, store: SessionStore, *, lang: Lang, model:
             interview.accept(proposal, confirm=False)
         for pending in interview.unread_answers():
             interview.accept(interview.run_extraction(pending).proposal, confirm=False)
-        say(("Reprise de la session " if lang == "fr" else "Resuming session ") + interview.session_id
-            + f" ({sum(given.values())} " + ("réponse(s) déjà enregistrée(s))" if lang == "fr" else "answer(s) already stored)"))
+        done = count(sum(given.values()), lang, ("réponse déjà enregistrée", "réponses déjà enregistrées"),
+                       ("answer already stored", "answers already stored"))
+        say(choose(lang, f"Reprise de la session {interview.session_id} ({done})",
+                   f"Resuming session {interview.session_id} ({done})"))
     else:
         interview = Interview.start(store, lang=lang, model=model, retriever=retriever, title=answers.title)
         interview.answers_follow_questions = False
@@ -239,7 +242,7 @@ def run_headless(answers: AnswerFile, store: SessionStore, *, lang: Lang, model:
             result.warnings += reply.warnings
             line = f"[{number}/{len(PHASE_IDS)} {phase_id}] {'réponse' if lang == 'fr' else 'answer'} {i}/{len(texts)}"
             if reply.pending is None:
-                say(f"{line} ({reply.kind})")
+                say(f"{line} ({pick(_REPLY_KINDS[reply.kind], lang)})")
                 continue
             extraction = interview.run_extraction(reply.pending)
             outcome = interview.accept(extraction.proposal, confirm=False)
@@ -253,12 +256,16 @@ def run_headless(answers: AnswerFile, store: SessionStore, *, lang: Lang, model:
             if extraction.error:
                 result.errors.append(f"{phase_id} #{i}: {extraction.error}")
             result.warnings += outcome.warnings
-            say(f"{line}: {len(outcome.applied)} "
-                + ("changement(s)" if lang == "fr" else "change(s)")
-                + f" ({extraction.source}, {extraction.seconds:.1f} s)"
-                + (f" — {len(outcome.refused)} " + ("refusé(s)" if lang == "fr" else "refused") if outcome.refused else "")
+            read_by = choose(lang, "modèle", "model") if extraction.source == "model" else choose(lang, "règles", "rules")
+            seconds = f"{extraction.seconds:.1f}".replace(".", "," if lang == "fr" else ".")
+            refused = len(outcome.refused)
+            say(typography(
+                f"{line}{colon(lang)}"
+                + count(len(outcome.applied), lang, ("changement", "changements"), ("change", "changes"))
+                + f" ({read_by}, {seconds} s)"
+                + (" — " + count(refused, lang, ("refusé", "refusés"), ("refused", "refused")) if refused else "")
                 + f" [{result.turns}/{total}]"
-                + (f" — {extraction.error}" if extraction.error else ""))
+                + (f" — {extraction.error}" if extraction.error else ""), lang))
     interview.finish()
     journey = interview.journey
     result.journey = journey
@@ -267,6 +274,14 @@ def run_headless(answers: AnswerFile, store: SessionStore, *, lang: Lang, model:
         if missing:
             result.unmet[phase.id] = [r.check.label(lang) for r in missing]
     return result
+
+
+_REPLY_KINDS: dict[str, tuple[str, str]] = {
+    "method": ("question sur la méthode", "method question"), "command": ("commande", "command"),
+    "empty": ("vide", "empty"), "done": ("terminé", "done"), "answer": ("réponse", "answer"),
+    "opening": ("ouverture", "opening"), "error": ("erreur", "error"),
+}
+"""How a progress line names a reply that needed no reading."""
 
 
 def transcript_markdown(messages: list[StoredMessage], *, title: str, lang: Lang) -> str:
@@ -288,7 +303,7 @@ def summary_lines(result: HeadlessResult, lang: Lang) -> list[str]:
     lines = []
     for phase_id, missing in result.unmet.items():
         tag = (" (absente du fichier)" if fr else " (not in the file)") if phase_id in result.skipped else ""
-        lines.append(("Phase non terminée : " if fr else "Phase not complete: ") + f"{phase_id}{tag} — "
+        lines.append(choose(lang, f"Phase non terminée : {phase_id}{tag} — ", f"Phase not complete: {phase_id}{tag} — ")
                      + ", ".join(missing))
     lines += [format_warning(w, lang) for w in result.final_warnings]
     return lines

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..i18n import Lang
+from ..i18n import Lang, typography
 from ..method import catalog
 from .texts import say
 
@@ -23,11 +23,11 @@ def ask_text(q: Question | None, lang: Lang, *, header: bool) -> str:
         return say("done", lang)
     if header:
         return _headed(q.phase_number, q.phase_count, q.phase_title, q.text, lang)
-    return q.text
+    return typography(q.text, lang)
 
 
 def _headed(n: int, total: int, title: str, text: str, lang: Lang) -> str:
-    return say("phase_header", lang, n=n, total=total, title=title) + "\n" + text
+    return say("phase_header", lang, n=n, total=total, title=title) + "\n" + typography(text, lang)
 
 
 def _opening(head: str, question: str) -> str:

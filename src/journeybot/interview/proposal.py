@@ -39,6 +39,7 @@ from ..domain.journey_map import (
     Touchpoint,
     new_id,
 )
+from ..i18n import format_date
 
 NoteLane = Literal["actions", "thoughts", "expectations", "positives"]
 EffortType = Literal["cognitive", "emotional", "physical", "relational", "ergonomic", "digital"]
@@ -432,7 +433,8 @@ class SetReviewDate(_Change):
         journey.review_date = self.date
 
     def what(self, fr: bool) -> str:
-        return f"date de révision : {self.date.isoformat()}" if fr else f"review date: {self.date.isoformat()}"
+        return (f"date de révision : {format_date(self.date, 'fr')}" if fr
+                else f"review date: {format_date(self.date, 'en')}")
 
     def same_key(self) -> tuple[str, str]:
         return self.op, ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..domain.journey_map import JourneyMap, Lang
+from ..i18n import count
 
 MAX_STAGES = 12
 MAX_NAMES = 4
@@ -54,11 +55,11 @@ def summarize_map(journey: JourneyMap, lang: Lang, *, detailed: bool = False) ->
                 line += f" [{stage.emotion.score:+d} {stage.emotion.label}]".rstrip()
             extra = []
             if stage.pain_points:
-                extra.append(f"{len(stage.pain_points)} {'irritant(s)' if fr else 'pain point(s)'}")
+                extra.append(count(len(stage.pain_points), lang, ("irritant", "irritants"), ("pain point", "pain points")))
             if stage.positives:
-                extra.append(f"{len(stage.positives)} {'positif(s)' if fr else 'positive(s)'}")
+                extra.append(count(len(stage.positives), lang, ("positif", "positifs"), ("positive", "positives")))
             if stage.metrics:
-                extra.append(f"{len(stage.metrics)} {'chiffre(s)' if fr else 'metric(s)'}")
+                extra.append(count(len(stage.metrics), lang, ("chiffre", "chiffres"), ("metric", "metrics")))
             if extra:
                 line += " · " + ", ".join(extra)
         lines.append(line)

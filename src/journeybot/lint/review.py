@@ -37,10 +37,11 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.journey_map import JourneyMap, Lang
+from ..i18n import choose, colon, format_date, plural, typography
 from ..method.catalog import phases, pitfalls
 from ..method.gates import check_gate
 from ..method.model import PHASE_IDS
-from .finding import Finding
+from .finding import Finding, severity_count, severity_label
 from .linter import lint
 from .rules import _is_after_purchase, _q
 from .text import word_list
@@ -108,7 +109,7 @@ class Review(Frozen):
 
 
 def _t(lang: Lang, fr: str, en: str) -> str:
-    return fr if lang == "fr" else en
+    return choose(lang, fr, en)
 
 
 # --- the five KPAM criteria ------------------------------------------------------------------------
@@ -120,14 +121,16 @@ def _criteria(m: JourneyMap, codes: set[str], lang: Lang) -> list[CriterionScore
     # 1. customer view, not the internal view
     evidence = sum(1 for e in m.evidence if e.provenance != "inferred")
     if "internal-view" in codes:
-        pts, why = 0, _t(lang, "rien dans la carte ne vient des clients (aucune preuve, aucun élément « customer »)",
+        pts, why = 0, _t(lang, "rien dans la carte ne vient des clients (aucune preuve, aucun élément « client »)",
                          "nothing in the map comes from customers (no evidence, no \"customer\" item)")
     elif "invented-data" in codes:
         pts, why = 1, _t(lang, "des éléments inventés par l'assistant ne sont pas encore confirmés",
                          "items made up by the assistant are not confirmed yet")
     elif evidence < MIN_EVIDENCE:
-        pts, why = 1, _t(lang, f"{evidence} preuve(s) client seulement (au moins {MIN_EVIDENCE} attendues)",
-                         f"only {evidence} piece(s) of customer evidence (at least {MIN_EVIDENCE} expected)")
+        pts, why = 1, _t(lang, f"{evidence} {plural(evidence, lang, 'preuve', 'preuves')} client seulement "
+                               f"(au moins {MIN_EVIDENCE} attendues)",
+                         f"only {evidence} {plural(evidence, lang, 'piece', 'pieces')} of customer evidence "
+                         f"(at least {MIN_EVIDENCE} expected)")
     else:
         pts, why = 2, _t(lang, f"{evidence} preuves client appuient la carte", f"{evidence} pieces of customer evidence back the map")
     out.append(CriterionScore(id="customer-view", points=pts, reason=why,
@@ -140,8 +143,11 @@ def _criteria(m: JourneyMap, codes: set[str], lang: Lang) -> list[CriterionScore
     if not m.stages:
         pts, why = 0, _t(lang, "aucune étape n'est encore décrite", "no stage is described yet")
     elif len(process_stages) * 2 >= len(m.stages):
-        pts, why = 0, _t(lang, f"{len(process_stages)} étape(s) sur {len(m.stages)} sont des processus internes",
-                         f"{len(process_stages)} of {len(m.stages)} stages are internal processes")
+        pts, why = 0, _t(lang, f"{len(process_stages)} {plural(len(process_stages), lang, 'étape', 'étapes')} sur "
+                               f"{len(m.stages)} " + plural(len(process_stages), lang, "est un processus interne",
+                                                            "sont des processus internes"),
+                         f"{len(process_stages)} of {len(m.stages)} "
+                         + plural(len(m.stages), lang, "stage is an internal process", "stages are internal processes"))
     else:
         issues = []
         if "process-not-journey" in codes:
@@ -154,8 +160,10 @@ def _criteria(m: JourneyMap, codes: set[str], lang: Lang) -> list[CriterionScore
             pts, why = 1, ", ".join(issues)
         else:
             after = sum(1 for s in m.stages if _is_after_purchase(s))
-            pts, why = 2, _t(lang, f"{len(m.stages)} étapes vécues par le client, dont {after} après l'achat",
-                             f"{len(m.stages)} stages as the customer lives them, {after} after the purchase")
+            pts, why = 2, _t(lang, f"{len(m.stages)} {plural(len(m.stages), lang, 'étape vécue', 'étapes vécues')} "
+                                   f"par le client, dont {after} après l'achat",
+                             f"{len(m.stages)} {plural(len(m.stages), lang, 'stage', 'stages')} as the customer "
+                             f"lives them, {after} after the purchase")
     out.append(CriterionScore(id="journey-not-process", points=pts, reason=why,
                               title=_t(lang, "Un parcours, pas une cartographie des processus",
                                        "A journey, not a process chart")))
@@ -164,11 +172,14 @@ def _criteria(m: JourneyMap, codes: set[str], lang: Lang) -> list[CriterionScore
     count = sum(len(s.touchpoints) for s in m.stages)
     empty = [s.name for s in m.stages if not s.touchpoints]
     if count <= 7:
-        pts, why = 0, _t(lang, f"{count} point(s) de contact, c'est trop grossier (8 au moins)",
-                         f"{count} touchpoint(s) is too coarse (at least 8)")
+        pts, why = 0, _t(lang, f"{count} {plural(count, lang, 'point', 'points')} de contact, c'est trop grossier "
+                               "(8 au moins)",
+                         f"{count} {plural(count, lang, 'touchpoint', 'touchpoints')} is too coarse (at least 8)")
     elif empty:
-        pts, why = 1, _t(lang, f"{count} points de contact, mais {len(empty)} étape(s) n'en ont aucun",
-                         f"{count} touchpoints, but {len(empty)} stage(s) have none")
+        pts, why = 1, _t(lang, f"{count} points de contact, mais "
+                               + plural(len(empty), lang, "1 étape n'en a aucun", f"{len(empty)} étapes n'en ont aucun"),
+                         f"{count} touchpoints, but "
+                         + plural(len(empty), lang, "1 stage has none", f"{len(empty)} stages have none"))
     elif "online-only" in codes:
         pts, why = 1, _t(lang, f"{count} points de contact, tous en ligne", f"{count} touchpoints, all online")
     else:
@@ -185,14 +196,20 @@ def _criteria(m: JourneyMap, codes: set[str], lang: Lang) -> list[CriterionScore
     if not metrics:
         pts, why = 0, _t(lang, "aucun chiffre", "no number")
     elif weak:
-        pts, why = 1, _t(lang, f"{len(weak)} chiffre(s) sur {len(metrics)} sans source ou non confirmé(s)",
-                         f"{len(weak)} of {len(metrics)} metric(s) unsourced or unconfirmed")
+        pts, why = 1, _t(lang, f"{len(weak)} {plural(len(weak), lang, 'chiffre', 'chiffres')} sur {len(metrics)} "
+                               + plural(len(weak), lang, "sans source ou non confirmé", "sans source ou non confirmés"),
+                         f"{len(weak)} of {len(metrics)} {plural(len(metrics), lang, 'metric', 'metrics')} "
+                         "unsourced or unconfirmed")
     elif measured * 2 < len(m.stages):
-        pts, why = 1, _t(lang, f"seules {measured} étape(s) sur {len(m.stages)} sont mesurées",
-                         f"only {measured} of {len(m.stages)} stages are measured")
+        pts, why = 1, _t(lang, plural(measured, lang, f"{measured} seule étape", f"seules {measured} étapes")
+                               + f" sur {len(m.stages)} " + plural(measured, lang, "est mesurée", "sont mesurées"),
+                         f"only {measured} of {len(m.stages)} stages "
+                         + plural(measured, lang, "is measured", "are measured"))
     else:
-        pts, why = 2, _t(lang, f"{len(metrics)} chiffres sourcés sur {measured} étapes",
-                         f"{len(metrics)} sourced metrics across {measured} stages")
+        pts, why = 2, _t(lang, f"{len(metrics)} {plural(len(metrics), lang, 'chiffre sourcé', 'chiffres sourcés')} "
+                               f"sur {measured} {plural(measured, lang, 'étape', 'étapes')}",
+                         f"{len(metrics)} sourced {plural(len(metrics), lang, 'metric', 'metrics')} across "
+                         f"{measured} {plural(measured, lang, 'stage', 'stages')}")
     out.append(CriterionScore(id="quantified", points=pts, reason=why,
                               title=_t(lang, "Quantifié", "Quantified")))
 
@@ -207,15 +224,23 @@ def _criteria(m: JourneyMap, codes: set[str], lang: Lang) -> list[CriterionScore
                               "a complete action plan (owners, KPIs)"))
         if "stale-map" in codes:
             missing.append(_t(lang, "une révision sous six mois", "a review within six months"))
-        pts, why = 1, _t(lang, f"{scored} opportunité(s) notée(s), mais il manque ", f"{scored} scored opportunit{'y' if scored == 1 else 'ies'}, but missing ") + \
+        pts, why = 1, _t(lang, f"{_scored(scored, lang)}, mais il manque ", f"{_scored(scored, lang)}, but missing ") + \
             _t(lang, " et ", " and ").join(missing)
     else:
-        pts, why = 2, _t(lang, f"{scored} opportunité(s) notée(s) et {len(m.action_plan)} action(s) avec responsable",
-                         f"{scored} scored opportunit{'y' if scored == 1 else 'ies'} and "
-                         f"{len(m.action_plan)} owned action{'' if len(m.action_plan) == 1 else 's'}")
+        actions = len(m.action_plan)
+        pts, why = 2, _t(lang, f"{_scored(scored, lang)} et {actions} "
+                               f"{plural(actions, lang, 'action avec responsable', 'actions avec responsable')}",
+                         f"{_scored(scored, lang)} and {actions} "
+                         f"{plural(actions, lang, 'owned action', 'owned actions')}")
     out.append(CriterionScore(id="clear-priorities", points=pts, reason=why,
                               title=_t(lang, "Des priorités claires", "Clear priorities")))
     return out
+
+
+def _scored(n: int, lang: Lang) -> str:
+    """« 2 opportunités notées », "1 scored opportunity"."""
+    return _t(lang, f"{n} {plural(n, lang, 'opportunité notée', 'opportunités notées')}",
+              f"{n} scored {plural(n, lang, 'opportunity', 'opportunities')}")
 
 
 # --- phases, score, next steps ---------------------------------------------------------------------
@@ -282,7 +307,7 @@ def _next_steps(m: JourneyMap, findings: list[Finding], checks: list[PhaseCheck]
         steps.append(NextStep(text=_t(lang, f"Lancez la première action : {_q(lang, action.action)}{who}.",
                                       f"Start the first action: {_q(lang, action.action)}{who}.")))
     if m.review_date is not None and m.evidence:
-        day = m.review_date.isoformat()
+        day = format_date(m.review_date, lang)
         steps.append(NextStep(text=_t(
             lang,
             f"Rapportez de nouvelles preuves clients (entretiens, dernier NPS) avant la révision du {day}.",
@@ -339,10 +364,10 @@ def render_review_text(rv: Review, lang: Lang = "en") -> str:
     errors = sum(1 for f in rv.findings if f.severity == "error")
     warnings = sum(1 for f in rv.findings if f.severity == "warning")
     if rv.findings:
-        lines.append(_t(lang, f"Pièges repérés : {errors} erreur(s), {warnings} avertissement(s)",
-                        f"Pitfalls found: {errors} error(s), {warnings} warning(s)"))
+        tally = f"{severity_count(errors, 'error', lang)}, {severity_count(warnings, 'warning', lang)}"
+        lines.append(_t(lang, f"Pièges repérés : {tally}", f"Pitfalls found: {tally}"))
         for f in rv.findings:
-            lines.append(f"  - [{f.severity}] {f.code}: {f.message}")
+            lines.append(f"  - [{severity_label(f.severity, lang)}] {f.code}{colon(lang)}{f.message}")
     else:
         lines.append(_t(lang, "Pièges repérés : aucun", "Pitfalls found: none"))
     lines.append("")
@@ -359,4 +384,4 @@ def render_review_text(rv: Review, lang: Lang = "en") -> str:
         "How the score is computed: 50 × KPAM points / 10 + 30 × phases met / 11 + (20 − 5 per error "
         "− 2 per warning − 1 per info, at least 0).",
     ))
-    return "\n".join(lines) + "\n"
+    return typography("\n".join(lines), lang) + "\n"

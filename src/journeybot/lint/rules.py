@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ..domain.journey_map import JourneyMap, Lang, Stage
+from ..i18n import choose, count, format_date, plural, quote, semicolon
 from ..method.channels import invisible_words, is_offline
 from ..text import add_months
 from .text import WordList, word_list
@@ -56,11 +57,16 @@ def rule(code: str) -> Callable[[Rule], Rule]:
 
 
 def _t(lang: Lang, fr: str, en: str) -> str:
-    return fr if lang == "fr" else en
+    return choose(lang, fr, en)
 
 
 def _q(lang: Lang, name: str) -> str:
-    return f"« {name} »" if lang == "fr" else f'"{name}"'
+    return quote(name, lang)
+
+
+def _more(lang: Lang, rest: int) -> str:
+    """' et 3 autres' / ' and 3 more': what a list leaves unnamed."""
+    return _t(lang, f" et {rest} {plural(rest, lang, 'autre', 'autres')}", f" and {rest} more")
 
 
 def _names(lang: Lang, names: Iterable[str]) -> str:
@@ -69,15 +75,13 @@ def _names(lang: Lang, names: Iterable[str]) -> str:
     shown = ", ".join(_q(lang, n) for n in listed[:MAX_NAMED])
     rest = len(listed) - MAX_NAMED
     if rest > 0:
-        shown += _t(lang, f" et {rest} autre(s)", f" and {rest} more")
+        shown += _more(lang, rest)
     return shown
 
 
 def _n(lang: Lang, n: int, fr_one: str, fr_many: str, en_one: str, en_many: str) -> str:
     """'1 point de contact', '3 points de contact' — a count with the noun in its real plural."""
-    if lang == "fr":
-        return f"{n} {fr_one if n <= 1 else fr_many}"
-    return f"{n} {en_one if n == 1 else en_many}"
+    return count(n, lang, (fr_one, fr_many), (en_one, en_many))
 
 
 UNSPECIFIED_CHANNELS = frozenset({"non précisé", "unspecified"})
@@ -183,11 +187,11 @@ def process_not_journey(m: JourneyMap, lang: Lang) -> Hit | None:
         return None
     shown = ", ".join(label for _, label in found[:MAX_NAMED])
     if len(found) > MAX_NAMED:
-        shown += _t(lang, f" et {len(found) - MAX_NAMED} autre(s)", f" and {len(found) - MAX_NAMED} more")
+        shown += _more(lang, len(found) - MAX_NAMED)
     return Hit(
         _t(
             lang,
-            f"Nommé(s) comme un processus interne plutôt que ce que vit le client : {shown}.",
+            plural(len(found), lang, "Nommé", "Nommés") + f" comme un processus interne plutôt que ce que vit le client : {shown}.",
             f"Named after an internal process rather than what the customer lives: {shown}.",
         ),
         [path for path, _ in found],
@@ -219,7 +223,7 @@ def too_coarse(m: JourneyMap, lang: Lang) -> Hit | None:
             f"{_n(lang, len(empty), 'étape', 'étapes', '', '')} sans point de contact : {_names(lang, (s.name for _, s in empty))}",
             f"{_n(lang, len(empty), '', '', 'stage', 'stages')} without a touchpoint: {_names(lang, (s.name for _, s in empty))}",
         ))
-    text = "; ".join(parts)
+    text = semicolon(lang).join(parts)
     return Hit(text[0].upper() + text[1:] + ".", [f"stages[{i}]" for i, _ in empty])
 
 
@@ -342,9 +346,11 @@ def online_only(m: JourneyMap, lang: Lang) -> Hit | None:
     return Hit(
         _t(
             lang,
-            f"Les {len(tps)} point(s) de contact sont tous en ligne (canaux : {_names(lang, channels)}) : "
+            plural(len(tps), lang, "Le seul point de contact est en ligne", f"Les {len(tps)} points de contact sont tous en ligne")
+            + f" (canaux : {_names(lang, channels)}) : "
             "ni téléphone, ni boutique ou agence, ni courrier, ni bouche-à-oreille.",
-            f"All {len(tps)} touchpoint(s) are online (channels: {_names(lang, channels)}): no phone, store "
+            plural(len(tps), lang, "The only touchpoint is online", f"All {len(tps)} touchpoints are online")
+            + f" (channels: {_names(lang, channels)}): no phone, store "
             "or branch, letter or word of mouth.",
         ),
         [f"stages[{si}].touchpoints[{ti}]" for si, _, ti, _ in tps],
@@ -419,8 +425,10 @@ def no_emotions(m: JourneyMap, lang: Lang) -> Hit | None:
     return Hit(
         _t(
             lang,
-            f"Aucune des {len(m.stages)} étape(s) n'a d'émotion : la courbe émotionnelle est vide.",
-            f"None of the {len(m.stages)} stage(s) records an emotion: the emotion curve is empty.",
+            plural(len(m.stages), lang, "L'étape n'a pas d'émotion", f"Aucune des {len(m.stages)} étapes n'a d'émotion")
+            + " : la courbe émotionnelle est vide.",
+            plural(len(m.stages), lang, "The one stage records no emotion", f"None of the {len(m.stages)} stages records an emotion")
+            + ": the emotion curve is empty.",
         ),
         [f"stages[{i}]" for i in range(len(m.stages))],
     )
@@ -493,9 +501,9 @@ def only_pains(m: JourneyMap, lang: Lang) -> Hit | None:
     return Hit(
         _t(
             lang,
-            f"{len(pains)} irritant(s) mais aucun moment positif ni opportunité de surprendre : "
+            f"{_n(lang, len(pains), 'irritant', 'irritants', '', '')} mais aucun moment positif ni opportunité de surprendre : "
             "la carte ne dit pas sur quoi s'appuyer.",
-            f"{len(pains)} pain point(s) but no positive moment and no opportunity to delight: the map "
+            f"{_n(lang, len(pains), '', '', 'pain point', 'pain points')} but no positive moment and no opportunity to delight: the map "
             "does not say what to build on.",
         ),
         [f"stages[{si}].pain_points[{pi}]" for si, pi in pains],
@@ -530,9 +538,9 @@ def invisible_moments(m: JourneyMap, lang: Lang) -> Hit | None:
         return None
     return Hit(_t(
         lang,
-        f"Aucun moment invisible sur les {len(m.stages)} étape(s) : ni attente ou délai, ni avis d'un proche, "
+        f"Aucun moment invisible sur {plural(len(m.stages), lang, 'la seule étape', f'les {len(m.stages)} étapes')} : ni attente ou délai, ni avis d'un proche, "
         "ni forum ou autre tiers.",
-        f"No invisible moment across the {len(m.stages)} stage(s): no waiting or delay, no friend's advice, "
+        f"No invisible moment across {plural(len(m.stages), lang, 'the one stage', f'the {len(m.stages)} stages')}: no waiting or delay, no friend's advice, "
         "no forum or other third party.",
     ))
 
@@ -549,7 +557,7 @@ def existing_touchpoints_audit(m: JourneyMap, lang: Lang) -> Hit | None:
     return Hit(
         _t(
             lang,
-            f"Les {len(m.opportunities)} opportunité(s) ne font que réparer ou optimiser l'existant : aucune "
+            f"Les {len(m.opportunities)} opportunités ne font que réparer ou optimiser l'existant : aucune "
             "n'innove ni ne crée un point de contact nouveau.",
             f"The {_opps(len(m.opportunities))} only fix or optimise what exists: none innovates "
             "or creates a new touchpoint.",
@@ -599,16 +607,18 @@ def stale_map(m: JourneyMap, lang: Lang) -> Hit | None:
     if m.review_date < m.created:
         return Hit(_t(
             lang,
-            f"La date de révision ({m.review_date.isoformat()}) précède la création de la carte ({m.created.isoformat()}).",
-            f"The review date ({m.review_date.isoformat()}) is before the map was created ({m.created.isoformat()}).",
+            f"La date de révision ({format_date(m.review_date, lang)}) précède la création de la carte "
+            f"({format_date(m.created, lang)}).",
+            f"The review date ({format_date(m.review_date, lang)}) is before the map was created "
+            f"({format_date(m.created, lang)}).",
         ), ["review_date"])
     if m.review_date > limit:
         return Hit(_t(
             lang,
-            f"Révision prévue le {m.review_date.isoformat()}, plus de {REVIEW_MONTHS} mois après la création "
-            f"({m.created.isoformat()}) : au plus tard le {limit.isoformat()}.",
-            f"Review planned on {m.review_date.isoformat()}, more than {REVIEW_MONTHS} months after creation "
-            f"({m.created.isoformat()}): {limit.isoformat()} at the latest.",
+            f"Révision prévue le {format_date(m.review_date, lang)}, plus de {REVIEW_MONTHS} mois après la création "
+            f"({format_date(m.created, lang)}) : au plus tard le {format_date(limit, lang)}.",
+            f"Review planned on {format_date(m.review_date, lang)}, more than {REVIEW_MONTHS} months after creation "
+            f"({format_date(m.created, lang)}): {format_date(limit, lang)} at the latest.",
         ), ["review_date"])
     return None
 
@@ -659,12 +669,16 @@ def invented_data(m: JourneyMap, lang: Lang) -> Hit | None:
         return None
     shown = ", ".join(label for _, label in found[:MAX_NAMED])
     if len(found) > MAX_NAMED:
-        shown += _t(lang, f" et {len(found) - MAX_NAMED} autre(s)", f" and {len(found) - MAX_NAMED} more")
+        shown += _more(lang, len(found) - MAX_NAMED)
     return Hit(
         _t(
             lang,
-            f"{len(found)} élément(s) proposé(s) par l'assistant et non confirmé(s) sont présentés comme des faits : {shown}.",
-            f"{len(found)} item(s) proposed by the assistant and not confirmed are shown as facts: {shown}.",
+            plural(len(found), lang, "1 élément proposé par l'assistant et non confirmé est présenté comme un fait",
+                   f"{len(found)} éléments proposés par l'assistant et non confirmés sont présentés comme des faits")
+            + f" : {shown}.",
+            plural(len(found), lang, "1 item proposed by the assistant and not confirmed is shown as a fact",
+                   f"{len(found)} items proposed by the assistant and not confirmed are shown as facts")
+            + f": {shown}.",
         ),
         [path for path, _ in found],
     )

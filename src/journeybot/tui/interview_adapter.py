@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..domain.journey_map import JourneyMap
+from ..i18n import colon, semicolon
 from ..interview.proposal import Proposal, describe
 from ..interview.session import Interview, format_warning
 from ..interview.types import PendingExtraction, PitfallWarning, Reply
@@ -79,9 +80,8 @@ def _values(change: Any, lang: Lang) -> str:
     from ..export.labels import t as label
 
     data = change.model_dump(exclude={"id", "op", "provenance", "quote"}, exclude_none=True)
-    colon = " : " if lang == "fr" else ": "
-    return "; ".join(label(k, lang) + colon + (", ".join(map(str, v)) if isinstance(v, list) else str(v))
-                     for k, v in data.items() if v not in ("", [], None))
+    return semicolon(lang).join(label(k, lang) + colon(lang) + (", ".join(map(str, v)) if isinstance(v, list) else str(v))
+                                for k, v in data.items() if v not in ("", [], None))
 
 
 class InterviewConversation:

@@ -9,7 +9,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from .map_render import MARK_STYLE, MARKS, render_map
+from ..i18n import colon
+from .map_render import MARK_STYLE, MARKS, render_map, typeset
 from .port import ProposalView
 from .texts import Lang, t
 
@@ -32,7 +33,7 @@ def proposal_text(proposals: Sequence[ProposalView], reading: int, lang: Lang) -
             if line.editable or line.text == line.kind:
                 out.append(line.kind)
             else:  # a change with several fields (framing, persona): its values
-                out.append(line.kind.split(":")[0] + ": ", style="bold")
+                out.append(line.kind.split(":")[0].rstrip() + colon(lang), style="bold")
                 out.append(line.text)
             symbol = MARKS.get(line.provenance, "")
             if symbol:
@@ -45,7 +46,7 @@ def proposal_text(proposals: Sequence[ProposalView], reading: int, lang: Lang) -
         out.append(f"⏳ {t('proposal.waiting', lang)}", style="italic yellow")
         if reading > 1:
             out.append(f" ({reading})", style="dim")
-    return out
+    return typeset(out, lang)
 
 
 class MapPane(VerticalScroll):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from ..i18n import colon, typography
 from .texts import Lang, t
 
 if TYPE_CHECKING:
@@ -16,6 +17,14 @@ if TYPE_CHECKING:
 MARKS: dict[str, str] = {"inferred": "?", "team": "~", "customer": ""}
 MARK_STYLE: dict[str, str] = {"inferred": "bold yellow", "team": "cyan", "customer": ""}
 EMOTION_STYLE = {-2: "bold red", -1: "red", 0: "yellow", 1: "green", 2: "bold green"}
+
+
+def typeset(text: Text, lang: Lang) -> Text:
+    """``text`` with its language's typography (i18n.typography keeps the length, so every style
+    stays on its characters)."""
+    out = text.copy()
+    out.plain = typography(text.plain, lang)
+    return out
 
 
 def mark(provenance: Provenance) -> str:
@@ -94,15 +103,15 @@ def render_map(journey: JourneyMap, lang: Lang) -> Text:
         out.append("\n")
     goal = framing.objective or framing.business_question
     if goal:
-        out.append(f"{t('map.objective', lang)}: ", style="bold")
+        out.append(t('map.objective', lang) + colon(lang), style="bold")
         out.append(goal)
         _add_mark(out, framing.provenance)
         out.append("\n")
     if framing.start or framing.end:
-        out.append(f"{t('map.bounds', lang)}: ", style="bold")
+        out.append(t('map.bounds', lang) + colon(lang), style="bold")
         out.append(f"{framing.start or '…'} → {framing.end or '…'}\n")
     if journey.persona is not None:
-        out.append(f"{t('map.persona', lang)}: ", style="bold")
+        out.append(t('map.persona', lang) + colon(lang), style="bold")
         out.append(journey.persona.name)
         _add_mark(out, journey.persona.provenance)
         out.append("\n")
@@ -122,7 +131,7 @@ def render_map(journey: JourneyMap, lang: Lang) -> Text:
             _add_mark(out, mot.provenance)
             out.append("\n")
     out.append("\n" + t("map.legend", lang), style="dim")
-    return out
+    return typeset(out, lang)
 
 
 def count_marks(journey: JourneyMap) -> dict[str, int]:

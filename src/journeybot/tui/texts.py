@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ..i18n import render
+from ..i18n import Plural, render, typography
 
 Lang = Literal["fr", "en"]
 
-_TEXTS: dict[str, tuple[str, str]] = {
+_TEXTS: dict[str, tuple[str, str] | Plural] = {
     # key: (fr, en)
     "title": ("journeybot — carte du parcours client", "journeybot — customer journey map"),
     "keys": (
@@ -58,11 +58,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "proposal.apply": ("Valider", "Apply"),
     "proposal.cancel": ("Annuler", "Cancel"),
-    "proposal.kept": ("{n} élément(s) ajouté(s) à la carte.", "{n} item(s) added to the map."),
+    "proposal.kept": Plural(fr=("{n} élément ajouté à la carte.", "{n} éléments ajoutés à la carte."),
+                            en=("{n} item added to the map.", "{n} items added to the map.")),
     "proposal.refused": ("Non ajouté : {what} ({why})", "Not added: {what} ({why})"),
-    "warnings.new": (
-        "{n} nouveaux pièges (raisons et sources dans le volet Pièges, ou /why CODE) :",
-        "{n} new pitfalls (reasons and sources in the Pitfalls pane, or /why CODE):",
+    "warnings.new": Plural(
+        fr=("{n} nouveau piège (raison et sources dans le volet Pièges, ou /pourquoi CODE) :",
+            "{n} nouveaux pièges (raisons et sources dans le volet Pièges, ou /pourquoi CODE) :"),
+        en=("{n} new pitfall (reason and sources in the Pitfalls pane, or /why CODE):",
+            "{n} new pitfalls (reasons and sources in the Pitfalls pane, or /why CODE):"),
     ),
     "extraction.fallback": (
         "Le modèle n'a pas pu lire votre réponse ({reason}) : je l'ai lue avec les règles simples.",
@@ -71,9 +74,11 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "warnings.title": ("Pièges", "Pitfalls"),
     "warnings.none": ("Aucun piège détecté.", "No pitfall found."),
     "warnings.none_yet": ("Rien à signaler à ce stade de l'entretien.", "Nothing to flag at this point of the interview."),
-    "warnings.later": (
-        "{n} autre(s) point(s) à vérifier dans les phases à venir (/revue les liste tous).",
-        "{n} more check(s) for the phases ahead (/review lists them all).",
+    "warnings.later": Plural(
+        fr=("{n} autre point à vérifier dans les phases à venir (/revue le montre).",
+            "{n} autres points à vérifier dans les phases à venir (/revue les liste tous)."),
+        en=("{n} more check for the phases ahead (/review shows it).",
+            "{n} more checks for the phases ahead (/review lists them all)."),
     ),
     "warnings.why": ("Pourquoi", "Why"),
     "phases.title": ("Phases", "Phases"),
@@ -139,7 +144,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "why.close": ("Échap ou Entrée pour fermer", "Escape or Enter to close"),
     "lang.set": ("Langue : français.", "Language: English."),
     "lint.none": ("Aucun piège détecté dans la carte.", "No pitfall found in the map."),
-    "lint.count": ("{n} piège(s) dans la carte (volet Pièges).", "{n} pitfall(s) in the map (Pitfalls pane)."),
+    "lint.count": Plural(fr=("{n} piège dans la carte (volet Pièges).", "{n} pièges dans la carte (volet Pièges)."),
+                         en=("{n} pitfall in the map (Pitfalls pane).", "{n} pitfalls in the map (Pitfalls pane).")),
     "quit.bye": ("À bientôt.", "See you soon."),
     "help.title": ("Aide", "Help"),
 }
@@ -177,8 +183,8 @@ def help_markdown(lang: Lang) -> str:
     from .commands import COMMANDS
 
     head = _HELP_FR if lang == "fr" else _HELP_EN
-    rows = [f"| `{c.usage}` | {c.help(lang)} |" for c in COMMANDS.values()]
-    return head + "\n".join(rows) + "\n"
+    rows = [f"| `{c.usage_in(lang)}` | {c.help(lang)} |" for c in COMMANDS.values()]
+    return typography(head + "\n".join(rows) + "\n", lang)
 
 
 def keys() -> list[str]:

@@ -9,6 +9,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ..i18n import colon
+from .map_render import typeset
 from .texts import Lang, t
 
 if TYPE_CHECKING:  # the export package is not imported at start-up: annotations only
@@ -25,10 +27,10 @@ def finding_text(finding: FindingLike, lang: Lang) -> Text:
     out.append(f"{SEVERITY_ICON.get(finding.severity, '•')} ", style=style)
     out.append(finding.message, style=style)
     out.append(f" [{finding.code}]\n", style="dim")
-    out.append(f"  {t('warnings.why', lang)}{' :' if lang == 'fr' else ':'} ", style="italic")
+    out.append(f"  {t('warnings.why', lang)}{colon(lang)}", style="italic")
     out.append(finding.why)
     out.append(f"\n  — {finding.source}", style="dim")
-    return out
+    return typeset(out, lang)
 
 
 class WarningsPane(VerticalScroll):
