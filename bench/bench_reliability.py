@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.answer_files import SHORT_FR as ANSWERS  # noqa: E402
 from tests.support.answer_files import SHORT_FR_STAGES as STAGES  # noqa: E402
+from tests.support.answer_files import answer_seconds  # noqa: E402
 from tests.support.stub_openai import FOREIGN_TEXT, Reply, StubOpenAI  # noqa: E402
 
 KEY = "sk-proj-reliability-0123456789abcdefXYZ"
@@ -88,8 +89,9 @@ def run_mode(mode: str, reply: Reply, folder: Path, deadline: float) -> Outcome:
                                                 "--base-url", stub.base_url, "--lang", "fr"])
         tried = len(stub.chat_requests())
     problems = _problems(mode, done, home, out, transcript, deadline)
-    waits = [float(s) for src, s in re.findall(r"\((model|rules), ([\d.]+) s\)", done.output) if src == "rules"]
-    read = sum(1 for src, _ in re.findall(r"\((model|rules), ([\d.]+) s\)", done.output) if src == "model")
+    read_by = answer_seconds(done.output)
+    waits = [seconds for who, seconds in read_by if who == "rules"]
+    read = sum(1 for who, _ in read_by if who == "model")
     return Outcome(mode, tried, not problems, max(waits, default=0.0), read, "; ".join(problems))
 
 
@@ -120,7 +122,7 @@ def _problems(mode: str, done: Any, home: Path, out: Path, transcript: Path, dea
         problems.append("the user's stages are not in the map")
     if not journey.framing.objective or "appellent" not in journey.framing.objective:
         problems.append("the user's framing objective is not in the map")
-    waits = [float(s) for s in re.findall(r"\((?:model|rules), ([\d.]+) s\)", done.output)]
+    waits = [seconds for _, seconds in answer_seconds(done.output)]
     if waits and max(waits) > deadline + 2:
         problems.append(f"an answer waited {max(waits):.1f} s")
     text = out.read_text(encoding="utf-8")

@@ -74,7 +74,7 @@ def test_an_import_never_writes_a_map_that_lint_refuses(tmp_path: Path) -> None:
     done = run("evidence", "import", str(big), "--map", str(journey), "--lang", "en")
     no_traceback(done)
     assert done.exit_code == 0, done.output
-    assert "row(s) not imported: the evidence of one file may not add more than 10 MB" in done.output
+    assert "rows not imported: the evidence of one file may not add more than 10 MB" in done.output
     assert journey.stat().st_size <= MAX_FILE_BYTES
     assert run("lint", str(journey)).exit_code in (0, 1)  # readable again (1 = pitfalls found)
     # More files on top: once the map would pass the limit, nothing is written.

@@ -7,7 +7,6 @@ hung server on 127.0.0.1 (the stub), through the CLI's own code path."""
 from __future__ import annotations
 
 import json
-import re
 import time
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from journeybot.llm.protocol import ChatModel, ModelError
 from journeybot.settings import load_settings
 from journeybot.store import SessionStore
 from tests.support.answer_files import SHORT_FR as ANSWERS
+from tests.support.answer_files import answer_seconds
 from tests.support.stub_openai import Reply, StubOpenAI
 
 SCHEMA: dict[str, Any] = {"type": "object"}
@@ -146,7 +146,7 @@ def test_an_interview_against_a_hung_server_says_it_once_and_reads_the_rest_at_o
     # rest): the first three cost the 1 s deadline each, then the breaker holds the other four back at
     # once (a probe would go at the fifth held back). Before the deadline and the breaker each of the
     # 7 cost 2 x 30 s (request_timeout, one retry).
-    waits = [float(s) for s in re.findall(r"\(rules, ([\d.]+) s\)", done.output)]
+    waits = [seconds for who, seconds in answer_seconds(done.output) if who == "rules"]
     assert len(waits) == 10 and sum(1 for w in waits if w >= 0.9) == 3 and max(waits) < 5, waits
     assert requests == 3, requests
     assert seconds < 30, seconds

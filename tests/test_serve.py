@@ -91,7 +91,7 @@ def test_the_link_gives_the_first_screen_and_files_stay_in_the_workshop(served: 
             await p.type("/import dehors.csv")
             await p.screen_shows("leads outside the workshop folder")
             await p.type("/import avis.csv")
-            await p.screen_shows("1 piece(s) of customer evidence imported from avis.csv")
+            await p.screen_shows("1 piece of customer evidence imported from avis.csv")
             await p.type("/export md carte.md")
             await p.screen_shows("Map exported: carte.md")
             await p.type("/model openai")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 SHORT_FR = """\
 lang: fr
 answers:
@@ -26,3 +28,13 @@ answers:
 each ends with a sentence no cue word labels, so the model is asked about every answer (the rules read
 the rest at once)."""
 SHORT_FR_STAGES = ["Besoin", "Recherche", "Commande", "Installation", "Première facture"]
+
+
+_READ = re.compile(r"\((model|rules|modèle|règles), (\d+[.,]\d+) s\)")
+
+
+def answer_seconds(output: str) -> list[tuple[str, float]]:
+    """From `journeybot interview`'s progress lines, in either language: (who read each answer, "model"
+    or "rules"; the seconds it took)."""
+    return [("model" if who in ("model", "modèle") else "rules", float(seconds.replace(",", ".")))
+            for who, seconds in _READ.findall(output)]

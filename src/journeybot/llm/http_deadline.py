@@ -90,11 +90,16 @@ def install(client: httpx2.Client) -> bool:
     return done
 
 
-def http_client(timeout: float) -> httpx2.Client:
+def http_client(timeout: float) -> httpx2.Client | None:
     """The HTTP client the OpenAI SDK would build (its defaults, proxies from the environment), with
-    the deadline guard installed."""
+    the deadline guard installed; None (the SDK's own client, only ``timeout`` between bytes) with an
+    openai release that does not run on httpx2."""
     import openai
 
     client = openai.DefaultHttpxClient(timeout=timeout)
+    if not isinstance(client, httpx2.Client):
+        client.close()
+        log.warning("answer deadline not enforced: openai %s does not use httpx2", openai.__version__)
+        return None
     install(client)
     return client
