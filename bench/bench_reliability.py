@@ -162,7 +162,11 @@ def serve_checks() -> list[tuple[str, str]]:
 def table(outcomes: list[Outcome], serve: list[tuple[str, str]], deadline: float, seconds: float) -> str:
     lines = [f"Faults on every model request of a 10-answer French interview (answer deadline {deadline:g} s, "
              f"request timeout 10 s, 1 retry, circuit breaker after 3 failures); `bench/bench_reliability.py`, "
-             f"{time.strftime('%Y-%m-%d')}, {seconds:.0f} s, load average {os.getloadavg()[0]:.1f}.", "",
+             f"{time.strftime('%Y-%m-%d')}, {seconds:.0f} s, load average {os.getloadavg()[0]:.1f}. The model is "
+             "asked about 7 of the 10 answers (the parts no cue word labels; the rules read the rest at once). "
+             "With the labels schema a reply has no free text to carry a key, a control character or Chinese "
+             "into the map; the streamed method answers that do are covered by tests/test_llm_hostile_server.py.",
+             "",
              "| fault | requests tried | survived | seconds to give up (longest answer) | read by the model | notes |",
              "|---|---|---|---|---|---|"]
     for o in outcomes:

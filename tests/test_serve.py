@@ -181,4 +181,6 @@ def test_the_token_can_come_from_the_environment_and_is_not_passed_to_the_apps(t
         environments = [Path(f"/proc/{pid}/environ").read_bytes() for pid in apps]
     assert environments and not any(secret.encode() in e for e in environments)
     assert all(b"JOURNEYBOT_PARTICIPANT=" in e and b"JOURNEYBOT_WORKDIR=" in e for e in environments)
+    # the method index's embedding model runs once, in the serve process, for every app
+    assert all(b"JOURNEYBOT_EMBEDDINGS_URL=http://127.0.0.1:" in e for e in environments)
     assert os.environ.get("JOURNEYBOT_SERVE_TOKEN") is None

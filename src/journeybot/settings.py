@@ -70,6 +70,10 @@ class Settings(BaseModel):
         default=None, description="the embedded model already served here (set by `journeybot serve`)",
     )
     local_server_key: SecretStr | None = Field(default=None, description="the key of that shared server")
+    embeddings_url: str | None = Field(
+        default=None, description="the embedding model already served here (set by `journeybot serve`)",
+    )
+    embeddings_key: SecretStr | None = Field(default=None, description="the key of that shared service")
     workdir: Path | None = Field(
         default=None, description="served mode: /import and /export only inside this folder",
     )

@@ -112,6 +112,8 @@ def serve_command(
     app_env = {"JOURNEYBOT_WORKDIR": str(folder)}
     if chosen.backend in ("local", "local-small") and not chosen.local_server_url:
         app_env.update(_shared_model(chosen, min(model_slots, max_sessions), fr))
+    if chosen.embeddings in ("use", "e5") and not chosen.embeddings_url:
+        app_env.update(_shared_embeddings(chosen, fr))
     command = [sys.executable, "-m", "journeybot.tui.app"]
     for flag, value in (("--model", model), ("--model-path", model_path), ("--base-url", base_url),
                         ("--lang", lang)):
@@ -142,6 +144,29 @@ def _shared_model(settings: Settings, parallel: int, fr: bool) -> dict[str, str]
     except ModelError as err:
         fail(err.message("fr" if fr else "en"))
     return {"JOURNEYBOT_LOCAL_SERVER_URL": url, "JOURNEYBOT_LOCAL_SERVER_KEY": key}
+
+
+def _shared_embeddings(settings: Settings, fr: bool) -> dict[str, str]:
+    """Build or update the method index once, and serve its embedding model to every participant;
+    the environment that points them at it (nothing when the index cannot be built: each app then
+    does what the chat does alone)."""
+    import secrets
+
+    from ..knowledge.embeddings import make_embedder
+    from ..knowledge.errors import KnowledgeError
+    from ..knowledge.retriever import open_retriever
+    from ..knowledge.shared_embeddings import serve_embeddings
+
+    typer.echo(("Préparation de l'index de la méthode…" if fr else "Preparing the method index…"), err=True)
+    try:
+        open_retriever(settings)  # built or updated here, once, not by every participant's app
+        embedder = make_embedder(settings)
+    except KnowledgeError as err:
+        typer.echo(err.message("fr" if fr else "en"), err=True)
+        return {}
+    key = secrets.token_urlsafe(24)
+    service = serve_embeddings(embedder, key)
+    return {"JOURNEYBOT_EMBEDDINGS_URL": service.url, "JOURNEYBOT_EMBEDDINGS_KEY": key}
 
 
 def register(app: typer.Typer) -> None:

@@ -20,8 +20,9 @@ Whoever reaches that WebSocket drives an app that runs as the coach, on the coac
   and resumes only its own sessions; an export is also downloaded to the participant's browser.
 
 Each app process gets its settings through its environment: the workshop folder, the participant id,
-and, with the embedded model, the address and key of the ONE model server `journeybot serve` started
-for everybody (llm.factory.serve_local_model), instead of loading its own copy of the weights.
+the address and key of the ONE embedding service (knowledge.shared_embeddings) and, with the embedded
+model, of the ONE model server `journeybot serve` started for everybody (llm.factory.serve_local_model),
+instead of loading its own copies of the weights.
 """
 
 from __future__ import annotations
