@@ -194,38 +194,6 @@ def to_journey(reading: OneShotMap, lang: str, title: str) -> Any:
     return JourneyMap.model_validate(data)
 
 
-def unsupported(journey: Any, answers: Any) -> tuple[int, int, list[str]]:
-    """(statements presented as facts that are not the user's words, statements checked, a few examples),
-    by the interview's own grounding check on the whole file's answers."""
-    from journeybot.interview.ground import Answer
-
-    said = Answer("\n".join(t for texts in answers.answers.values() for t in texts))
-    count = checked = 0
-    examples: list[str] = []
-    for path, item in journey.items():
-        if item.provenance == "inferred":
-            continue
-        if hasattr(item, "value"):  # a metric: its number must have been said
-            ok = round(float(item.value), 4) in said.numbers and said.holds(item.name)
-            what = f"{item.name} = {item.value:g}"
-        else:
-            what = str(next((getattr(item, a) for a in ("name", "text", "action") if getattr(item, a, None)), ""))
-            if not what:
-                continue
-            ok = said.holds(what)
-        checked += 1
-        if not ok:
-            count += 1
-            if len(examples) < 5:
-                examples.append(f"{path}: {what[:60]}")
-    for stage in journey.stages:  # emotion labels presented as said
-        if stage.emotion is not None and stage.emotion.provenance != "inferred" and stage.emotion.label:
-            checked += 1
-            if not said.holds(stage.emotion.label):
-                count += 1
-                if len(examples) < 5:
-                    examples.append(f"emotion of {stage.name}: {stage.emotion.label}")
-    return count, checked, examples
 
 
 def pitfalls(journey: Any, facts: dict[str, Any]) -> dict[str, Any]:
@@ -249,7 +217,7 @@ def _stages(journey: Any, facts: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_interview(path: Path, model: Any) -> dict[str, Any]:
-    from journeybot.interview.facts import check_facts, load_facts
+    from journeybot.interview.facts import check_facts, load_facts, unsupported
     from journeybot.interview.headless import load_answers, run_headless
     from journeybot.store import SessionStore
 
@@ -278,7 +246,7 @@ def run_interview(path: Path, model: Any) -> dict[str, Any]:
 
 def run_one_shot(path: Path, model: Any, max_tokens: int) -> dict[str, Any]:
     from journeybot.domain.journey_map import JourneyMap
-    from journeybot.interview.facts import check_facts, load_facts
+    from journeybot.interview.facts import check_facts, load_facts, unsupported
     from journeybot.interview.headless import load_answers
     from journeybot.llm.protocol import ModelError
 

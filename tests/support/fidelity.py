@@ -7,36 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from journeybot.domain.journey_map import JourneyMap
+from journeybot.interview.facts import unsupported
 from journeybot.interview.ground import Answer
 
-
-def unsupported(journey: JourneyMap, answers: Any) -> tuple[int, int, list[str]]:
-    """(statements presented as facts that are not the user's words, statements checked, a few of them)."""
-    said = Answer("\n".join(t for texts in answers.answers.values() for t in texts))
-    count = checked = 0
-    examples: list[str] = []
-    for path, item in journey.items():
-        if item.provenance == "inferred":
-            continue
-        if hasattr(item, "value"):  # a metric: its number must have been said
-            ok = round(float(item.value), 4) in said.numbers and said.holds(item.name)
-            what = f"{item.name} = {item.value:g}"
-        else:
-            what = str(next((getattr(item, a) for a in ("name", "text", "action") if getattr(item, a, None)), ""))
-            if not what:
-                continue
-            ok = said.holds(what)
-        checked += 1
-        if not ok:
-            count += 1
-            examples.append(f"{path}: {what[:60]}")
-    for stage in journey.stages:  # emotion labels presented as said
-        if stage.emotion is not None and stage.emotion.provenance != "inferred" and stage.emotion.label:
-            checked += 1
-            if not said.holds(stage.emotion.label):
-                count += 1
-                examples.append(f"emotion of {stage.name}: {stage.emotion.label}")
-    return count, checked, examples
+__all__ = ["ungrounded_fields", "unsupported"]
 
 
 def ungrounded_fields(journey: JourneyMap, answers: Any) -> list[str]:

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..domain.journey_map import JourneyMap, Stage
+from ..domain.journey_map import JourneyMap, Metric, Stage
 from ..resources import load_yaml
+from .ground import Answer
 from .rules import fold
 
 
@@ -141,3 +142,35 @@ def check_facts(journey: JourneyMap, facts: dict[str, Any]) -> FactReport:
     if facts.get("review_date"):
         r.check(journey.review_date is not None, "review date")
     return r
+
+
+def unsupported(journey: JourneyMap, answers: Any) -> tuple[int, int, list[str]]:
+    """(statements presented as facts that are not the user's words, statements checked, a few examples),
+    by the interview's own grounding check on the whole file's answers."""
+    said = Answer("\n".join(t for texts in answers.answers.values() for t in texts))
+    count = checked = 0
+    examples: list[str] = []
+    for path, item in journey.items():
+        if item.provenance == "inferred":
+            continue
+        if isinstance(item, Metric):  # a metric: its number must have been said
+            ok = round(float(item.value), 4) in said.numbers and said.holds(item.name)
+            what = f"{item.name} = {item.value:g}"
+        else:
+            what = str(next((getattr(item, a) for a in ("name", "text", "action") if getattr(item, a, None)), ""))
+            if not what:
+                continue
+            ok = said.holds(what)
+        checked += 1
+        if not ok:
+            count += 1
+            if len(examples) < 5:
+                examples.append(f"{path}: {what[:60]}")
+    for stage in journey.stages:  # emotion labels presented as said
+        if stage.emotion is not None and stage.emotion.provenance != "inferred" and stage.emotion.label:
+            checked += 1
+            if not said.holds(stage.emotion.label):
+                count += 1
+                if len(examples) < 5:
+                    examples.append(f"emotion of {stage.name}: {stage.emotion.label}")
+    return count, checked, examples
