@@ -5,13 +5,16 @@
 Real parts only: `journeybot serve` (textual-serve, one app process per participant, ONE embedded model
 server for all of them), and WebSocket clients that open the workshop link and type their answers the
 way a browser does (tests/support/served.py). Every participant opens the app, waits for the first
-question and "model ready", then types --answers answers (French framing answers from
-examples/interviews), each once the previous one's proposal is saved: all participants at once.
+question and "model ready", then types --answers framing answers (from examples/interviews, each with a
+remark no cue word labels, so that the model is asked about every answer: the rules read the rest at
+once), each once the previous one has been read: all participants at once. The circuit breaker is off
+(each app would otherwise stop asking a slow model after three deadlines, which is what it is for, but
+not what is measured here).
 
 Per row (participants at once):
-- seconds per answer, p50 / p95: Enter to the proposal saved (sessions.db timestamps: the answer's
-  commit, then the model's reading or, past the answer deadline, the rules'), and how many answers the
-  model read;
+- seconds per answer, p50 / p95: Enter to the answer read (sessions.db timestamps: the answer's
+  commit, then its proposal saved again by the model's reading or, past the answer deadline, by the
+  rules'), and how many answers the model read;
 - resident memory of every process of the workshop (the serve process with the model in it, and the
   apps), the largest total seen while answering: RSS and PSS (PSS shares pages mapped by several
   processes, like the libraries, fairly between them);
@@ -41,14 +44,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.support.served import Participant, Served  # noqa: E402
 
-EXAMPLE = ROOT / "examples" / "interviews" / "assurance-auto.fr.yaml"
+ANSWERS = [
+    "Nous voulons comprendre pourquoi tant de demandes de devis n'aboutissent pas. C'est une longue histoire.",
+    "Le parcours complet d'une particulière qui change d'assurance auto. C'est tout ce que je sais.",
+    "Il commence à l'avis d'échéance et se termine quand elle nous recommande. Nous n'avons pas grand-chose "
+    "d'autre.",
+]
 ONE_MODEL = """
 import json, sys, time, urllib.request
 from journeybot.llm import local_server, weights
@@ -113,7 +119,9 @@ class Sampler:
 
 
 def answer_times(db_path: Path, owner: str) -> list[tuple[float, str]]:
-    """(seconds from the answer's commit to its proposal, who read it) for one participant's session."""
+    """(seconds from the answer's commit to its reading, who read it) for the answers of one participant's
+    session that have been read (the rules' draft, saved at once, is replaced by the reading: the model's,
+    or the rules' with a note saying why the model's is missing)."""
     db = sqlite3.connect(db_path, timeout=30)
     try:
         rows = db.execute(
@@ -126,8 +134,12 @@ def answer_times(db_path: Path, owner: str) -> list[tuple[float, str]]:
 
     out = []
     for asked, read, body in rows:
+        proposal = json.loads(body)
+        fell_back = any(isinstance(n, dict) and n.get("key") == "model_fallback" for n in proposal.get("log") or [])
+        if proposal.get("source") != "model" and not fell_back:
+            continue  # still the draft: the reading is not done
         seconds = (datetime.fromisoformat(read) - datetime.fromisoformat(asked)).total_seconds()
-        out.append((seconds, str(json.loads(body).get("source", "?"))))
+        out.append((seconds, str(proposal.get("source", "?"))))
     return out
 
 
@@ -210,9 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     counts = [int(x) for x in args.participants.split(",") if x.strip()]
-    answers = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))["answers"]["framing"][: args.answers]
+    answers = ANSWERS[: args.answers]
     home = Path(tempfile.mkdtemp(prefix="jb-bench-serve-"))
-    env = {**os.environ, "JOURNEYBOT_HOME": str(home / "jb"), "HOME": str(home)}
+    env = {**os.environ, "JOURNEYBOT_HOME": str(home / "jb"), "HOME": str(home), "JOURNEYBOT_BREAKER_FAILURES": "0"}
     env.pop("OPENAI_API_KEY", None)
     print(f"model: {args.model}, {args.model_slots} slot(s); {os.cpu_count()} CPU(s); "
           f"load average {os.getloadavg()[0]:.2f}", flush=True)

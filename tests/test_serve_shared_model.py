@@ -40,7 +40,8 @@ def proposals(home: Path) -> list[str]:
 def test_participants_share_one_model(tmp_path: Path) -> None:
     env = {"JOURNEYBOT_HOME": str(tmp_path / "jb"), "JOURNEYBOT_ANSWER_DEADLINE": "600",
            "JOURNEYBOT_REQUEST_TIMEOUT": "600"}
-    answer = "Nous voulons comprendre pourquoi tant de demandes de devis n'aboutissent pas."
+    # a remark no cue word labels: the model is asked about it (the rules read the rest)
+    answer = "Nous voulons comprendre pourquoi tant de demandes de devis n'aboutissent pas. C'est une longue histoire."
 
     async def two(served: Served) -> list[int]:
         async with Participant(served) as first, Participant(served) as second:
@@ -48,8 +49,8 @@ def test_participants_share_one_model(tmp_path: Path) -> None:
                 await p.screen_shows("Cadrage", "Modèle prêt", "shared", timeout=300)
             apps = [pid for pid in served.processes() if pid != served.proc.pid]  # type: ignore[union-attr]
             await first.type(answer)
-            for _ in range(2400):  # the answer read into a proposal (model time on a loaded machine)
-                if proposals(tmp_path):
+            for _ in range(2400):  # the rules' draft replaced by the model's reading (a loaded machine)
+                if "model" in proposals(tmp_path):
                     break
                 await asyncio.sleep(0.25)
             return apps
