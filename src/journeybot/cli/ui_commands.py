@@ -88,7 +88,7 @@ def serve_command(
     model_slots: Annotated[int, typer.Option("--model-slots", min=1, max=64,
                                              help="With the embedded model: answers it reads at once (the "
                                                   "others wait their turn). On a small CPU more slots make "
-                                                  "every answer wait for the slowest: see bench/README.md.")] = 2,
+                                                  "every answer wait for the slowest (docs/architecture.md).")] = 2,
     workdir: Annotated[Path | None, typer.Option("--workdir", help="The workshop folder: the only place "
                                                  "/import reads and /export writes (default: workshop/ in "
                                                  "journeybot's data folder).")] = None,
