@@ -297,7 +297,9 @@ def run(model_name: str, base_url: str | None = None, max_tokens: int = 3000, on
 
     os.environ.setdefault("JOURNEYBOT_HOME", tempfile.mkdtemp(prefix="jb-fidelity-"))
     t0 = time.perf_counter()
-    model = make_chat_model(load_settings(model=model_name, base_url=base_url, request_timeout=1800))
+    # the model's own figures: no answer deadline, no circuit breaker (a loaded machine is slow, not down)
+    model = make_chat_model(load_settings(model=model_name, base_url=base_url, request_timeout=1800,
+                                          answer_deadline=1800, breaker_failures=0))
     load = time.perf_counter() - t0
     rows = []
     for path in answer_files(only):

@@ -239,7 +239,7 @@ def bench_model(backend: str, limit: int | None = None) -> dict[str, Any]:
     from journeybot.store import SessionStore
 
     t0 = time.perf_counter()
-    model = make_chat_model(load_settings(model=backend))
+    model = make_chat_model(load_settings(model=backend, answer_deadline=900, breaker_failures=0))
     load = time.perf_counter() - t0
     out: dict[str, Any] = {"backend": backend, "load_s": round(load, 1), "runs": []}
     for path in _answer_files():

@@ -141,7 +141,7 @@ def main() -> int:
     t0 = time.perf_counter()
     weights_path = weights.ensure_weights(args.model)
     print(f"weights ready:            {time.perf_counter() - t0:7.2f} s  ({weights_path})")
-    settings = load_settings(model=args.model, request_timeout=900)
+    settings = load_settings(model=args.model, request_timeout=900, answer_deadline=900, breaker_failures=0)
     t0 = time.perf_counter()
     model = make_chat_model(settings)
     assert isinstance(model, OpenAIChatModel) and model.base_url

@@ -15,6 +15,8 @@ full output in --logs (default: a temp dir, printed at the end) and reads its fi
 - bench_export.py      every export format on a 500-stage map
 - bench_fidelity.py    facts kept / unsupported statements, journeybot vs one-shot map, same model
                        (--quick: --model none, the rules reader only)
+- bench_serve.py       a workshop: `journeybot serve` with 1, 5, 10 participants answering at once, one
+                       shared model: seconds per answer p50/p95, memory of every process (skipped by --quick)
 
 A bench that fails or is missing gives a row saying so; the others still run. The machine's load average
 is printed with the table: other processes on a 2-core machine slow every figure down.
@@ -233,6 +235,26 @@ def read_fidelity(r: Result) -> list[Row]:
     return rows
 
 
+def read_serve(r: Result) -> list[Row]:
+    data = _json_after(r.out)
+    if not data:
+        return _failed(r, "workshop (journeybot serve)")
+    model, one = data["model"], data["one_model_mb"]
+    rows = []
+    for row in data["rows"]:
+        n = row["participants"]
+        rows.append(Row(f"workshop ({model}), {n} participant(s) at once: s/answer p50 / p95 (read by the model)",
+                        f"{row['p50_s']:.1f} / {row['p95_s']:.1f} s ({row['model_read']}/{row['answers']})",
+                        "(shown)", f"load {row['load_before']:.1f}->{row['load_after']:.1f}"))
+        last = row is data["rows"][-1]
+        rows.append(Row(f"workshop ({model}), {n} participant(s): memory of all processes, RSS (PSS)",
+                        f"{row['rss_total_mb']} ({row['pss_total_mb']}) MB; serve+model {row['serve_rss_mb']}, "
+                        f"app {row['app_rss_mb']}; unshared ~{row['unshared_estimate_mb']}",
+                        f"model once: serve <= 1.3 x {one} MB" if last else "(shown)",
+                        _ok(row["serve_rss_mb"] <= 1.3 * one) if last else "n/a"))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the model-heavy rows (embedded model, fidelity "
@@ -262,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if not args.quick and model != "none":
         plan.insert(2, ("bench_model.py", ["--model", model, "--runs", "6", "--extractions", "4"], read_model, 2400))
+        plan.append(("bench_serve.py", ["--json", "--model", model], read_serve, 3600))
     fidelity_model = "none" if args.quick else (args.fidelity_model or model)
     plan.append(("bench_fidelity.py", ["--json", "--model", fidelity_model], read_fidelity, 5400))
     rows: list[Row] = []

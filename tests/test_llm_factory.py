@@ -12,12 +12,19 @@ import pytest
 from pydantic import BaseModel, Field
 
 from journeybot.llm import weights
+from journeybot.llm.breaker import CircuitBreaker
 from journeybot.llm.factory import DEFAULT_OPENAI_MODEL, is_official_openai, make_chat_model
 from journeybot.llm.fake import EchoChatModel, ScriptedChatModel, minimal_instance
 from journeybot.llm.openai_chat import OpenAIChatModel
 from journeybot.llm.protocol import ChatModel, ModelError
 from journeybot.settings import load_settings
 from tests.support.stub_openai import Reply, StubOpenAI
+
+
+def inner(model: ChatModel | None) -> ChatModel | None:
+    """The model under the circuit breaker the factory wraps every model in."""
+    assert isinstance(model, CircuitBreaker)
+    return model.inner
 
 
 def test_backend_none_gives_no_model() -> None:
@@ -34,8 +41,11 @@ def test_openai_without_a_key_says_so_plainly() -> None:
 
 def test_openai_with_a_key_defaults_to_gpt_4o_mini_and_calls_nothing_yet(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET123")
-    model = make_chat_model(load_settings(model="openai"))
+    wrapped = make_chat_model(load_settings(model="openai"))
+    assert isinstance(wrapped, CircuitBreaker) and isinstance(wrapped, ChatModel)
+    model = wrapped.inner
     assert isinstance(model, OpenAIChatModel) and isinstance(model, ChatModel)
+    assert model.answer_deadline == 60.0
     assert model.model == DEFAULT_OPENAI_MODEL and model.base_url is None
     assert "SECRET123" not in repr(model) + model.name
 
@@ -43,7 +53,7 @@ def test_openai_with_a_key_defaults_to_gpt_4o_mini_and_calls_nothing_yet(monkeyp
 def test_a_custom_server_without_model_name_uses_the_first_model_it_lists() -> None:
     with StubOpenAI(models=("qwen-7b", "other")) as stub:
         stub.set_default(Reply.ok('{"ok": true}'))
-        model = make_chat_model(load_settings(base_url=stub.base_url))  # the base URL implies openai
+        model = inner(make_chat_model(load_settings(base_url=stub.base_url)))  # the base URL implies openai
         assert isinstance(model, OpenAIChatModel)
         assert model.model == "qwen-7b"
         assert model.json([("user", "bonjour")], {"type": "object"}) == '{"ok": true}'
@@ -56,7 +66,7 @@ def test_a_custom_server_without_model_name_uses_the_first_model_it_lists() -> N
 def test_a_custom_server_with_a_model_name_is_not_asked_for_its_models(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET123")
     with StubOpenAI() as stub:
-        model = make_chat_model(load_settings(base_url=stub.base_url, model_name="mistral"))
+        model = inner(make_chat_model(load_settings(base_url=stub.base_url, model_name="mistral")))
         assert isinstance(model, OpenAIChatModel) and model.model == "mistral"
         assert "".join(model.stream([("user", "salut")])) == '{"ok": true}'
         assert [r.method for r in stub.requests] == ["POST"]

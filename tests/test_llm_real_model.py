@@ -16,6 +16,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
 from journeybot.llm import local_server
+from journeybot.llm.breaker import CircuitBreaker
 from journeybot.llm.factory import make_chat_model
 from journeybot.llm.openai_chat import OpenAIChatModel
 from journeybot.llm.protocol import ChatModel, Message, ModelError
@@ -67,10 +68,12 @@ def model(model_home: Path, monkeypatch: pytest.MonkeyPatch) -> ChatModel:
     monkeypatch.setenv("JOURNEYBOT_HOME", str(model_home))  # assembled once for the whole module
     stages: list[str] = []
     try:
-        built = make_chat_model(load_settings(model="local-small", request_timeout=600),
-                                progress=lambda stage, fraction: stages.append(stage))
+        wrapped = make_chat_model(load_settings(model="local-small", request_timeout=600, answer_deadline=600),
+                                  progress=lambda stage, fraction: stages.append(stage))
     except ModelError as err:
         pytest.fail(f"the embedded test model is missing: {err.en}")
+    assert isinstance(wrapped, CircuitBreaker)
+    built = wrapped.inner
     assert isinstance(built, OpenAIChatModel)
     assert built.base_url and built.base_url.startswith("http://127.0.0.1:")
     assert "start" in stages
@@ -149,5 +152,5 @@ def test_the_server_stops_cleanly_and_comes_back(model: ChatModel, model_home: P
         list(stale.stream([("user", "bonjour")], max_tokens=5))
     assert info.value.kind == "server_down"
     again = make_chat_model(load_settings(model="local-small"))
-    assert isinstance(again, OpenAIChatModel)
+    assert isinstance(again, CircuitBreaker) and isinstance(again.inner, OpenAIChatModel)
     assert "".join(again.stream([("user", "Dis bonjour.")], max_tokens=8)).strip()

@@ -157,6 +157,9 @@ def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("JOURNEYBOT_REQUEST_TIMEOUT", str(TIMEOUT))
     monkeypatch.setenv("JOURNEYBOT_MAX_RETRIES", "1")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-journeybot-faults-0000")
+    # Three failed answers in a row stay under the circuit breaker here (these tests count retries);
+    # the breaker has its own tests (tests/test_llm_breaker.py) and the last test below.
+    monkeypatch.setenv("JOURNEYBOT_BREAKER_FAILURES", "4")
     yield
 
 
@@ -226,7 +229,10 @@ def test_many_faults_in_a_row_then_recovery(kind: str, answers_file: Path, tmp_p
 
 
 def test_a_server_that_never_recovers_still_gives_the_whole_map(answers_file: Path, tmp_path: Path,
-                                                                 settings_env: None) -> None:
+                                                                 settings_env: None,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOURNEYBOT_BREAKER_FAILURES", "3")
+    monkeypatch.setenv("JOURNEYBOT_BREAKER_COOLDOWN", "3600")
     watch = Watch(10_000, Reply.server_error(503))
     out = tmp_path / "map.json"
     with StubOpenAI(default=_responder(watch), lifetime=120) as stub:
@@ -234,7 +240,10 @@ def test_a_server_that_never_recovers_still_gives_the_whole_map(answers_file: Pa
                                         "--model", "openai", "--base-url", stub.base_url, "--lang", "fr"])
     assert done.exit_code == 0, done.output
     answers = _answer_texts(answers_file)
-    assert watch.requests == 2 * len(answers)  # never more than 1 + max_retries per answer
+    # 1 + max_retries requests for each of the three answers that open the circuit breaker, then none:
+    # the other four are held back (a probe would go at the fifth, or after the cooldown).
+    assert len(answers) == 7 and watch.requests == 2 * 3
+    assert done.output.count("réessaiera le modèle") == 1
     assert "erreur interne (HTTP 503)" in done.output
     assert f"par les règles : {len(answers)}" in plain(done.output)
     assert len(load_map(out).stages) == 5 and watch.broken_maps == [] and watch.unstored_answers == []

@@ -89,7 +89,7 @@ def test_the_embedded_model_only_talks_to_127_0_0_1(model_home: Path, monkeypatc
 
     monkeypatch.setenv("JOURNEYBOT_HOME", str(model_home))
     with socket_guard() as guard:
-        model = make_chat_model(load_settings(model="local-small", request_timeout=600))
+        model = make_chat_model(load_settings(model="local-small", request_timeout=600, answer_deadline=600))
         pending = PendingExtraction(1, "stages", None, "Besoin ; recherche ; souscription", False, bound=False)
         result = agent.extract(model, pending, JourneyMap(lang="fr"), "fr")
         assert model is not None

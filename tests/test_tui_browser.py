@@ -1,6 +1,7 @@
 """`journeybot serve` in a real headless Chromium (Debian's chromium + chromedriver, driven by selenium):
-the page loads, the app starts in the browser terminal, and a message typed in the page reaches the
-bot, which stores it and asks the next question (read back from the session database).
+the workshop link (with its token) loads the page, the browser keeps the token as a cookie for the
+WebSocket, the app starts in the browser terminal, and a message typed in the page reaches the bot,
+which stores it and asks the next question (read back from the session database).
 
 Set JOURNEYBOT_BROWSER_SCREENSHOT=/path/file.png to keep a screenshot of the page."""
 
@@ -30,11 +31,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+TOKEN = "browser-test-token-0123456789"
+
+
 def _wait_http(url: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
+            request = urllib.request.Request(url, headers={"Authorization": f"token {TOKEN}"})
+            with urllib.request.urlopen(request, timeout=2) as resp:
                 if resp.status == 200:
                     return
         except OSError:
@@ -54,12 +59,13 @@ def served(browser_paths: tuple[str, str], tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "journeybot", "serve", "--port", str(port), "--model", "none", "--lang", "en"],
+        [sys.executable, "-m", "journeybot", "serve", "--port", str(port), "--model", "none", "--lang", "en",
+         "--token", TOKEN],
         stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ),
     )
     try:
         _wait_http(f"http://127.0.0.1:{port}/", 30)
-        yield f"http://127.0.0.1:{port}/"
+        yield f"http://127.0.0.1:{port}/?token={TOKEN}"  # the workshop link, as printed
     finally:
         proc.terminate()
         try:

@@ -56,6 +56,31 @@ class Settings(BaseModel):
     max_retries: int = Field(default=3, ge=0, le=10)
     context_size: int = Field(default=4096, ge=1024, le=32768)
     threads: int | None = Field(default=None, ge=1, le=256)
+    answer_deadline: float = Field(
+        default=60.0, gt=0, le=3600,
+        description="seconds the model may take for one answer, every try included; then the rules read it",
+    )
+    breaker_failures: int = Field(
+        default=3, ge=0, le=100,
+        description="model failures in a row before the interview pauses the model (0: never pause it)",
+    )
+    breaker_cooldown: float = Field(default=60.0, gt=0, le=86400,
+                                    description="seconds before a paused model is tried again")
+    local_server_url: str | None = Field(
+        default=None, description="the embedded model already served here (set by `journeybot serve`)",
+    )
+    local_server_key: SecretStr | None = Field(default=None, description="the key of that shared server")
+    embeddings_url: str | None = Field(
+        default=None, description="the embedding model already served here (set by `journeybot serve`)",
+    )
+    embeddings_key: SecretStr | None = Field(default=None, description="the key of that shared service")
+    workdir: Path | None = Field(
+        default=None, description="served mode: /import and /export only inside this folder",
+    )
+    participant: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="served mode: the browser this app serves (it sees only its own sessions)",
+    )
 
     @field_validator("model", "lang", "embeddings", mode="before")
     @classmethod

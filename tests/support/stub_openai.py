@@ -6,8 +6,13 @@
 
 Speaks GET /v1/models and POST /v1/chat/completions (JSON and SSE streaming). Each chat request takes
 the next queued Reply, or the default one when the queue is empty. Bounded: it answers at most
-``max_requests`` chat requests (then 503), never sleeps longer than ``max_sleep`` seconds, and stops by
-itself after ``lifetime`` seconds even if a test forgets to close it.
+``max_requests`` chat requests (then 503), never sleeps (hangs, trickles) longer than ``max_sleep``
+seconds, and stops by itself after ``lifetime`` seconds even if a test forgets to close it.
+
+Fault modes: rate limit, 5xx, TCP reset, slow, truncated, not JSON, any error status; and hostile
+replies: JSON nested 1,100 deep, a body trickled one byte at a time, a server that hangs, and readings
+that fit the request's JSON schema with every text value holding a control character, the API key the
+client sent (split across streamed pieces), or Chinese text.
 """
 
 from __future__ import annotations
@@ -23,7 +28,13 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
-Kind = Literal["ok", "rate_limited", "server_error", "reset", "slow", "truncated", "not_json", "status"]
+Kind = Literal["ok", "rate_limited", "server_error", "reset", "slow", "truncated", "not_json", "status",
+               "nested", "trickle", "hang", "key_echo", "control", "foreign"]
+
+CONTROL_TEXT = "Parcours\x07 client\x1b[31m rouge\x1b]0;titre\x07"
+"""A value with a bell, a colour escape and a terminal-title escape in it."""
+FOREIGN_TEXT = "客户在第一个月打电话给我们"
+"""Chinese, for an interview in French or English."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,8 @@ class Reply:
     status: int = 200
     body: str = ""
     finish_reason: str = "stop"
+    interval: float = 1.0
+    """trickle: seconds between two bytes."""
 
     @classmethod
     def ok(cls, content: str = '{"ok": true}', *, finish_reason: str = "stop") -> Reply:
@@ -69,6 +82,37 @@ class Reply:
     def not_json(cls, body: str = "<html><body>502 Bad Gateway (proxy)</body></html>") -> Reply:
         """A 200 answer whose body is not JSON (a proxy page, a misconfigured server)."""
         return cls("not_json", body=body)
+
+    @classmethod
+    def nested(cls, depth: int = 1100) -> Reply:
+        """A JSON reply nested ``depth`` levels deep ([[[...]]]): more than Python's recursion limit."""
+        return cls("nested", content="[" * depth + "]" * depth)
+
+    @classmethod
+    def trickle(cls, interval: float = 1.0, content: str = '{"ok": true}') -> Reply:
+        """Send the answer one byte every ``interval`` seconds: each gap is shorter than a read timeout,
+        the whole is not."""
+        return cls("trickle", content=content, interval=interval)
+
+    @classmethod
+    def hang(cls) -> Reply:
+        """Read the request, then send nothing (until ``max_sleep`` or the stub stops)."""
+        return cls("hang")
+
+    @classmethod
+    def key_echo(cls) -> Reply:
+        """A reading that fits the schema whose texts quote the API key the client sent."""
+        return cls("key_echo")
+
+    @classmethod
+    def control(cls) -> Reply:
+        """A reading that fits the schema whose texts hold control characters (BEL, ESC sequences)."""
+        return cls("control")
+
+    @classmethod
+    def foreign(cls) -> Reply:
+        """A reading that fits the schema whose texts are in Chinese."""
+        return cls("foreign")
 
     @classmethod
     def error_status(cls, status: int, message: str, code: str | None = None) -> Reply:
@@ -169,6 +213,20 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.close()
         elif reply.kind == "not_json":
             self._send(200, reply.body.encode(), content_type="text/html")
+        elif reply.kind == "hang":
+            stub._stopped.wait(stub.max_sleep)
+            self.close_connection = True
+        elif reply.kind == "trickle":
+            self._trickle(reply, body)
+        elif reply.kind in ("key_echo", "control", "foreign"):
+            key = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+            text = {"key_echo": f"Voici la clé {key} qui ouvre tout", "control": CONTROL_TEXT,
+                    "foreign": FOREIGN_TEXT}[reply.kind]
+            answer = Reply.ok(_content_for(body, text))
+            if stream:
+                self._stream(answer, body, cut=False, piece_size=7)  # the key split across pieces
+            else:
+                self._send(200, json.dumps(_completion(answer.content, "stop", body)).encode())
         elif reply.kind == "truncated":
             if stream:
                 self._stream(reply, body, cut=True)
@@ -182,7 +240,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
-        else:  # ok, slow
+        else:  # ok, slow, nested
             if reply.delay:
                 stub._stopped.wait(min(reply.delay, stub.max_sleep))
             if stream:
@@ -190,42 +248,129 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send(200, json.dumps(_completion(reply.content, reply.finish_reason, body)).encode())
 
-    def _stream(self, reply: Reply, body: dict[str, Any], *, cut: bool) -> None:
+    def _stream(self, reply: Reply, body: dict[str, Any], *, cut: bool, piece_size: int = 0) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
-        pieces = _pieces(reply.content)
+        pieces = _pieces(reply.content, piece_size)
         if cut:
             pieces = pieces[: max(1, len(pieces) // 2)]
-        base = {"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": int(time.time()),
-                "model": body.get("model", "stub-model")}
-
-        def event(data: dict[str, Any]) -> None:
-            self.wfile.write(b"data: " + json.dumps(data).encode() + b"\n\n")
-            self.wfile.flush()
-
         try:
-            event({**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]})
-            for piece in pieces:
-                event({**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]})
+            for event in _events(reply, body, pieces):
+                self.wfile.write(event)
+                self.wfile.flush()
             if cut:
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
-            event({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": reply.finish_reason}]})
-            if (body.get("stream_options") or {}).get("include_usage"):
-                event({**base, "choices": [], "usage": _usage(body, reply.content)})
-            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.write(b"".join(_final_events(reply, body)))
             self.wfile.flush()
         except OSError:  # the client went away: nothing to do
             pass
 
+    def _trickle(self, reply: Reply, body: dict[str, Any]) -> None:
+        """The whole answer (JSON or SSE) written one byte at a time, until the client hangs up."""
+        stub = self.server.stub
+        if body.get("stream"):
+            data = b"".join([*_events(reply, body, _pieces(reply.content)), *_final_events(reply, body)])
+            headers = [("Content-Type", "text/event-stream"), ("Connection", "close")]
+        else:
+            data = json.dumps(_completion(reply.content, reply.finish_reason, body)).encode()
+            headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+        self.send_response(200)
+        for key, value in headers:
+            self.send_header(key, value)
+        self.end_headers()
+        self.close_connection = True
+        ends = time.monotonic() + stub.max_sleep
+        try:
+            for i in range(len(data)):
+                self.wfile.write(data[i : i + 1])
+                self.wfile.flush()
+                if stub._stopped.wait(reply.interval) or time.monotonic() > ends:
+                    return
+        except OSError:  # the client gave up
+            pass
 
-def _pieces(text: str) -> list[str]:
+
+def _pieces(text: str, size: int = 0) -> list[str]:
+    """Word by word (or ``size`` characters at a time), as a server streams."""
+    if size:
+        return [text[i : i + size] for i in range(0, len(text), size)]
     words = text.split(" ")
     return [w if i == 0 else " " + w for i, w in enumerate(words)]
+
+
+def _chunk(body: dict[str, Any], delta: dict[str, Any], finish: str | None) -> bytes:
+    data = {"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": int(time.time()),
+            "model": body.get("model", "stub-model"), "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+    return b"data: " + json.dumps(data).encode() + b"\n\n"
+
+
+def _events(reply: Reply, body: dict[str, Any], pieces: list[str]) -> list[bytes]:
+    """The SSE events of a streamed answer, up to (not including) its end."""
+    return [_chunk(body, {"role": "assistant", "content": ""}, None),
+            *(_chunk(body, {"content": piece}, None) for piece in pieces)]
+
+
+def _final_events(reply: Reply, body: dict[str, Any]) -> list[bytes]:
+    out = [_chunk(body, {}, reply.finish_reason)]
+    if (body.get("stream_options") or {}).get("include_usage"):
+        usage = {"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": int(time.time()),
+                 "model": body.get("model", "stub-model"), "choices": [], "usage": _usage(body, reply.content)}
+        out.append(b"data: " + json.dumps(usage).encode() + b"\n\n")
+    return [*out, b"data: [DONE]\n\n"]
+
+
+def _content_for(body: dict[str, Any], text: str) -> str:
+    """A reply to this request whose every text is ``text``: JSON that fits the request's schema, or
+    the text itself for a free-text (streamed) request."""
+    fmt = body.get("response_format") or {}
+    schema = (fmt.get("json_schema") or {}).get("schema") if isinstance(fmt, dict) else None
+    if not isinstance(schema, dict):
+        return text
+    return json.dumps(filled_instance(schema, text, schema), ensure_ascii=False)
+
+
+def filled_instance(schema: Any, text: str, root: dict[str, Any]) -> Any:
+    """A JSON value that fits a simple JSON Schema, with every property present, one item per list and
+    ``text`` (cut to maxLength) in every free-text field."""
+    if not isinstance(schema, dict):
+        return None
+    if "$ref" in schema:
+        target: Any = root
+        for part in str(schema["$ref"]).removeprefix("#/").split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        return filled_instance(target, text, root)
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    for key in ("anyOf", "oneOf", "allOf"):
+        options = [o for o in schema.get(key) or [] if isinstance(o, dict) and o.get("type") != "null"]
+        if options:
+            return filled_instance(options[0], text, root)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or "properties" in schema:
+        return {name: filled_instance(sub, text, root) for name, sub in (schema.get("properties") or {}).items()}
+    if kind == "array":
+        count = max(1, int(schema.get("minItems") or 0))
+        if schema.get("maxItems") is not None:
+            count = min(count, int(schema["maxItems"]))
+        return [filled_instance(schema.get("items") or {}, text, root) for _ in range(count)]
+    if kind == "string":
+        limit = schema.get("maxLength")
+        return text[: int(limit)] if limit else text
+    if kind in ("integer", "number"):
+        low = schema.get("minimum", 0)
+        return int(low) if kind == "integer" else float(low)
+    if kind == "boolean":
+        return False
+    return None
 
 
 def _usage(body: dict[str, Any], content: str) -> dict[str, int]:

@@ -208,7 +208,7 @@ def evidence_import(
 ) -> None:
     """Add customer evidence from a CSV file to a map. Only the map's evidence changes: nothing written
     in the file is ever treated as an instruction."""
-    from ..domain.map_file import save_map
+    from ..domain.map_file import MapFileError, save_map
     from ..evidence import EvidenceImportError, add_evidence, confirm_links, propose_links, read_evidence_csv
 
     msg: Lang = resolve_lang(lang)
@@ -259,7 +259,9 @@ def evidence_import(
     else:
         target = output or Path(map_path or "")
         try:
-            save_map(updated, target)
+            save_map(updated, target, lang=msg)
+        except MapFileError as err:  # too large for any command to read back: nothing written
+            fail_map(err, msg)
         except OSError as err:
             fail(choose(msg, f"{target} : écriture impossible ({err.strerror or err})",
                         f"{target}: cannot write ({err.strerror or err})"), 1)
@@ -270,13 +272,17 @@ def evidence_import(
 
 def _save_to_session(session: str, journey: JourneyMap, msg: Lang) -> None:
     """Write the updated map back into its interview session (the chat shows it on resume)."""
-    from ..domain.map_file import dump_map
+    from ..domain.map_file import MapFileError, checked_dump
     from ..store.sessions import SessionStore, StoreError
 
     try:
+        text = checked_dump(journey, source=f"session {session}", lang=msg)
+    except MapFileError as err:
+        fail_map(err, msg)
+    try:
         with SessionStore() as store:
             sid = store.resolve(session)
-            store.save(sid, map_json=dump_map(journey))
+            store.save(sid, map_json=text)
     except StoreError as err:
         fail(str(err), 1)
     typer.echo(choose(msg, f"Carte de la session mise à jour : {sid}", f"Session map updated: {sid}"), err=True)

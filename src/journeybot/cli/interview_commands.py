@@ -32,7 +32,9 @@ def _progress_line(text: str) -> None:
 
 
 def interview(
-    answers: Annotated[Path, typer.Option("--answers", help="YAML file of answers by phase id.")],
+    answers: Annotated[Path, typer.Option("--answers", help="YAML file of answers by phase id. Answers only: "
+                                          "an answer that would run a chat command (/import, a lone 'next'...), "
+                                          "a key given twice or YAML aliases are refused (exit 2).")],
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the journey map (JSON).")],
     model: ModelOption = None,
     lang: LangOption = None,
@@ -77,7 +79,9 @@ def interview(
         except SessionNotFound:
             fail(_unknown_session(resume or "", run_lang))
         try:
-            save_map(result.journey, out_path)
+            save_map(result.journey, out_path, lang=run_lang)
+        except MapFileError as err:
+            fail(f"{err.source}: {err}", 1)
         except OSError as err:
             fail(f"{out_path}{colon(run_lang)}{err.strerror or err}", 1)
         if transcript is not None:

@@ -8,11 +8,15 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import LangOption, settings
+from .common import LangOption, fail, settings
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 ModelOption = Annotated[
     str | None,
@@ -72,29 +76,97 @@ def chat(
 
 
 def serve_command(
-    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.", min=1, max=65535)] = 8000,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (keep 127.0.0.1 unless you "
-                                                     "know the network).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on: 127.0.0.1 (this machine only) unless "
+                                                     "participants join from their own computers (0.0.0.0); "
+                                                     "the token is required either way.")] = "127.0.0.1",
+    token: Annotated[str | None, typer.Option("--token", help="The secret in the participants' link (default: "
+                                              "JOURNEYBOT_SERVE_TOKEN, else a new random one each start).")] = None,
+    max_sessions: Annotated[int, typer.Option("--max-sessions", min=1, max=64,
+                                              help="Browser sessions (app processes) at once; one more is "
+                                                   "refused with a sentence on its screen.")] = 4,
+    model_slots: Annotated[int, typer.Option("--model-slots", min=1, max=64,
+                                             help="With the embedded model: answers it reads at once (the "
+                                                  "others wait their turn). On a small CPU more slots make "
+                                                  "every answer wait for the slowest (docs/architecture.md).")] = 2,
+    workdir: Annotated[Path | None, typer.Option("--workdir", help="The workshop folder: the only place "
+                                                 "/import reads and /export writes (default: workshop/ in "
+                                                 "journeybot's data folder).")] = None,
     model: ModelOption = None,
     model_path: ModelPathOption = None,
     base_url: BaseUrlOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Serve the chat in a web browser (for a workshop).
+    """Serve the chat to browsers for a workshop: a link with a secret token, this machine only by
+    default, a cap on sessions, files confined to one workshop folder, one shared embedded model."""
+    from .. import paths
+    from ..tui.serve import TOKEN_ENV, ServeOptions, make_server, new_token
 
-    The same app as in the terminal, through textual-serve, on 127.0.0.1 by default."""
-    shown_lang = settings(model=model, model_path=model_path, base_url=base_url, lang=lang).lang  # bad settings fail here, in the terminal
-    from ..tui.serve import make_server
-
+    chosen = settings(model=model, model_path=model_path, base_url=base_url, lang=lang)  # bad ones fail here
+    shown_lang = chosen.lang
+    fr = shown_lang == "fr"
+    secret = token or os.environ.pop(TOKEN_ENV, "").strip() or new_token()
+    if len(secret) < 16:
+        fail("Le jeton doit faire au moins 16 caractères." if fr else "The token must be at least 16 characters.")
+    folder = paths.private_dir((workdir or paths.data_dir() / "workshop").expanduser()).resolve()
+    app_env = {"JOURNEYBOT_WORKDIR": str(folder)}
+    if chosen.backend in ("local", "local-small") and not chosen.local_server_url:
+        app_env.update(_shared_model(chosen, min(model_slots, max_sessions), fr))
+    if chosen.embeddings in ("use", "e5") and not chosen.embeddings_url:
+        app_env.update(_shared_embeddings(chosen, fr))
     command = [sys.executable, "-m", "journeybot.tui.app"]
     for flag, value in (("--model", model), ("--model-path", model_path), ("--base-url", base_url),
                         ("--lang", lang)):
         if value:
             command += [flag, value]
-    server = make_server(shlex.join(command), host=host, port=port)
-    typer.echo(("Ouvrez " if shown_lang == "fr" else "Open ") + f"http://{host}:{port}"
-               + (" (Ctrl+C pour arrêter)" if shown_lang == "fr" else " (Ctrl+C to stop)"), err=True)
+    options = ServeOptions("exec " + shlex.join(command), secret, host=host, port=port,
+                           max_sessions=max_sessions, lang=shown_lang, app_env=app_env)
+    server = make_server(options)
+    for url in options.urls():
+        typer.echo(("Lien de l'atelier : " if fr else "Workshop link: ") + url, err=True)
+    typer.echo((f"{max_sessions} session(s) à la fois · dossier de l'atelier : {folder} · Ctrl+C pour arrêter"
+                if fr else f"{max_sessions} session(s) at once · workshop folder: {folder} · Ctrl+C to stop"),
+               err=True)
     server.serve()
+
+
+def _shared_model(settings: Settings, parallel: int, fr: bool) -> dict[str, str]:
+    """Start the embedded model once for every participant; the environment that points them at it."""
+    import secrets
+
+    from ..llm.factory import serve_local_model
+    from ..llm.protocol import ModelError
+
+    key = secrets.token_urlsafe(24)
+    typer.echo(("Démarrage du modèle partagé…" if fr else "Starting the shared model…"), err=True)
+    try:
+        url = serve_local_model(settings, parallel=parallel, api_key=key)
+    except ModelError as err:
+        fail(err.message("fr" if fr else "en"))
+    return {"JOURNEYBOT_LOCAL_SERVER_URL": url, "JOURNEYBOT_LOCAL_SERVER_KEY": key}
+
+
+def _shared_embeddings(settings: Settings, fr: bool) -> dict[str, str]:
+    """Build or update the method index once, and serve its embedding model to every participant;
+    the environment that points them at it (nothing when the index cannot be built: each app then
+    does what the chat does alone)."""
+    import secrets
+
+    from ..knowledge.embeddings import make_embedder
+    from ..knowledge.errors import KnowledgeError
+    from ..knowledge.retriever import open_retriever
+    from ..knowledge.shared_embeddings import serve_embeddings
+
+    typer.echo(("Préparation de l'index de la méthode…" if fr else "Preparing the method index…"), err=True)
+    try:
+        open_retriever(settings)  # built or updated here, once, not by every participant's app
+        embedder = make_embedder(settings)
+    except KnowledgeError as err:
+        typer.echo(err.message("fr" if fr else "en"), err=True)
+        return {}
+    key = secrets.token_urlsafe(24)
+    service = serve_embeddings(embedder, key)
+    return {"JOURNEYBOT_EMBEDDINGS_URL": service.url, "JOURNEYBOT_EMBEDDINGS_KEY": key}
 
 
 def register(app: typer.Typer) -> None:

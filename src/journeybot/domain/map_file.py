@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
@@ -81,6 +83,16 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "too_big": {
         "en": "file too large ({size} bytes, at most {limit}): is this really a journey map?",
         "fr": "fichier trop gros ({size} octets, {limit} au plus) : est-ce bien une carte de parcours ?",
+    },
+    "too_big_to_save": {
+        "en": "the map would be {size} bytes, more than the {limit} a map file may hold (no command would "
+              "read it back): nothing was written; import less evidence or split it",
+        "fr": "la carte ferait {size} octets, plus que les {limit} qu'un fichier de carte peut contenir "
+              "(aucune commande ne la relirait) : rien n'a été écrit ; importez moins de preuves ou découpez-les",
+    },
+    "huge_number": {
+        "en": "a number has {digits} digits (at most {limit}): is this really a journey map?",
+        "fr": "un nombre a {digits} chiffres ({limit} au plus) : est-ce bien une carte de parcours ?",
     },
     "not_utf8": {"en": "not UTF-8 text", "fr": "ce n'est pas du texte UTF-8"},
     "not_json": {
@@ -213,6 +225,11 @@ def parse_map_text(text: str, *, source: str = "<map>", lang: Lang = "en") -> Jo
         raise MapFileError(
             source, [MapProblem("", _say("not_json", lang, line=err.lineno, col=err.colno, msg=err.msg))]
         ) from None
+    except ValueError as err:  # an integer longer than Python's int/str conversion limit (4,300 digits)
+        found = re.search(r"has (\d+) digits", str(err))
+        problem = _say("huge_number", lang, digits=found.group(1) if found else "?",
+                       limit=sys.get_int_max_str_digits())
+        raise MapFileError(source, [MapProblem("", problem)]) from None
     except RecursionError:
         raise MapFileError(source, [MapProblem("", _say("not_json", lang, line="?", col="?", msg="nesting too deep"))]) from None
     return parse_map(data, source=source, lang=lang)
@@ -262,5 +279,16 @@ def write_atomic(path: str | Path, text: str) -> None:
         raise
 
 
-def save_map(journey: JourneyMap, path: str | Path) -> None:
-    write_atomic(path, dump_map(journey))
+def checked_dump(journey: JourneyMap, *, source: str, lang: Lang = "en") -> str:
+    """The map as saved (``dump_map``), or MapFileError when it would be larger than a map file may be:
+    never write a map that every command would then refuse."""
+    text = dump_map(journey)
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise MapFileError(source, [MapProblem("", _say("too_big_to_save", lang, size=size, limit=MAX_FILE_BYTES))])
+    return text
+
+
+def save_map(journey: JourneyMap, path: str | Path, *, lang: Lang = "en") -> None:
+    """Write a map file atomically; MapFileError (nothing written) when it would be too large to read."""
+    write_atomic(path, checked_dump(journey, source=str(path), lang=lang))

@@ -2,9 +2,15 @@
 
 What it does with a file people actually export from their tools:
 
-- **Encoding**: UTF-8 (with or without BOM) and UTF-16 with BOM; otherwise Windows-1252, then
-  Latin-1, with a note asking to check the accents. Excel/OpenDocument workbooks are refused with a
-  message saying how to save them as CSV.
+- **Encoding**: UTF-8 (with or without BOM) and UTF-16 with BOM; otherwise a Japanese, Korean or
+  Chinese legacy encoding when the bytes read as one and give that script (Shift-JIS, EUC-JP, EUC-KR,
+  Big5, GB18030), else Windows-1252, then Latin-1; each fallback with a note naming the encoding used
+  and asking to check the text. Excel/OpenDocument workbooks are refused with a message saying how to
+  save them as CSV.
+- **Never raw to a terminal**: control characters (C0, DEL and C1: terminal escape sequences such as
+  ``ESC[31m`` or ``ESC]0;…BEL``) are removed from the header names as from the cells.
+- **A quote opened and never closed** would make the rest of the file one text: the file is refused
+  with the line where the quote starts.
 - **Delimiter**: sniffed on the header line among ``,`` ``;`` and tab (quoted text ignored).
 - **Headers in French or English**: text/texte/verbatim/commentaire/avis/comment/review…, source/
   canal/channel…, date…, score/note/nps/rating…, type/kind… (case, accents and spaces ignored).
@@ -13,8 +19,8 @@ What it does with a file people actually export from their tools:
   (it is never read as an instruction by anything), minus control characters; a text that starts like
   a spreadsheet formula is kept as written and defused by the CSV export; the kind (review, survey,
   ticket…) is guessed from a type column, else the source, else the header names.
-- **A row cap** (10,000 by default): beyond it rows are counted, not loaded, and a note says how many
-  were skipped.
+- **A row cap** (10,000 by default) and a size cap (the evidence of one file stays well under what a
+  map file may hold): beyond them rows are counted, not loaded, and a note says how many were skipped.
 """
 
 from __future__ import annotations
@@ -24,16 +30,29 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..domain.journey_map import CONTROL_CHARS, VERBATIM, EvidenceItem, EvidenceKind, JourneyMap, Lang, new_id
+from ..domain.journey_map import CONTROL_CLASS, VERBATIM, EvidenceItem, EvidenceKind, JourneyMap, Lang, new_id
+from ..domain.map_file import MAX_FILE_BYTES
 from .messages import say
 
 MAX_ROWS = 10_000
 """Rows imported at most from one file; the rest are counted and reported, never loaded."""
 MAX_BYTES = 64 * 1024 * 1024
 """Larger files are refused before reading."""
+MAX_EVIDENCE_BYTES = MAX_FILE_BYTES // 2
+"""What the evidence of one file may add to a map, as JSON: a map file larger than MAX_FILE_BYTES is
+refused by every command, so one import must leave room for the rest of the map."""
+ITEM_OVERHEAD = 260
+"""JSON bytes of one evidence item besides its text and source (keys, id, indentation)."""
+
+_UNSHOWABLE = re.compile(rf"[{CONTROL_CLASS}\x80-\x9f]")
+"""What the map refuses (C0 controls, DEL) plus C1 controls (\x9b is CSI on 8-bit terminals)."""
+_ESCAPE_SEQUENCE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?")
+"""A whole terminal escape sequence (CSI ``ESC[31m``, OSC ``ESC]0;title BEL``): removed as one, so its
+parameters do not stay behind as text (nor a ';' in it count as a CSV delimiter)."""
 
 _FORMULA_START = ("=", "+", "-", "@")
 
@@ -132,6 +151,49 @@ def map_columns(columns: list[str]) -> dict[str, int]:
     return found
 
 
+def _kana_or_han(c: str) -> bool:
+    return "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" or c in "\u3000\u3001\u3002\uff01\uff1f"
+
+
+def _hangul(c: str) -> bool:
+    return "\uac00" <= c <= "\ud7a3" or c in "\u3000\u3001\u3002"
+
+
+def _han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or c in "\u3000\u3001\u3002\uff0c\uff01\uff1f"
+
+
+# Legacy encodings of Japanese, Korean and Chinese: what a file that is not UTF-8 may be, each with the
+# script its text must mostly be in for the guess to hold (a European file never decodes as these).
+_CJK_ENCODINGS: tuple[tuple[str, str, Callable[[str], bool]], ...] = (
+    ("shift_jis", "Shift-JIS", _kana_or_han),
+    ("euc_jp", "EUC-JP", _kana_or_han),
+    ("euc_kr", "EUC-KR", _hangul),
+    ("big5", "Big5", _han),
+    ("gb18030", "GB18030", _han),
+)
+
+
+def _guess_cjk(raw: bytes) -> tuple[str, str] | None:
+    """(text, encoding) when the bytes read strictly as a CJK legacy encoding and at least 90 % of
+    the characters beyond ASCII are then in that encoding's script."""
+    best: tuple[float, str, str] | None = None
+    for codec, label, in_script in _CJK_ENCODINGS:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        wide = [c for c in text if ord(c) > 127]
+        if len(wide) < 2:
+            continue
+        score = sum(1 for c in wide if in_script(c)) / len(wide)
+        if in_script is _kana_or_han and sum(1 for c in wide if "\u3040" <= c <= "\u30ff") < len(wide) / 10:
+            score = 0.0  # Japanese without kana: Korean or Chinese bytes read as kanji
+        if score >= 0.9 and (best is None or score > best[0]):
+            best = (score, text, label)
+    return (best[1], best[2]) if best else None
+
+
 def decode(raw: bytes) -> tuple[str, str, bool]:
     """(text, encoding name, whether it was a fallback worth a note)."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -147,6 +209,9 @@ def decode(raw: bytes) -> tuple[str, str, bool]:
         return raw.decode("utf-8"), "UTF-8", False
     except UnicodeDecodeError:
         pass
+    cjk = _guess_cjk(raw)
+    if cjk is not None:
+        return cjk[0], cjk[1], True
     try:
         return raw.decode("cp1252"), "Windows-1252", True
     except UnicodeDecodeError:
@@ -160,7 +225,7 @@ ONE_COLUMN = "\x1f"
 def sniff_delimiter(text: str) -> str:
     """The delimiter among , ; tab that occurs most on the first non-empty line, outside quotes;
     :data:`ONE_COLUMN` when the header names one column only."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = _ESCAPE_SEQUENCE.sub("", next((line for line in text.splitlines() if line.strip()), ""))
     unquoted = re.sub(r'"[^"]*"', "", first)
     counts = {d: unquoted.count(d) for d in ("\t", ";", ",")}
     best = max(counts, key=lambda d: counts[d])
@@ -220,18 +285,31 @@ def guess_kind(kind_value: str, source: str, text_header: str, has_score_header:
 
 
 def _clean(value: str) -> tuple[str, bool]:
-    cleaned = CONTROL_CHARS.sub(" ", value)
+    cleaned = _UNSHOWABLE.sub(" ", _ESCAPE_SEQUENCE.sub("", value))
     return cleaned.strip(), cleaned != value
 
 
+def _unclosed_quote_line(text: str, start: int, delimiter: str) -> int | None:
+    """The line (1-based) where the last row starts when a quote opened there is never closed (that
+    row would otherwise swallow the rest of the file), else None."""
+    lines = io.StringIO(text, newline="").readlines()[start - 1 :]
+    try:
+        for _ in csv.reader(lines, delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as err:
+        if "unexpected end of data" in str(err):
+            return start
+    return None
+
+
 def read_evidence_csv(source: str | Path | bytes, *, name: str | None = None,
-                      max_rows: int = MAX_ROWS) -> EvidenceImport:
+                      max_rows: int = MAX_ROWS, max_bytes: int = MAX_EVIDENCE_BYTES) -> EvidenceImport:
     """Read a CSV of customer evidence. Raises EvidenceImportError with a plain reason."""
     if isinstance(source, bytes):
-        raw, label = source, name or "CSV"
+        raw, label = source, _clean(name or "CSV")[0]
     else:
         path = Path(source)
-        label = name or path.name
+        label = _clean(name or path.name)[0]
         try:
             size = path.stat().st_size
         except FileNotFoundError:
@@ -256,7 +334,7 @@ def read_evidence_csv(source: str | Path | bytes, *, name: str | None = None,
         raise EvidenceImportError("bad_csv", why=str(err)) from None
     if header is None:
         raise EvidenceImportError("empty")
-    columns = [c.replace("\ufeff", "").strip() for c in header]
+    columns = [_clean(c.replace("\ufeff", ""))[0] for c in header]
     index = map_columns(columns)
     if "text" not in index:
         shown = ", ".join(f"« {c} »" if c else "(vide/empty)" for c in columns[:30])
@@ -269,14 +347,22 @@ def read_evidence_csv(source: str | Path | bytes, *, name: str | None = None,
 
     items: list[EvidenceItem] = []
     counts = {"empty": 0, "truncated": 0, "dates": 0, "scores": 0, "control": 0, "formulas": 0}
-    rows_read = skipped = 0
+    rows_read = skipped = oversize = 0
+    size = 0
+    row_start = last_start = reader.line_num + 1
+    multiline_last = False
     try:
         for row in reader:
+            last_start, row_start = row_start, reader.line_num + 1
+            multiline_last = any("\n" in c or "\r" in c for c in row)
             if not any(c.strip() for c in row):
                 continue
             rows_read += 1
             if len(items) >= max_rows:
                 skipped += 1
+                continue
+            if size >= max_bytes:
+                oversize += 1
                 continue
             body, had_control = _clean(cell(row, "text"))
             if not body:
@@ -296,10 +382,19 @@ def read_evidence_csv(source: str | Path | bytes, *, name: str | None = None,
             score = parse_score(raw_score)
             counts["scores"] += bool(raw_score.strip()) and score is None
             kind = guess_kind(cell(row, "kind"), src, mapping["text"], mapping.get("score", ""))
-            items.append(EvidenceItem(id=new_id(), kind=kind, text=body, source=(src or label)[:300], date=date,
-                                      score=score, provenance="customer"))
+            item = EvidenceItem(id=new_id(), kind=kind, text=body, source=(src or label)[:300], date=date,
+                                score=score, provenance="customer")
+            size += len(item.text.encode()) + len((item.source or "").encode()) + ITEM_OVERHEAD
+            if size > max_bytes:
+                oversize += 1
+                continue
+            items.append(item)
     except csv.Error as err:
         raise EvidenceImportError("bad_csv", why=f"line {reader.line_num}: {err}") from None
+    if multiline_last:
+        line = _unclosed_quote_line(text, last_start, delimiter)
+        if line is not None:
+            raise EvidenceImportError("unclosed_quote", line=line)
 
     if not items:
         raise EvidenceImportError("no_rows", column=mapping["text"])
@@ -310,6 +405,8 @@ def read_evidence_csv(source: str | Path | bytes, *, name: str | None = None,
     result.notes.append(ImportNote("columns_used", {"mapping": ", ".join(f"{k} = « {v} »" for k, v in mapping.items())}))
     if skipped:
         result.notes.append(ImportNote("capped", {"kept": len(items), "skipped": skipped, "limit": max_rows}))
+    if oversize:
+        result.notes.append(ImportNote("capped_size", {"skipped": oversize, "limit": max_bytes // (1024 * 1024)}))
     for key, note in (("empty", "empty_rows"), ("truncated", "truncated"), ("dates", "bad_dates"),
                       ("scores", "bad_scores"), ("control", "control_chars"), ("formulas", "formulas")):
         if counts[key]:

@@ -19,6 +19,12 @@ MESSAGES: dict[str, tuple[str, str] | Plural] = {
     ),
     "binary": ("ce n'est pas un fichier texte CSV", "this is not a CSV text file"),
     "bad_csv": ("CSV illisible ({why})", "unreadable CSV ({why})"),
+    "unclosed_quote": (
+        "ligne {line} : un guillemet \" ouvert n'est jamais fermé, tout le reste du fichier serait lu comme un "
+        "seul texte. Fermez ce guillemet (ou doublez-le, \"\", s'il fait partie du texte) puis réessayez",
+        "line {line}: a quote \" is opened and never closed, so the rest of the file would be read as one text. "
+        "Close that quote (or double it, \"\", if it belongs to the text) and try again",
+    ),
     "no_text_column": (
         "aucune colonne de texte trouvée. Colonnes présentes : {columns}. Nommez la colonne du texte "
         "« texte », « verbatim », « commentaire » ou « avis » (ou text, comment, review)",
@@ -29,8 +35,8 @@ MESSAGES: dict[str, tuple[str, str] | Plural] = {
                 "no row has any text in column '{column}'"),
     # notes
     "encoding_fallback": (
-        "le fichier n'est pas en UTF-8 : lu comme {encoding} (vérifiez les accents)",
-        "the file is not UTF-8: read as {encoding} (check the accents)",
+        "le fichier n'est pas en UTF-8 : lu comme {encoding} (vérifiez le texte ; enregistré en UTF-8, il serait lu sans deviner)",
+        "the file is not UTF-8: read as {encoding} (check the text; saved as UTF-8 it would be read without guessing)",
     ),
     "columns_used": ("colonnes utilisées : {mapping}", "columns used: {mapping}"),
     "capped": (
@@ -38,6 +44,17 @@ MESSAGES: dict[str, tuple[str, str] | Plural] = {
         "découpez le fichier ou filtrez-le avant l'import",
         "{kept} rows imported, {skipped} rows skipped beyond the limit of {limit}: "
         "split or filter the file before importing",
+    ),
+    "capped_size": Plural(
+        fr=("{skipped} ligne non importée : les preuves d'un fichier ne peuvent dépasser {limit} Mo dans la carte "
+            "(une carte plus grosse serait refusée) ; découpez le fichier",
+            "{skipped} lignes non importées : les preuves d'un fichier ne peuvent dépasser {limit} Mo dans la carte "
+            "(une carte plus grosse serait refusée) ; découpez le fichier"),
+        en=("{skipped} row not imported: the evidence of one file may not add more than {limit} MB to the map "
+            "(a larger map would be refused); split the file",
+            "{skipped} rows not imported: the evidence of one file may not add more than {limit} MB to the map "
+            "(a larger map would be refused); split the file"),
+        by="skipped",
     ),
     "empty_rows": Plural(fr=("{count} ligne sans texte ignorée", "{count} lignes sans texte ignorées"),
                          en=("{count} row without text skipped", "{count} rows without text skipped"), by="count"),

@@ -261,7 +261,8 @@ def extract(model: ChatModel | None, pending: PendingExtraction, journey: Journe
                 error = err.message(lang)
                 budget = RETRY_TOKENS
                 continue
-            return _result(ctx, from_rules, "rules", earlier, attempts=attempt, error=err.message(lang), tokens=tokens)
+            return _result(ctx, from_rules, "rules", earlier, attempts=attempt,  # quiet: the user was told once
+                           error=None if err.quiet else err.message(lang), tokens=tokens)
         usage = getattr(model, "last_usage", None)
         tokens += int(getattr(usage, "prompt_tokens", 0) or 0) or prompt_size(messages)
         try:

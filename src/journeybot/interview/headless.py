@@ -12,6 +12,11 @@ For each phase in order the bot asks; the next answer of that phase is the reply
 answers run out the user moves on (as with /next). Phases absent from the file are skipped and
 reported as unmet gates. With no one to confirm, everything read from the user's own words is
 accepted; whatever the model added on its own stays ``inferred``.
+
+An answer file holds answers only. It is refused (exit 2, one sentence per problem, before anything
+runs) when an answer would be taken as a chat command (``/import …``, a lone ``next`` or ``ok``):
+commands never run from a file; when a key appears twice (two ``framing:`` lists: one would be lost);
+and when it uses YAML aliases (``*name``), which can turn a small file into a huge one.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from ..i18n import choose, colon, count, pick, typography
 from ..llm.protocol import ChatModel
 from ..method.model import PHASE_IDS
 from ..store.sessions import SessionStore, StoredMessage
-from .session import Interview, format_warning
+from .session import _BARE_COMMANDS, Interview, clean_text, format_warning
 from .types import PitfallWarning, RetrieverLike
 
 MAX_ANSWER_FILE_BYTES = 5 * 1024 * 1024
@@ -67,6 +72,64 @@ class AnswerFileError(Exception):
     """An answer file that cannot be used; the message is one clear sentence per problem."""
 
 
+class _Refused(yaml.YAMLError):
+    """YAML the answer-file reader does not accept (an alias, a key given twice)."""
+
+    def __init__(self, kind: str, mark: Any, key: str = "") -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.line = mark.line + 1 if mark is not None else 0
+        self.key = key
+
+
+class _AnswerLoader(yaml.SafeLoader):
+    """yaml.safe_load, minus what an answer file never needs and a hostile one abuses: aliases (a few
+    lines that expand to megabytes) and keys given twice (PyYAML keeps the last one silently)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise _Refused("alias", self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise _Refused("duplicate", key_node.start_mark, str(key))
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_REFUSED = {
+    "alias": ("ligne {line} : les alias YAML (*nom) ne sont pas acceptés dans un fichier de réponses ; "
+              "écrivez chaque réponse en entier",
+              "line {line}: YAML aliases (*name) are not accepted in an answer file; write each answer out"),
+    "duplicate": ("ligne {line} : la clé « {key} » apparaît deux fois (la première serait perdue) ; "
+                  "regroupez ses réponses sous une seule clé",
+                  "line {line}: the key '{key}' appears twice (the first one would be lost); put its answers "
+                  "under one key"),
+    "command": ("answers.{phase}[{n}] : « {text} » serait lu comme la commande /{word} ; un fichier de "
+                "réponses ne lance aucune commande : reformulez la réponse (sans « / » au début)",
+                "answers.{phase}[{n}]: '{text}' would be read as the command /{word}; an answer file runs no "
+                "command: reword the answer (without a leading '/')"),
+}
+
+
+def _refusal(kind: str, fr: bool, **values: object) -> str:
+    text_fr, text_en = _REFUSED[kind]
+    return (text_fr if fr else text_en).format(**values)
+
+
+def _command_in(text: str) -> str | None:
+    """The chat command an answer would run if typed in the chat (None for a plain answer)."""
+    cleaned, _ = clean_text(text)
+    bare = cleaned.casefold().rstrip(" .!?")
+    if cleaned.startswith("/"):
+        return (cleaned[1:].split() or [""])[0][:30]
+    return bare if bare in _BARE_COMMANDS else None
+
+
 def load_answers(path: str | Path, lang: Lang = "en") -> AnswerFile:
     p = Path(path)
     fr = lang == "fr"
@@ -82,7 +145,9 @@ def load_answers(path: str | Path, lang: Lang = "en") -> AnswerFile:
     except OSError as err:
         raise AnswerFileError(f"{p}: {err.strerror}") from None
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=_AnswerLoader)  # a SafeLoader, stricter still
+    except _Refused as err:
+        raise AnswerFileError(f"{p}: " + _refusal(err.kind, fr, line=err.line, key=err.key[:60])) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" (ligne {mark.line + 1})" if fr and mark else (f" (line {mark.line + 1})" if mark else "")
@@ -93,7 +158,7 @@ def load_answers(path: str | Path, lang: Lang = "en") -> AnswerFile:
         raise AnswerFileError(f"{p}: " + ("le fichier doit contenir « answers: » avec les réponses par phase"
                                           if fr else "the file must hold 'answers:' with the answers by phase"))
     try:
-        return AnswerFile.model_validate(data)
+        answer_file = AnswerFile.model_validate(data)
     except ValidationError as err:
         lines = []
         for e in err.errors(include_url=False)[:10]:
@@ -103,6 +168,12 @@ def load_answers(path: str | Path, lang: Lang = "en") -> AnswerFile:
                 msg = control_message(lang)
             lines.append(f"{p}: {loc}: {msg}")
         raise AnswerFileError("\n".join(lines)) from None
+    commands = [_refusal("command", fr, phase=phase, n=n, text=" ".join(text.split())[:60], word=word)
+                for phase, texts in answer_file.answers.items() for n, text in enumerate(texts)
+                if (word := _command_in(text)) is not None]
+    if commands:
+        raise AnswerFileError("\n".join(f"{p}: {line}" for line in commands[:10]))
+    return answer_file
 
 
 @dataclass

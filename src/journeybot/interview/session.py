@@ -23,12 +23,14 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from ..domain.journey_map import CONTROL_CLASS, JourneyMap, Lang
 from ..domain.map_file import dump_map, parse_map_text
+from ..llm.deadline import answer_deadline, model_deadline
 from ..llm.protocol import ChatModel, ModelError
 from ..method import catalog
 from ..method.model import PHASE_IDS
@@ -107,6 +109,8 @@ class Interview:
         """False for headless runs: an answer is about its phase, not about the exact question shown."""
         self.prompt_tokens: list[int] = []
         """Prompt tokens of each extraction call (measured by the model when it reports usage)."""
+        self.workdir: Path | None = None
+        """Served mode (`journeybot serve`): /import reads only inside this folder (journeybot.workshop)."""
 
     # --- opening and resuming ---------------------------------------------------------------
 
@@ -322,7 +326,8 @@ class Interview:
         if model is None and draft is not None:
             result = ExtractionResult(draft, "rules")
         else:
-            result = agent.extract(model, pending, view, self.lang, pending.earlier)
+            with answer_deadline(model_deadline(model)):  # one deadline for the answer's one or two calls
+                result = agent.extract(model, pending, view, self.lang, pending.earlier)
         result.seconds = time.perf_counter() - start
         if result.prompt_tokens:
             self.prompt_tokens.append(result.prompt_tokens)
@@ -529,16 +534,18 @@ class Interview:
     def _import_evidence(self, arg: str) -> str:
         """``/import FILE.csv``: customer evidence (verbatims, reviews, survey answers, tickets) added to
         the map as ``customer`` items. The file's text is data: only the map's evidence grows."""
-        from pathlib import Path
-
         from ..evidence import EvidenceImportError, add_evidence, read_evidence_csv
+        from ..workshop import WorkshopPathError, import_path
         from .proposal import AddEvidence
 
         lang = self.lang
         name = arg.strip().strip("\"'")
         if not name:
             return say("import_usage", lang)
-        path = Path(name).expanduser()
+        try:
+            path = import_path(name, self.workdir)
+        except WorkshopPathError as err:
+            return say("import_failed", lang, file=err.name, why=err.message(lang))
         try:
             result = read_evidence_csv(path)
         except EvidenceImportError as err:

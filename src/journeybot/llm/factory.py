@@ -5,6 +5,11 @@
 - ``openai``: ChatOpenAI on api.openai.com or on any OpenAI-compatible server (``base_url``).
 - ``none``: no model (returns None); the app then works from its templates only.
 
+Every model gets the settings' ``answer_deadline`` (one deadline per answer, llm/deadline.py) and is
+wrapped in a circuit breaker (llm/breaker.py) unless ``breaker_failures`` is 0. Under
+``journeybot serve`` the embedded backends talk to the one model server the coach's process started
+(``local_server_url``) instead of loading their own copy of the weights.
+
 Importing this module is cheap: LangChain, openai and xllamacpp are imported inside the functions.
 """
 
@@ -16,6 +21,7 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
+from .breaker import CircuitBreaker
 from .protocol import ChatModel, ModelError
 from .weights import Progress
 
@@ -48,25 +54,79 @@ def make_chat_model(settings: Settings, progress: Progress | None = None) -> Cha
     and "start". Raises ModelError with a plain FR/EN sentence (not installed, no key, server down...).
     """
     backend = settings.backend
+    model: ChatModel
     if backend == "none":
         return None
     if backend in ("local", "local-small"):
-        return _make_local(settings, backend, progress)
-    if backend == "openai":
-        return _make_openai(settings)
-    raise ValueError(f"unknown backend {backend!r}")
+        model = _make_local(settings, backend, progress)
+    elif backend == "openai":
+        model = _make_openai(settings)
+    else:
+        raise ValueError(f"unknown backend {backend!r}")
+    if settings.breaker_failures <= 0:
+        return model
+    return CircuitBreaker(model, failures=settings.breaker_failures, cooldown=settings.breaker_cooldown)
+
+
+def serve_local_model(settings: Settings, *, parallel: int, api_key: str,
+                      progress: Progress | None = None) -> str:
+    """Start the embedded model once for a workshop (`journeybot serve`): ``parallel`` slots behind
+    ``api_key``. Returns its base URL, for the participants' settings (``local_server_url``).
+    Raises ModelError like make_chat_model."""
+    from . import local_server
+
+    backend = settings.backend
+    if backend not in ("local", "local-small"):
+        raise ValueError(f"backend {backend!r} is not an embedded model")
+    local_server.load_runtime()
+    path, _ = _weights(settings, backend, progress)
+    if progress:
+        progress("start", 0.0)
+    server = local_server.get_server(path, context_size=settings.context_size, threads=settings.threads,
+                                     parallel=parallel, api_key=api_key)
+    if progress:
+        progress("start", 1.0)
+    return server.base_url
+
+
+def _shared_local(settings: Settings, backend: str, label: str) -> OpenAIChatModel:
+    """The embedded model as served once for every participant by `journeybot serve`."""
+    from .openai_chat import OpenAIChatModel
+
+    key = settings.local_server_key
+    return OpenAIChatModel(
+        model=LOCAL_MODEL_NAME,
+        api_key=key if key is not None else LOCAL_API_KEY,
+        base_url=settings.local_server_url,
+        timeout=settings.request_timeout,
+        max_retries=settings.max_retries,
+        name=f"{backend} ({label}, shared)",
+        json_temperature=0.0,
+        answer_deadline=settings.answer_deadline,
+    )
 
 
 def _make_local(settings: Settings, backend: str, progress: Progress | None) -> OpenAIChatModel:
-    """The embedded model: the GGUF file of --model-path, or the packaged weights of ``backend``."""
+    """The embedded model: the GGUF file of --model-path, or the packaged weights of ``backend``; under
+    `journeybot serve`, the one server the coach's process runs for everybody."""
     from . import local_server, weights
 
+    if settings.local_server_url:
+        label = settings.model_path.name if settings.model_path else weights.spec_for(backend).label
+        return _shared_local(settings, backend, label)
     local_server.load_runtime()  # before assembling a gigabyte of weights it could not run
+    path, name = _weights(settings, backend, progress)
+    return _serve(settings, path, name, progress)
+
+
+def _weights(settings: Settings, backend: str, progress: Progress | None) -> tuple[Path, str]:
+    """The GGUF file to run (--model-path, or the packaged weights of ``backend``) and its display name."""
+    from . import weights
+
     if settings.model_path is not None:
         if progress:
             progress("check", 0.0)
-        path = weights.check_gguf(settings.model_path)
-        return _serve(settings, path, path.name, progress)
+        return weights.check_gguf(settings.model_path), settings.model_path.name
     spec = weights.spec_for(backend)
     try:
         path = weights.ensure_weights(backend, progress=progress)
@@ -79,7 +139,7 @@ def _make_local(settings: Settings, backend: str, progress: Progress | None) -> 
                 retryable=False,
             ) from None
         raise
-    return _serve(settings, path, f"{backend} ({spec.label})", progress)
+    return path, f"{backend} ({spec.label})"
 
 
 def _serve(settings: Settings, path: Path, name: str, progress: Progress | None) -> OpenAIChatModel:
@@ -100,6 +160,8 @@ def _serve(settings: Settings, path: Path, name: str, progress: Progress | None)
         max_retries=settings.max_retries,
         name=name,
         json_temperature=0.0,  # extraction from a small model: same answer, same result
+        answer_deadline=settings.answer_deadline,
+        secret_key=False,  # "local" is no secret: never mask that word in the model's replies
     )
 
 
@@ -123,6 +185,8 @@ def _make_openai(settings: Settings) -> OpenAIChatModel:
             base_url=settings.base_url,
             timeout=settings.request_timeout,
             max_retries=settings.max_retries,
+            answer_deadline=settings.answer_deadline,
+            secret_key=key.get_secret_value() != NO_KEY_PLACEHOLDER,
         )
 
     if settings.model_name or official:

@@ -3,6 +3,12 @@
 It listens on 127.0.0.1 on a free port and speaks the OpenAI API, so the embedded model goes through
 the same ChatOpenAI code path as OpenAI or any compatible server. One server per process: started
 lazily (thread-safe), reused by every caller, stopped at exit or by ``shutdown()``.
+
+`journeybot serve` starts it once for a whole workshop: ``parallel`` slots (requests read at once,
+batched together; the others wait in arrival order) sharing ONE key-value cache of twice
+``context_size`` tokens, behind a random key that only the participants' app processes get, so other
+local programs cannot use it. Its memory is one model's plus that shared cache, whatever the number
+of participants.
 """
 
 from __future__ import annotations
@@ -51,10 +57,13 @@ class LocalServer:
 
     model_path: Path
     context_size: int
+    """Tokens of context per slot (one conversation at a time per slot)."""
     threads: int
     base_url: str
     """The OpenAI base URL (ends with /v1)."""
     load_seconds: float
+    parallel: int = 1
+    """Slots: requests served at once, batched together."""
     _handle: Any = field(repr=False, default=None)
 
     @property
@@ -75,12 +84,21 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _start(model_path: Path, context_size: int, threads: int) -> LocalServer:
+SHARED_CONTEXT_FACTOR = 2
+"""The shared server's one cache holds this many times ``context_size`` tokens, for all its slots."""
+SHARED_PROMPT_CACHE_MIB = 0
+"""Host memory llama.cpp may keep for idle slots' prompt caches when shared: none (its default, 8 GiB,
+is sized for a big server, not a laptop running a workshop; every participant's prompt starts with the
+same instructions, which any slot's cache already holds)."""
+
+
+def _start(model_path: Path, context_size: int, threads: int, parallel: int = 1,
+           api_key: str | None = None) -> LocalServer:
     xllamacpp = load_runtime()
     params = xllamacpp.CommonParams()
     params.model.path = str(model_path)
     params.model_alias = {MODEL_ALIAS}
-    params.n_ctx = context_size
+    params.n_ctx = context_size if parallel == 1 else context_size * SHARED_CONTEXT_FACTOR
     params.cpuparams.n_threads = threads
     params.cpuparams_batch.n_threads = threads
     params.use_jinja = True
@@ -88,7 +106,12 @@ def _start(model_path: Path, context_size: int, threads: int) -> LocalServer:
     params.hostnames = ["127.0.0.1"]
     params.port = 0  # a free port
     params.cache_prompt = True  # reuse the KV cache of a prompt prefix sent again (stable system prompt)
-    params.n_parallel = 1
+    params.n_parallel = parallel
+    if parallel > 1:
+        params.kv_unified = True  # one cache for all slots, not parallel x context_size
+        params.cache_ram_mib = SHARED_PROMPT_CACHE_MIB
+    if api_key:
+        params.api_keys = [api_key]
     params.ui = False
     started = time.perf_counter()
     try:
@@ -108,15 +131,17 @@ def _start(model_path: Path, context_size: int, threads: int) -> LocalServer:
         threads=threads,
         base_url=address + "/v1",
         load_seconds=time.perf_counter() - started,
+        parallel=parallel,
         _handle=handle,
     )
 
 
-def get_server(model_path: Path, *, context_size: int = 4096, threads: int | None = None) -> LocalServer:
+def get_server(model_path: Path, *, context_size: int = 4096, threads: int | None = None, parallel: int = 1,
+               api_key: str | None = None) -> LocalServer:
     """The process's embedded server for this model, started on first use.
 
-    Asking for another model file or context size stops the running server and starts a new one (one
-    model in memory at a time).
+    Asking for another model file, context size or number of slots stops the running server and
+    starts a new one (one model in memory at a time). ``api_key``: requests must carry it.
     """
     global _server
     wanted_threads = threads or default_threads()
@@ -126,12 +151,13 @@ def get_server(model_path: Path, *, context_size: int = 4096, threads: int | Non
             current.model_path == model_path
             and current.context_size == context_size
             and current.threads == wanted_threads
+            and current.parallel == parallel
         ):
             return current
         if current is not None:
             _stop(current)
             _server = None
-        _server = _start(model_path, context_size, wanted_threads)
+        _server = _start(model_path, context_size, wanted_threads, parallel, api_key)
         return _server
 
 

@@ -7,9 +7,15 @@ embedded llama.cpp server alike.
   jitter, Retry-After honoured on 429, and only for errors that may pass (429, 5xx, connection
   refused/reset, timeout; a timeout is retried once at most: it usually means the prompt is too long
   for the machine, and waiting again costs a full timeout).
+- One deadline per answer (``answer_deadline``, seconds): every socket wait of the call, retries and
+  backoff included, ends by it (llm/deadline.py), so a server that hangs or trickles one byte a second
+  costs that long at most. A retry that would end after it is not started.
 - Every failure becomes a ModelError with one plain French and English sentence. A cut-off answer or a
-  body that is not JSON is ``bad_output`` (marked retryable, not retried here: the caller decides).
-- The API key lives in a SecretStr; it never appears in a message, a log line or a repr.
+  body that is not JSON (or JSON nested too deep to read) is ``bad_output`` (marked retryable, not
+  retried here: the caller decides).
+- The API key lives in a SecretStr; it never appears in a message, a log line or a repr, and it is
+  replaced by ``***`` in everything the server sends back (replies, streamed pieces, model names),
+  so a server that echoes it cannot get it into the map, the database, a transcript or the screen.
 
 LangChain is imported on first use, not when this module is imported.
 """
@@ -29,6 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import SecretStr
 
+from .deadline import answer_deadline, deadline_until, passed, remaining
 from .protocol import Message, ModelError, Usage
 
 if TYPE_CHECKING:
@@ -58,6 +65,48 @@ def display_url(url: str | None) -> str:
 
 _KEYLIKE = re.compile(r"\b(sk|pk|rk|key)-[A-Za-z0-9_\-*.]{3,}", re.IGNORECASE)
 
+MIN_SECRET = 8
+"""A key shorter than this is not a secret worth hiding in replies (\"local\", a test token): replacing
+such a short word everywhere would damage the text."""
+MASK = "***"
+
+
+class KeyFilter:
+    """Replaces a secret in streamed text, even when the server splits it across pieces.
+
+    It holds back the end of the text that could be the start of the secret (a trailing run of the
+    characters a key is made of), so what it lets through never holds the secret or a part of it."""
+
+    def __init__(self, secret: str | None) -> None:
+        self.secret = secret if secret and len(secret) >= MIN_SECRET else None
+        self._held = ""
+        if self.secret is not None:
+            chars = re.escape("".join(sorted(set(self.secret))))
+            self._tail = re.compile(f"[{chars}]*$")
+
+    def redact(self, text: str) -> str:
+        if self.secret is None:
+            return text
+        escaped = json.dumps(self.secret)[1:-1]  # the key as it appears inside a JSON string
+        text = text.replace(self.secret, MASK)
+        return text.replace(escaped, MASK) if escaped != self.secret else text
+
+    def feed(self, piece: str) -> str:
+        """The part of the stream so far that can be shown now."""
+        if self.secret is None:
+            return piece
+        text = self._held + piece
+        text = text.replace(self.secret, MASK)
+        match = self._tail.search(text)
+        cut = match.start() if match else len(text)
+        self._held = text[cut:]
+        return text[:cut]
+
+    def flush(self) -> str:
+        """What was held back, at the end of the stream."""
+        text, self._held = self._held, ""
+        return self.redact(text)
+
 
 class OpenAIChatModel:
     """ChatModel over ChatOpenAI. Construction is cheap: the client is built on the first call."""
@@ -75,6 +124,8 @@ class OpenAIChatModel:
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
         json_temperature: float | None = None,
+        answer_deadline: float | None = None,
+        secret_key: bool = True,
     ) -> None:
         self.model = model
         self.base_url = base_url
@@ -88,6 +139,9 @@ class OpenAIChatModel:
         self._jitter = jitter
         self.json_temperature = json_temperature
         """Sampling temperature for json() calls (None: the server's default). 0 makes extraction repeatable."""
+        self.answer_deadline = answer_deadline
+        """Seconds one answer may take, all tries included (None: only ``timeout`` between bytes)."""
+        self._replies = KeyFilter(self._api_key.get_secret_value() if secret_key else None)
         self._llm: ChatOpenAI | None = None
         self._client_lock = threading.Lock()
         self._stream_usage = True
@@ -105,6 +159,8 @@ class OpenAIChatModel:
                 return self._llm
             from langchain_openai import ChatOpenAI
 
+            from .http_deadline import http_client
+
             self._llm = ChatOpenAI(
                 model=self.model,
                 api_key=self._api_key,
@@ -112,14 +168,16 @@ class OpenAIChatModel:
                 timeout=self.timeout,
                 max_retries=0,
                 stream_usage=True,
+                http_client=http_client(self.timeout),
             )
             return self._llm
 
     def list_models(self) -> list[str]:
         """The model ids the server lists (GET /models), with the same retries and error sentences."""
         client = self._client().root_client
-        page = self._with_retries(lambda: client.models.list())
-        return [str(item.id) for item in page.data]
+        with answer_deadline(self.answer_deadline):
+            page = self._with_retries(lambda: client.models.list())
+        return [self._replies.redact(str(item.id)) for item in page.data]
 
     # --- the protocol ------------------------------------------------------------------------
     def json(self, messages: Sequence[Message], schema: dict[str, Any], *, max_tokens: int = 512) -> str:
@@ -137,13 +195,16 @@ class OpenAIChatModel:
         def call() -> Any:
             return self._client().invoke(lc_messages, **options)
 
-        reply = self._with_retries(call)
+        with answer_deadline(self.answer_deadline):
+            reply = self._with_retries(call)
         meta = dict(getattr(reply, "response_metadata", {}) or {})
         self.last_usage = _usage(getattr(reply, "usage_metadata", None), meta)
-        content = _strip_fences(reply.content if isinstance(reply.content, str) else "")
+        content = self._replies.redact(_strip_fences(reply.content if isinstance(reply.content, str) else ""))
         finish = meta.get("finish_reason")
         try:
             json.loads(content)
+        except RecursionError:
+            raise _bad_output("the JSON is nested too deeply", "le JSON est trop imbriqué") from None
         except ValueError:
             if finish == "length":
                 raise _bad_output(
@@ -161,30 +222,50 @@ class OpenAIChatModel:
         attempt = 0
         timeouts = 0
         self.retries_done = 0
+        with answer_deadline(self.answer_deadline) as at:  # from the first piece asked for
+            pass
         while True:
             yielded = False
             finish: str | None = None
             usage_meta: Any = None
             failure: ModelError | None = None
             delay: float | None = None
+            shown = KeyFilter(self._replies.secret)
             try:
-                stream = self._client().stream(lc_messages, max_tokens=max_tokens, stream_usage=self._stream_usage)
-                for chunk in stream:
+                # The reader may be another thread, between pieces: the deadline is set around each
+                # step of the stream, not around the yield.
+                with deadline_until(at):
+                    stream = iter(self._client().stream(lc_messages, max_tokens=max_tokens,
+                                                        stream_usage=self._stream_usage))
+                while True:
+                    with deadline_until(at):
+                        chunk = next(stream, None)
+                        if chunk is not None and passed():  # pieces already buffered count too
+                            raise self._deadline_error()
+                    if chunk is None:
+                        break
                     reason = (chunk.response_metadata or {}).get("finish_reason")
                     if reason:
                         finish = str(reason)
                     if getattr(chunk, "usage_metadata", None):
                         usage_meta = chunk.usage_metadata
-                    text = chunk.content if isinstance(chunk.content, str) else ""
+                    text = shown.feed(chunk.content if isinstance(chunk.content, str) else "")
                     if text:
                         yielded = True
                         yield text
+                rest = shown.flush()
+                if rest:
+                    yielded = True
+                    yield rest
             except Exception as err:
-                failure = self._map_error(err)
-                if yielded:  # part of the answer is already shown: do not start it again
-                    failure = _bad_output("the answer stopped in the middle", "la réponse s'est arrêtée au milieu")
-                else:
-                    delay = self._retry_delay(err, failure, attempt, timeouts)
+                with deadline_until(at):
+                    failure = self._map_error(err)
+                    if yielded and not (failure.kind == "timeout" and passed()):
+                        # part of the answer is already shown: do not start it again
+                        failure = _bad_output("the answer stopped in the middle",
+                                              "la réponse s'est arrêtée au milieu")
+                    elif not yielded:
+                        delay = self._retry_delay(err, failure, attempt, timeouts)
             # Raised outside the except block: the client's exception (whose text may quote the server,
             # and a server may echo the key) stays off the ModelError's __context__.
             if failure is not None:
@@ -232,7 +313,10 @@ class OpenAIChatModel:
         if wait is not None:
             if wait > MAX_DELAY:
                 return None
-            return max(wait, backoff) if wait > 0 else backoff
+            backoff = max(wait, backoff) if wait > 0 else backoff
+        left = remaining()
+        if left is not None and backoff >= left:  # the retry would start after the answer's deadline
+            return None
         return backoff
 
     # --- errors ------------------------------------------------------------------------------
@@ -250,6 +334,8 @@ class OpenAIChatModel:
             return err
         url = display_url(self.base_url)
         log.debug("model call error: %s", self._redact(f"{type(err).__name__}: {err}"))
+        if isinstance(err, openai.APITimeoutError) and passed():
+            return self._deadline_error()
         if isinstance(err, openai.APITimeoutError):
             return ModelError(
                 "timeout",
@@ -287,6 +373,17 @@ class OpenAIChatModel:
             "other",
             f"The model call failed ({type(err).__name__}).",
             f"L'appel au modèle a échoué ({type(err).__name__}).",
+        )
+
+    def _deadline_error(self) -> ModelError:
+        url = display_url(self.base_url)
+        seconds = self.answer_deadline or self.timeout
+        return ModelError(
+            "timeout",
+            f"The model server at {url} gave no complete answer within the {seconds:g} s an answer may take.",
+            f"Le serveur de modèle {url} n'a pas donné de réponse complète dans les {seconds:g} s "
+            "qu'une réponse peut prendre.",
+            retryable=True,
         )
 
     def _map_status(self, err: Any, url: str) -> ModelError:

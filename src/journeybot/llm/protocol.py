@@ -13,23 +13,26 @@ Message = tuple[Role, str]
 
 ErrorKind = Literal[
     "no_key", "server_down", "timeout", "rate_limited", "server_error", "bad_output",
-    "not_installed", "context_too_long", "other",
+    "not_installed", "context_too_long", "paused", "other",
 ]
+"""``paused``: the circuit breaker (llm/breaker.py) holds calls back after failures in a row."""
 
 
 class ModelError(Exception):
     """A model call that failed, with one plain sentence in French and in English.
 
     ``retryable`` says whether the same call may succeed later (rate limit, server down, timeout).
-    The message never contains the API key.
+    ``quiet``: the user was already told (the breaker said once that the model is paused), so the
+    caller falls back without repeating it. The message never contains the API key.
     """
 
-    def __init__(self, kind: ErrorKind, en: str, fr: str, *, retryable: bool = False):
+    def __init__(self, kind: ErrorKind, en: str, fr: str, *, retryable: bool = False, quiet: bool = False):
         super().__init__(en)
         self.kind = kind
         self.en = en
         self.fr = fr
         self.retryable = retryable
+        self.quiet = quiet
 
     def message(self, lang: str) -> str:
         return self.fr if lang == "fr" else self.en
@@ -48,8 +51,15 @@ class Usage:
 class ChatModel(Protocol):
     """A chat model behind journeybot's own interface (JSON text in, JSON text out)."""
 
-    name: str
-    last_usage: Usage
+    @property
+    def name(self) -> str:
+        """What the UI shows of the model (never a key)."""
+        ...
+
+    @property
+    def last_usage(self) -> Usage:
+        """Token counts of the last call."""
+        ...
 
     def json(self, messages: Sequence[Message], schema: dict[str, Any], *, max_tokens: int = 512) -> str:
         """One completion constrained by a JSON Schema (response_format); returns the raw JSON text.

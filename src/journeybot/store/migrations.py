@@ -58,7 +58,13 @@ def _v3_message_kind(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX sessions_by_updated ON sessions(updated)")
 
 
-MIGRATIONS: list[Step] = [_v1_initial, _v2_proposals, _v3_message_kind]
+def _v4_session_owner(db: sqlite3.Connection) -> None:
+    # Who may see a session when the app is served to a workshop ('' = the machine's own user).
+    db.execute("ALTER TABLE sessions ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX sessions_by_owner ON sessions(owner, updated)")
+
+
+MIGRATIONS: list[Step] = [_v1_initial, _v2_proposals, _v3_message_kind, _v4_session_owner]
 """Step i (0-based) takes the schema from version i to i + 1."""
 
 LATEST = len(MIGRATIONS)

@@ -3,7 +3,7 @@
 Every write is one short transaction (BEGIN IMMEDIATE), so several threads or processes can write to
 the same database at once (a workshop served to a browser); a busy database is waited for, not
 failed. A user's message is committed before anything slow happens. The API key is never stored:
-nothing here receives settings.
+nothing here receives settings. The database and its folder are the owner's only (0600, 0700).
 """
 
 from __future__ import annotations
@@ -87,13 +87,20 @@ def default_path() -> Path:
 
 
 class SessionStore:
-    """One connection, shared by the threads of a process behind a lock."""
+    """One connection, shared by the threads of a process behind a lock.
 
-    def __init__(self, path: str | Path | None = None):
+    ``owner``: served to a workshop (`journeybot serve`), each participant's app opens the store with
+    its browser's id: it creates sessions under that owner and sees, resumes and lists only those (the
+    others' are "not found"). None (the chat in a terminal, every CLI command) sees every session."""
+
+    def __init__(self, path: str | Path | None = None, *, owner: str | None = None):
         self.path = Path(path) if path is not None else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.owner = owner
         self._lock = threading.RLock()
         try:
+            # Answers are private: the database (and the -wal/-shm files SQLite creates with the
+            # database's own rights) is readable by its owner only, in a folder only they may enter.
+            paths.private_file(self.path)
             self._db = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
             )
@@ -102,8 +109,12 @@ class SessionStore:
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA synchronous = NORMAL")
             migrate(self._db)
+            for suffix in ("-wal", "-shm"):  # left wider by an older journeybot; never created here
+                paths.narrow(self.path.with_name(self.path.name + suffix), 0o600)
         except sqlite3.DatabaseError as err:
             raise StoreError(f"cannot open the sessions database {self.path}: {err}") from None
+        except OSError as err:
+            raise StoreError(f"cannot open the sessions database {self.path}: {err.strerror or err}") from None
 
     # --- plumbing ------------------------------------------------------------------------------
 
@@ -139,18 +150,19 @@ class SessionStore:
         now = _now()
         with self._write() as db:
             db.execute(
-                "INSERT INTO sessions (id, title, lang, created, updated, state, map) VALUES (?,?,?,?,?,?,?)",
-                (session_id, title, lang, now, now, json.dumps(state), map_json),
+                "INSERT INTO sessions (id, title, lang, created, updated, state, map, owner) VALUES (?,?,?,?,?,?,?,?)",
+                (session_id, title, lang, now, now, json.dumps(state), map_json, self.owner or ""),
             )
         return session_id
 
     def resolve(self, session_id: str) -> str:
         """The full id of a session given its id or a unique prefix of it."""
         key = session_id.strip()
-        rows = self._read("SELECT id FROM sessions WHERE id = ?", (key,))
+        mine, args = self._mine()
+        rows = self._read(f"SELECT id FROM sessions WHERE id = ?{mine}", (key, *args))
         if not rows and key:
-            rows = self._read("SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\'",
-                              (key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",))
+            pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            rows = self._read(f"SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\'{mine}", (pattern, *args))
         if len(rows) != 1:
             raise SessionNotFound(session_id)
         return str(rows[0][0])
@@ -163,11 +175,16 @@ class SessionStore:
         r = rows[0]
         return SessionRecord(r[0], r[1], r[2], r[3], r[4], json.loads(r[5] or "{}"), r[6])
 
+    def _mine(self) -> tuple[str, tuple[str, ...]]:
+        """The SQL condition (and its argument) that keeps an owner's sessions only."""
+        return ("", ()) if self.owner is None else (" AND owner = ?", (self.owner,))
+
     def sessions(self) -> list[SessionInfo]:
+        mine, args = self._mine()
         rows = self._read(
             "SELECT s.id, s.title, s.lang, s.created, s.updated, s.state,"
             " (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id AND m.role = 'user')"
-            " FROM sessions s ORDER BY s.updated DESC"
+            f" FROM sessions s WHERE 1 = 1{mine} ORDER BY s.updated DESC", args
         )
         out = []
         for r in rows:

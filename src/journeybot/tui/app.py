@@ -103,7 +103,7 @@ def _setup_logging() -> None:
                 return
             log.removeHandler(handler)
             handler.close()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    paths.private_file(path)  # the log may quote what went wrong with an answer: owner only
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
@@ -731,17 +731,21 @@ class JourneyApp(App[None]):
     def _cmd_export(self, name: str, args: Sequence[str]) -> None:
         if self.conversation is None:
             raise RuntimeError(t("error.no_session", self.lang))
+        from ..workshop import shown_path
         from .exporting import export_to_file
 
+        workdir = self.settings.workdir
         try:
             path = export_to_file(self.conversation.journey, args[0], args[1] if len(args) > 1 else None,
                                   lang=self.lang, findings=list(self.conversation.findings()),
-                                  session_id=self.session_id or "map")
+                                  session_id=self.session_id or "map", workdir=workdir)
         except Exception as err:
             log.warning("export failed: %s", readable(err, "en"))
             self.chat.add(t("export.failed", self.lang, reason=readable(err, self.lang)), "error")
             raise _KeepText from None
-        self.chat.add(t("export.done", self.lang, path=path), "note")
+        self.chat.add(t("export.done", self.lang, path=shown_path(path, workdir)), "note")
+        if self.settings.participant is not None:  # served: the participant's browser downloads it too
+            self.deliver_binary(path, open_method="download")
 
     def _cmd_sessions(self, name: str, args: Sequence[str]) -> None:
         if self.conversation is None:
@@ -759,6 +763,11 @@ class JourneyApp(App[None]):
         if not args:
             self.chat.add(t("model.current", self.lang, name=self.model_name), "note")
             return
+        if self.settings.participant is not None:  # served: one model for the room, the coach's choice
+            from ..workshop import say
+
+            self.chat.add(say("model_fixed", self.lang, name=self.model_name), "error")
+            raise _KeepText
         wanted = args[0]
         flags = self.settings.model_dump(exclude_unset=True)
         flags["model"] = wanted

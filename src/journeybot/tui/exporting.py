@@ -1,4 +1,5 @@
-"""``/export FORMAT [FILE]``: write the map through journeybot.export next to the user's files."""
+"""``/export FORMAT [FILE]``: write the map through journeybot.export next to the user's files, or,
+served to a workshop, inside the workshop folder only (journeybot.workshop)."""
 
 from __future__ import annotations
 
@@ -21,17 +22,23 @@ def default_name(session_id: str, fmt: str) -> str:
 
 
 def export_to_file(journey: Any, fmt: str, target: str | None, *, lang: Lang, findings: Sequence[Any],
-                   session_id: str, cwd: Path | None = None) -> Path:
+                   session_id: str, cwd: Path | None = None, workdir: Path | None = None) -> Path:
     """Render ``journey`` as ``fmt`` and write it atomically; returns the absolute path written.
-    Raises ValueError (unknown format, a folder as target) or OSError with a plain message."""
+    With ``workdir`` (served mode) the file goes inside that folder and nowhere else.
+    Raises ValueError (unknown format, a folder as target, a name leading out of the workshop folder:
+    WorkshopPathError) or OSError with a plain message."""
     from ..export import export_map, normalise_format
+    from ..workshop import confined
 
     fmt = normalise_format(fmt)
+    if workdir is not None:
+        path = confined(workdir, target or default_name(session_id, fmt))
+    else:
+        base = cwd or Path.cwd()
+        path = Path(target).expanduser() if target else base / default_name(session_id, fmt)
+        if not path.is_absolute():
+            path = base / path
     content = export_map(journey, fmt, lang=lang, findings=list(findings))
-    base = cwd or Path.cwd()
-    path = Path(target).expanduser() if target else base / default_name(session_id, fmt)
-    if not path.is_absolute():
-        path = base / path
     if path.is_dir():
         raise ValueError(f"{path} is a folder" if lang == "en" else f"{path} est un dossier")
     if isinstance(content, str):

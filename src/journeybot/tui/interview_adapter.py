@@ -235,11 +235,14 @@ class InterviewConversation:
 
 def open_conversation(settings: Settings, session_id: str | None, lang: Lang,
                       store: SessionStore | None = None) -> InterviewConversation:
-    """Start a new interview, or resume ``session_id`` (an id or a unique prefix of one)."""
-    store = store if store is not None else SessionStore()
+    """Start a new interview, or resume ``session_id`` (an id or a unique prefix of one). Served to a
+    browser (``settings.participant``), only that participant's sessions can be seen or resumed, and
+    /import reads only inside the workshop folder (``settings.workdir``)."""
+    store = store if store is not None else SessionStore(owner=settings.participant)
     try:
         interview = Interview.resume(store, session_id) if session_id else Interview.start(store, lang=lang)
     except Exception:
         store.close()
         raise
+    interview.workdir = settings.workdir
     return InterviewConversation(interview, store, resumed=bool(session_id))
