@@ -96,7 +96,7 @@ def test_the_cli_without_a_model_writes_a_faithful_map_of_every_example(answers:
     facts = facts_of(answers)
     # the stage list is exactly the one the user named, in order (intro phrases, remarks and corrections read)
     named = [str(n) for n in facts.get("stages", [])]
-    matched, emitted, exact = stage_match(run.journey, named)
+    _matched, _emitted, exact = stage_match(run.journey, named)
     assert exact, f"stages {[s.name for s in run.journey.stages]} instead of {named}"
     # nothing is presented as the user's that the user did not say
     bad, checked, examples = unsupported(run.journey, load_answers(answers))

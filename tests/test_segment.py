@@ -121,7 +121,7 @@ def test_the_sentence_that_introduces_a_list_is_never_an_item(text: str, items: 
     lang = "fr" if "Quatre" in text else "en"
     stages = _stages(text, lang)
     assert len(stages) == len(items), stages
-    assert [s.casefold() for s in stages][0] in {items[0].casefold(), items[0].casefold().removeprefix("la ")}
+    assert stages[0].casefold() in {items[0].casefold(), items[0].casefold().removeprefix("la ")}
     assert not any(w in " ".join(stages).casefold() for w in ("phases", "steps", "temps", "in this order", "ordered"))
 
 

@@ -14,7 +14,7 @@ from journeybot.llm.protocol import ModelError
 from journeybot.settings import Settings
 from journeybot.tui.app import JourneyApp, log_file
 from journeybot.tui.chat_message import ChatMessage
-from journeybot.tui.commands import COMMANDS, CommandError, complete, is_command, parse
+from journeybot.tui.commands import CommandError, complete, is_command, parse, registry
 from journeybot.tui.map_pane import MapPane
 from journeybot.tui.map_render import count_marks, emotion_curve, render_map
 from journeybot.tui.phase_bar import PhaseBar
@@ -65,8 +65,10 @@ def test_every_ui_text_exists_in_both_languages() -> None:
 def test_help_lists_every_command_in_both_languages() -> None:
     for lang in ("fr", "en"):
         page = help_markdown(lang)
-        for name in COMMANDS:
-            assert f"/{name}" in page
+        for spec in registry():
+            assert spec.usage_in(lang) in page
+    assert "/suivant" in help_markdown("fr") and "/next" in help_markdown("en")
+    assert "/exporter FORMAT [FICHIER]" in help_markdown("fr")
     assert "Ctrl+J" in help_markdown("en") and "Entrée" in help_markdown("fr")
 
 
@@ -94,7 +96,10 @@ def test_what_counts_as_a_command() -> None:
 def test_completion_of_names_and_arguments() -> None:
     assert complete("/ex") == ["/export"]
     assert set(complete("/s")) == {"/skip", "/sessions"}
-    assert complete("/phase to", {"phase": ["touchpoints", "framing"]}) == ["/phase touchpoints"]
+    assert complete("/phase to") == ["/phase touchpoints"]
+    assert complete("/export ht") == ["/export html"]
+    assert "/model local-small" in complete("/model l")
+    assert complete("/why no-n") == ["/why no-numbers"]
     assert complete("hello") == []
 
 

@@ -33,9 +33,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "'{name}' leads outside the workshop folder (a symbolic link): refused",
     ),
     "bad_name": ("« {name} » n'est pas un nom de fichier utilisable", "'{name}' is not a usable file name"),
-    "model_fixed": (
-        "En atelier, le modèle est choisi par l'animateur ({name}) : /model ne le change pas.",
-        "In a workshop, the coach chose the model ({name}): /model does not change it.",
+    "not_served": (
+        "En atelier, l'animateur a choisi le modèle ({name}) et les réglages : {command} lui est réservé.",
+        "In a workshop, the coach chose the model ({name}) and the settings: {command} is the coach's.",
     ),
 }
 

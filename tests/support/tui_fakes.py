@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from journeybot.domain.journey_map import JourneyMap, Stage, Touchpoint
+from journeybot.interview.commands import Command
 from journeybot.settings import Settings
 from journeybot.tui.port import BotReply, Opening, ProposalLine, ProposalView, SessionInfo, WhyText
 from journeybot.tui.texts import Lang
@@ -81,7 +82,8 @@ class FakeConversation:
                 Touchpoint(name="Shop", channel="store", online=False, provenance="customer")]))
         return BotReply()
 
-    def command(self, name: str, args: Sequence[str]) -> BotReply:
+    def command(self, command: Command) -> BotReply:
+        name, args = command.name, command.args
         self.commands.append((name, tuple(args)))
         if name == "next":
             self.phase = min(self.phase + 1, len(PHASES) - 1)

@@ -35,7 +35,8 @@ from ..i18n import choose, colon, count, pick, typography
 from ..llm.protocol import ChatModel
 from ..method.model import PHASE_IDS
 from ..store.sessions import SessionStore, StoredMessage
-from .session import _BARE_COMMANDS, Interview, clean_text, format_warning
+from .commands import COMMANDS
+from .session import Interview, clean_text, format_warning
 from .types import PitfallWarning, RetrieverLike
 
 MAX_ANSWER_FILE_BYTES = 5 * 1024 * 1024
@@ -124,10 +125,9 @@ def _refusal(kind: str, fr: bool, **values: object) -> str:
 def _command_in(text: str) -> str | None:
     """The chat command an answer would run if typed in the chat (None for a plain answer)."""
     cleaned, _ = clean_text(text)
-    bare = cleaned.casefold().rstrip(" .!?")
     if cleaned.startswith("/"):
         return (cleaned[1:].split() or [""])[0][:30]
-    return bare if bare in _BARE_COMMANDS else None
+    return cleaned.casefold().rstrip(" .!?") if COMMANDS.bare(cleaned) else None
 
 
 def load_answers(path: str | Path, lang: Lang = "en") -> AnswerFile:

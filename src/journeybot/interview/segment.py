@@ -22,7 +22,7 @@ What it recognises, in French and English:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -538,6 +538,12 @@ def _is_correction(sentence: str) -> bool:
                 or _FORGOT.search(folded))
 
 
+def _has_list(lists: Sequence[ListBlock]) -> bool:
+    """The answer already gave its list (three items or more): a later sentence of clauses is a remark
+    about it ("some of them call us first and others just walk in"), not a second list."""
+    return any(len(lst.items) >= 3 for lst in lists)
+
+
 def segment(text: str, *, list_asked: bool = False) -> Segmentation:
     """Cut an answer into lists and free sentences (see the module docstring). ``list_asked``: the
     question asked for a list (the stages), so a bare comma list of clauses is a list too."""
@@ -561,7 +567,8 @@ def segment(text: str, *, list_asked: bool = False) -> Segmentation:
         for s in sentence_spans(chunk, semicolons=False):
             sentence = Span(start + s.start, start + s.end, s.text)
             block = None if _is_correction(sentence.text) else (
-                _arrows(text, sentence) or _colon_list(text, sentence) or _commas(text, sentence, list_asked=list_asked))
+                _arrows(text, sentence) or _colon_list(text, sentence) or
+                _commas(text, sentence, list_asked=list_asked and not _has_list(lists)))
             if block is not None:
                 lists.append(block)
                 claims.take(block.start, block.end)

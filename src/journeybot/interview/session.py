@@ -36,6 +36,7 @@ from ..method import catalog
 from ..method.model import PHASE_IDS
 from ..store.sessions import SessionStore, StoredMessage
 from . import agent
+from .commands import COMMANDS, Command, CommandError
 from .engine import Engine, EngineState, Question, migrate_state
 from .opening import ask_text, opening_text
 from .proposal import Proposal, apply, apply_report, describe
@@ -57,28 +58,6 @@ MAX_MODEL_CHARS = 4_000
 
 _CONTROL = re.compile(rf"[{CONTROL_CLASS}\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 """What the map refuses, plus invisible formatting (zero-width, bidi overrides) a paste may carry."""
-
-_COMMANDS: dict[str, str] = {
-    "next": "next", "suivant": "next", "suivante": "next",
-    "back": "back", "retour": "back", "precedent": "back", "précédent": "back",
-    "skip": "skip", "passer": "skip", "passe": "skip",
-    "phase": "phase", "etape": "phase",
-    "map": "map", "carte": "map",
-    "lint": "lint", "pieges": "lint", "pièges": "lint", "warnings": "lint",
-    "review": "review", "revue": "review", "bilan": "review",
-    "why": "why", "pourquoi": "why",
-    "lang": "lang", "langue": "lang",
-    "help": "help", "aide": "help", "?": "help",
-    "import": "import", "importer": "import",
-    "ok": "accept", "accept": "accept", "accepter": "accept", "oui": "accept", "yes": "accept",
-    "no": "reject", "non": "reject", "reject": "reject", "rejeter": "reject",
-}
-
-
-_BARE_COMMANDS = frozenset({"next", "suivant", "suivante", "skip", "passer", "back", "retour", "help", "aide",
-                            "ok", "why", "pourquoi"})
-"""Words that are a command even without the slash when they are the whole message."""
-
 
 def clean_text(text: str) -> tuple[str, bool]:
     """The text without control characters (tabs and newlines kept), and whether any were removed."""
@@ -254,8 +233,7 @@ class Interview:
                 return Reply("empty", say("empty", self.lang) + ("\n\n" + q.text if q else ""),
                              question=q, notices=notices)
             phase = self.engine.state.phase
-            if cleaned.casefold().rstrip(" .!?") in _BARE_COMMANDS:
-                cleaned = "/" + cleaned.casefold().rstrip(" .!?")
+            cleaned = COMMANDS.bare(cleaned) or cleaned
             if cleaned.startswith("/"):
                 self.store.add_message(self.session_id, "user", cleaned, phase=phase, kind="command")
                 reply = self._command(cleaned)
@@ -439,84 +417,145 @@ class Interview:
         """Every current linter finding that is due (not only new ones)."""
         return [self._warning(f) for f in self.findings() if not f.pending]
 
-    # --- commands ---------------------------------------------------------------------------
+    # --- commands (declared once, in the registry: commands.py) ------------------------------------
 
-    def _command(self, raw: str) -> Reply:
-        parts = raw[1:].strip().split(maxsplit=1)
-        word = parts[0].casefold() if parts else ""
-        arg = parts[1].strip() if len(parts) > 1 else ""
-        name = _COMMANDS.get(word)
-        lang = self.lang
-        if name is None:
-            return Reply("command", say("unknown_command", lang, cmd=raw[:40]),
-                         question=self.engine.current_question(self._view(), lang))
-        before = self.engine.state.phase
-        text = ""
-        if name == "next":
-            self.engine.next(self._view())
-            if before is not None and before in self.engine.state.left_unmet:
-                text = self._unmet_line(before)
-        elif name == "back":
-            self.engine.back(self._view())
-        elif name == "skip":
-            self.engine.skip()
-            text = say("skipped", lang)
-        elif name == "phase":
-            key = arg.casefold().replace(" ", "_").replace("-", "_")
-            target = next((p for p in self.engine.phases if key in (p.id, p.title.fr.casefold(),
-                                                                     p.title.en.casefold())), None)
-            if target is None and key.isdigit() and 1 <= int(key) <= len(self.engine.phases):
-                target = self.engine.phases[int(key) - 1]
-            if target is None:
-                return Reply("command", say("unknown_phase", lang, arg=arg[:40], ids=", ".join(PHASE_IDS)),
-                             question=self.engine.current_question(self._view(), lang))
-            self.engine.jump(target.id)
-        elif name == "lang":
-            if arg.casefold() not in ("fr", "en"):
-                return Reply("command", say("lang_bad", lang),
-                             question=self.engine.current_question(self._view(), lang))
-            self.lang = "en" if arg.casefold() == "en" else "fr"
-            self._journey = self._journey.model_copy(update={"lang": self.lang})
-            self.store.save(self.session_id, lang=self.lang, map_json=dump_map(self._journey))
-            text = say("lang_set", self.lang)
-            lang = self.lang
-        elif name == "import":
-            q = self.engine.current_question(self._view(), lang)
-            body = self._import_evidence(arg)
-            return Reply("command", body + ("\n\n" + q.text if q else ""), question=q)
-        elif name in ("map", "lint", "review", "help", "why", "accept", "reject"):
-            q = self.engine.current_question(self._view(), lang)
-            if name == "map":
-                body = summarize_map(self._journey, lang, detailed=True)
-            elif name == "lint":
-                findings = self.findings(lang)
-                found = [self._warning(f) for f in findings if not f.pending]
-                body = "\n".join(f"- [{w.severity}] {w.message} — {w.why} ({w.source})" for w in found) or say(
-                    "no_warning", lang)
-                later = [f.code for f in findings if f.pending]
-                if later:
-                    body += "\n" + say("not_yet", lang, codes=", ".join(later))
-            elif name == "review":
-                body = _review_text(self._journey, lang)
-            elif name == "why":
-                method = self._why_pitfall(arg) if arg else self._why(q)
-                body = method.text + ("\n" + say("sources", lang, sources="; ".join(method.citations))
-                                      if method.citations else "")
-                return Reply("method", body + ("\n\n" + say("back_to", lang) + "\n" + q.text if q else ""),
-                             question=q, method=method)
-            elif name == "accept":
-                body = self._accept_all()
-            elif name == "reject":
-                body = self._reject_all()
-            else:
-                body = say("help", lang, ids=", ".join(PHASE_IDS))
-            return Reply("command", body + ("\n\n" + q.text if q else ""), question=q)
-        q = self.engine.next_question(self._view(), lang)
+    def run_command(self, command: Command) -> Reply:
+        """Run a parsed command (the TUI parses with the same registry); the line is saved in the
+        transcript with its reply."""
+        with self._lock:
+            self.store.add_message(self.session_id, "user", command.line(), phase=self.engine.state.phase,
+                                   kind="command")
+            reply = self._command(command)
+            self._say(reply)
+            return reply
+
+    def _command(self, command: Command | str) -> Reply:
+        if isinstance(command, str):
+            try:
+                command = COMMANDS.parse(command)
+            except CommandError as err:
+                key = "unknown_command" if err.kind == "unknown" else "usage"
+                usage = COMMANDS[err.name].usage_in(self.lang) if err.name in COMMANDS else ""
+                return self._info(say(key, self.lang, cmd=err.name, usage=usage))
+        handler = COMMANDS[command.name].handler
+        assert handler is not None
+        reply: Reply = handler(self, command)
+        return reply
+
+    def _info(self, body: str) -> Reply:
+        """A command's answer, then the question the interview is on."""
+        q = self.engine.current_question(self._view(), self.lang)
+        return Reply("command", body + ("\n\n" + q.text if q else ""), question=q)
+
+    def _moved(self, before: str | None, text: str = "", *, header: bool = False) -> Reply:
+        """After a move between phases: what the move says, the next question, the pitfalls now due."""
+        q = self.engine.next_question(self._view(), self.lang)
         self._save_state()
         changed = self.engine.state.phase != before
-        lines = [t for t in (text, self._ask(q, header=changed or name in ("phase", "back", "lang"))) if t]
+        lines = [t for t in (text, self._ask(q, header=changed or header)) if t]
         return Reply("command" if q else "done", "\n\n".join(lines), question=q, phase_changed=changed,
                      warnings=self._phase_warnings(changed))
+
+    @COMMANDS.command("next", "/next", "passer à la phase suivante", "move on to the next phase",
+                      aliases=("suivant", "suivante"), bare=("next", "suivant", "suivante"))
+    def _cmd_next(self, command: Command) -> Reply:
+        before = self.engine.state.phase
+        self.engine.next(self._view())
+        unmet = before is not None and before in self.engine.state.left_unmet
+        return self._moved(before, self._unmet_line(before) if unmet and before else "")
+
+    @COMMANDS.command("back", "/back", "revenir à la phase précédente", "go back to the previous phase",
+                      aliases=("retour", "precedent", "précédent"), bare=("back", "retour"))
+    def _cmd_back(self, command: Command) -> Reply:
+        before = self.engine.state.phase
+        self.engine.back(self._view())
+        return self._moved(before, header=True)
+
+    @COMMANDS.command("skip", "/skip", "sauter cette question", "skip this question",
+                      aliases=("passer", "passe"), bare=("skip", "passer"))
+    def _cmd_skip(self, command: Command) -> Reply:
+        before = self.engine.state.phase
+        self.engine.skip()
+        return self._moved(before, say("skipped", self.lang))
+
+    @COMMANDS.command("phase", "/phase ID", "aller à une phase (ex. `/phase touchpoints`)",
+                      "jump to a phase (e.g. `/phase touchpoints`)", aliases=("étape", "etape"), fr_word="phase",
+                      min_args=1, max_args=1, choices=lambda: PHASE_IDS)
+    def _cmd_phase(self, command: Command) -> Reply:
+        key = command.arg.casefold().replace(" ", "_").replace("-", "_")
+        target = next((p for p in self.engine.phases if key in (p.id, p.title.fr.casefold(),
+                                                                 p.title.en.casefold())), None)
+        if target is None and key.isdigit() and 1 <= int(key) <= len(self.engine.phases):
+            target = self.engine.phases[int(key) - 1]
+        if target is None:
+            return self._info(say("unknown_phase", self.lang, arg=command.arg[:40], ids=", ".join(PHASE_IDS)))
+        before = self.engine.state.phase
+        self.engine.jump(target.id)
+        return self._moved(before, header=True)
+
+    @COMMANDS.command("map", "/map", "afficher la carte en entier", "show the whole map", aliases=("carte",))
+    def _cmd_map(self, command: Command) -> Reply:
+        return self._info(summarize_map(self._journey, self.lang, detailed=True))
+
+    @COMMANDS.command("lint", "/lint", "vérifier les pièges de la carte", "check the map for pitfalls",
+                      aliases=("pièges", "pieges", "warnings"))
+    def _cmd_lint(self, command: Command) -> Reply:
+        findings = self.findings(self.lang)
+        found = [self._warning(f) for f in findings if not f.pending]
+        body = "\n".join(f"- [{w.severity}] {w.message} — {w.why} ({w.source})" for w in found) or say(
+            "no_warning", self.lang)
+        later = [f.code for f in findings if f.pending]
+        if later:
+            body += "\n" + say("not_yet", self.lang, codes=", ".join(later))
+        return self._info(body)
+
+    @COMMANDS.command("review", "/review", "relecture critique de la carte", "critical review of the map",
+                      aliases=("revue", "bilan"))
+    def _cmd_review(self, command: Command) -> Reply:
+        return self._info(_review_text(self._journey, self.lang))
+
+    @COMMANDS.command("why", "/why [CODE]", "pourquoi cette question (ou ce piège), avec la source",
+                      "why this question (or this pitfall), with its source", aliases=("pourquoi",),
+                      bare=("why", "pourquoi"), max_args=1, choices=lambda: list(catalog.pitfalls()))
+    def _cmd_why(self, command: Command) -> Reply:
+        q = self.engine.current_question(self._view(), self.lang)
+        method = self.why(command.arg or None)
+        body = method.text + ("\n" + say("sources", self.lang, sources="; ".join(method.citations))
+                              if method.citations else "")
+        return Reply("method", body + ("\n\n" + say("back_to", self.lang) + "\n" + q.text if q else ""),
+                     question=q, method=method)
+
+    @COMMANDS.command("accept", "/accept", "accepter la proposition (comme Ctrl+Y)",
+                      "accept the proposal (like Ctrl+Y)", aliases=("ok", "accepter", "oui", "yes"), bare=("ok",))
+    def _cmd_accept(self, command: Command) -> Reply:
+        return self._info(self._accept_all())
+
+    @COMMANDS.command("reject", "/reject", "écarter la proposition (comme Ctrl+D)",
+                      "drop the proposal (like Ctrl+D)", aliases=("écarter", "ecarter", "rejeter", "non", "no"))
+    def _cmd_reject(self, command: Command) -> Reply:
+        return self._info(self._reject_all())
+
+    @COMMANDS.command("import", "/import FILE.csv", "importer des preuves client (verbatims, avis, tickets)",
+                      "import customer evidence (verbatims, reviews, tickets)", aliases=("importer",),
+                      min_args=1, max_args=1)
+    def _cmd_import(self, command: Command) -> Reply:
+        return self._info(self._import_evidence(command.arg))
+
+    @COMMANDS.command("lang", "/lang fr|en", "changer de langue", "change language", aliases=("langue",),
+                      min_args=1, max_args=1, choices=lambda: ["fr", "en"])
+    def _cmd_lang(self, command: Command) -> Reply:
+        wanted = command.arg.casefold()
+        if wanted not in ("fr", "en"):
+            return self._info(say("lang_bad", self.lang))
+        before = self.engine.state.phase
+        self.lang = "en" if wanted == "en" else "fr"
+        self._journey = self._journey.model_copy(update={"lang": self.lang})
+        self.store.save(self.session_id, lang=self.lang, map_json=dump_map(self._journey))
+        return self._moved(before, say("lang_set", self.lang), header=True)
+
+    @COMMANDS.command("help", "/help", "cette aide", "this help", aliases=("aide", "?"), bare=("help", "aide"))
+    def _cmd_help(self, command: Command) -> Reply:
+        return self._info(COMMANDS.help_line(self.lang) + " " + say("help_method", self.lang))
 
     def _phase_warnings(self, changed: bool) -> list[PitfallWarning]:
         """On leaving a phase, the pitfalls it makes due (internal-view once the evidence phase is behind):
@@ -622,6 +661,15 @@ class Interview:
             return Proposal.model_validate_json(latest.body)
         except ValidationError:
             return None
+
+    def why(self, code: str | None = None) -> MethodAnswer:
+        """Why the current question is asked (and how the latest answer was read), or, with a pitfall
+        code, the method's reason behind that warning; with the method's passages and sources. Nothing is
+        written to the transcript: the chat's /why and the TUI's why page both show this."""
+        with self._lock:
+            if code:
+                return self._why_pitfall(code)
+            return self._why(self.engine.current_question(self._view(), self.lang))
 
     def _why_pitfall(self, code: str) -> MethodAnswer:
         """The method's reason behind a warning: '/why no-numbers' (or '/pourquoi online-only')."""

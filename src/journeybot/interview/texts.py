@@ -61,6 +61,7 @@ _TEXTS: dict[str, dict[str, str] | Plural] = {
         "fr": "Commande inconnue « {cmd} ». Tapez /aide pour la liste.",
         "en": "Unknown command '{cmd}'. Type /help for the list.",
     },
+    "usage": {"fr": "Utilisation : {usage}", "en": "Usage: {usage}"},
     "unknown_phase": {
         "fr": "Phase inconnue « {arg} ». Phases : {ids}.",
         "en": "Unknown phase '{arg}'. Phases: {ids}.",
@@ -97,16 +98,10 @@ _TEXTS: dict[str, dict[str, str] | Plural] = {
         "fr": "Le modèle n'a pas donné de lecture valable ({why}) : lecture par règles à la place.",
         "en": "The model gave no usable reading ({why}): read by rules instead.",
     },
-    "help": {
-        "fr": "Commandes : /suivant (phase suivante), /retour (phase précédente), /passer (question suivante), "
-              "/phase ID (aller à une phase : {ids}), /carte (résumé de la carte), /pieges (pièges repérés), "
-              "/revue (bilan), /pourquoi (la raison de la question ; /pourquoi CODE pour un piège), /ok (accepter la proposition), "
-              "/non (l'écarter), /importer FICHIER.csv (preuves client), /langue fr|en, /aide. Une question sur la méthode (« c'est quoi un moment "
-              "de vérité ? ») reçoit une réponse sourcée, puis on reprend.",
-        "en": "Commands: /next (next phase), /back (previous phase), /skip (next question), /phase ID (go to "
-              "a phase: {ids}), /map (map summary), /lint (pitfalls found), /review (assessment), /why (the "
-              "reason for the question; /why CODE for a pitfall), /ok (accept the proposal), /no (drop it), /import FILE.csv (customer evidence), /lang fr|en, /help. A "
-              "question about the method (\"what is a moment of truth?\") gets a sourced answer, then we go on.",
+    "help_method": {
+        "fr": "Une question sur la méthode (« c'est quoi un moment de vérité ? ») reçoit une réponse sourcée, "
+              "puis on reprend.",
+        "en": "A question about the method (\"what is a moment of truth?\") gets a sourced answer, then we go on.",
     },
 }
 

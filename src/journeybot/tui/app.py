@@ -29,7 +29,7 @@ from .. import paths
 from ..i18n import percent
 from ..settings import Settings, SettingsError, load_settings
 from .chat_pane import ChatPane, StatusLine
-from .commands import COMMANDS, CommandError, is_command, parse
+from .commands import UI, VIEWS, Command, CommandError, is_command, parse, registry, shows
 from .map_pane import MapPane
 from .phase_bar import PhaseBar, phase_rows
 from .port import BotReply, Conversation, ProposalView
@@ -198,6 +198,20 @@ class _KeepText(Exception):
     """A command refused with its own message already shown: keep the text in the box."""
 
 
+def _export_formats() -> list[str]:
+    from ..export import FORMATS
+
+    return list(FORMATS)
+
+
+def _model_names() -> list[str]:
+    from typing import get_args
+
+    from ..settings import Backend
+
+    return list(get_args(Backend))
+
+
 class JourneyApp(App[None]):
     TITLE = "journeybot"
     CSS = """
@@ -277,7 +291,6 @@ class JourneyApp(App[None]):
     def on_mount(self) -> None:
         milestone("mounted")
         _setup_logging()
-        self.prompt.completion_args = self._completion_args
         if self.is_headless:  # tests and snapshots: no blinking cursor, deterministic frames
             self.prompt.cursor_blink = False
         self.prompt.focus()
@@ -326,16 +339,6 @@ class JourneyApp(App[None]):
             Path(target).write_text("".join(f"{at:.6f} {name}\n" for name, at in _STAGES), encoding="utf-8")
             if os.environ.get(EXIT_WHEN_READY_ENV):
                 self.exit()
-
-    def _completion_args(self) -> dict[str, list[str]]:
-        from ..method.model import PHASE_IDS
-
-        return {
-            "phase": list(PHASE_IDS),
-            "lang": ["fr", "en"],
-            "model": ["local", "local-small", "openai", "none"],
-            "export": ["json", "md", "html", "csv", "mermaid", "cjml"],
-        }
 
     # --- conversation -------------------------------------------------------------------
 
@@ -690,36 +693,45 @@ class JourneyApp(App[None]):
             command = parse(line)
         except CommandError as err:
             key = "error.unknown_command" if err.kind == "unknown" else "error.usage"
-            usage = COMMANDS[err.name].usage_in(self.lang) if err.name in COMMANDS else err.usage
+            usage = registry()[err.name].usage_in(self.lang) if err.name in registry() else err.usage
             self.notify(t(key, self.lang, name=err.name, usage=usage), severity="warning", timeout=5)
             return False
-        handler = getattr(self, f"_cmd_{command.name}", None)
-        return self._guarded(lambda: (handler or self._cmd_interview)(command.name, command.args))
+        spec = registry()[command.name]
+        if self.settings.participant is not None and not spec.served:
+            from ..workshop import say
 
-    def _cmd_interview(self, name: str, args: Sequence[str]) -> None:
-        """next, back, skip, phase, lint, review: the interview's own moves."""
+            self.chat.add(say("not_served", self.lang, command=spec.usage_in(self.lang), name=self.model_name),
+                          "error")
+            return False
+        handler = VIEWS.get(command.name) or (spec.handler if spec.name in UI else None)
+        return self._guarded(lambda: (handler or JourneyApp._cmd_interview)(self, command))
+
+    def _cmd_interview(self, command: Command) -> None:
+        """next, back, skip, phase, lint, review, import: the interview's own moves, shown in the chat."""
         if self.conversation is None:
             raise RuntimeError(t("error.no_session", self.lang))
-        self.chat.add(f"`/{name}{' ' + ' '.join(args) if args else ''}`", "note")
-        self._show_reply(self.conversation.command(name, args))
+        self.chat.add(f"`{command.line()}`", "note")
+        self._show_reply(self.conversation.command(command))
 
-    def _cmd_help(self, name: str, args: Sequence[str]) -> None:
-        self.action_help()
-
-    def action_help(self) -> None:
+    @shows("help")
+    def action_help(self, command: Command | None = None) -> None:
         self.push_screen(TextScreen(t("help.title", self.lang), help_markdown(self.lang), self.lang))
 
-    def _cmd_quit(self, name: str, args: Sequence[str]) -> None:
+    @UI.command("quit", "/quit", "quitter (la session est enregistrée)", "quit (the session is saved)",
+                aliases=("quitter", "exit"))
+    def _cmd_quit(self, command: Command) -> None:
         self.exit()
 
-    def _cmd_why(self, name: str, args: Sequence[str]) -> None:
+    @shows("why")
+    def _cmd_why(self, command: Command) -> None:
         if self.conversation is None:
             raise RuntimeError(t("error.no_session", self.lang))
-        why = self.conversation.why(args[0] if args else None)
+        why = self.conversation.why(command.arg or None)
         body = why.markdown + (f"\n\n*{t('why.source', self.lang)} : {why.source}*" if why.source else "")
         self.push_screen(TextScreen(t("why.title", self.lang), body, self.lang))
 
-    def _cmd_map(self, name: str, args: Sequence[str]) -> None:
+    @shows("map")
+    def _cmd_map(self, command: Command) -> None:
         if self.conversation is None:
             raise RuntimeError(t("error.no_session", self.lang))
         from ..export import export_map
@@ -728,12 +740,16 @@ class JourneyApp(App[None]):
                           findings=list(self.conversation.findings()))
         self.push_screen(TextScreen(t("map.title", self.lang), str(text), self.lang))
 
-    def _cmd_export(self, name: str, args: Sequence[str]) -> None:
+    @UI.command("export", "/export FORMAT [FILE]", "exporter la carte (json, md, html, csv, mermaid…)",
+                "export the map (json, md, html, csv, mermaid…)", aliases=("exporter",), min_args=1, max_args=2,
+                choices=lambda: _export_formats())
+    def _cmd_export(self, command: Command) -> None:
         if self.conversation is None:
             raise RuntimeError(t("error.no_session", self.lang))
         from ..workshop import shown_path
         from .exporting import export_to_file
 
+        args = command.args
         workdir = self.settings.workdir
         try:
             path = export_to_file(self.conversation.journey, args[0], args[1] if len(args) > 1 else None,
@@ -747,7 +763,8 @@ class JourneyApp(App[None]):
         if self.settings.participant is not None:  # served: the participant's browser downloads it too
             self.deliver_binary(path, open_method="download")
 
-    def _cmd_sessions(self, name: str, args: Sequence[str]) -> None:
+    @UI.command("sessions", "/sessions", "reprendre une session passée", "resume a past session")
+    def _cmd_sessions(self, command: Command) -> None:
         if self.conversation is None:
             raise RuntimeError(t("error.no_session", self.lang))
         rows = [SessionRow(s.id, s.title, s.phase, s.updated) for s in self.conversation.sessions()]
@@ -759,16 +776,13 @@ class JourneyApp(App[None]):
 
         self.push_screen(SessionsScreen(rows, self.lang), picked)
 
-    def _cmd_model(self, name: str, args: Sequence[str]) -> None:
-        if not args:
+    @UI.command("model", "/model [NAME]", "voir ou changer le modèle", "show or change the model",
+                aliases=("modèle", "modele"), max_args=1, served=False, choices=lambda: _model_names())
+    def _cmd_model(self, command: Command) -> None:
+        if not command.args:
             self.chat.add(t("model.current", self.lang, name=self.model_name), "note")
             return
-        if self.settings.participant is not None:  # served: one model for the room, the coach's choice
-            from ..workshop import say
-
-            self.chat.add(say("model_fixed", self.lang, name=self.model_name), "error")
-            raise _KeepText
-        wanted = args[0]
+        wanted = command.args[0]
         flags = self.settings.model_dump(exclude_unset=True)
         flags["model"] = wanted
         self.settings = load_settings(**flags)
@@ -778,23 +792,26 @@ class JourneyApp(App[None]):
         self._set_status(t("model.loading", self.lang), "busy")
         self._load_model()
 
-    def _cmd_lang(self, name: str, args: Sequence[str]) -> None:
-        lang = args[0].lower()
+    @shows("lang")
+    def _cmd_lang(self, command: Command) -> None:
+        lang = command.arg.lower()
         if lang not in ("fr", "en"):
-            self.notify(t("error.usage", self.lang, usage=COMMANDS["lang"].usage_in(self.lang)), severity="warning")
+            self.notify(t("error.usage", self.lang, usage=registry()["lang"].usage_in(self.lang)), severity="warning")
             raise _KeepText
         if self.conversation is not None:
-            self._cmd_interview(name, (lang,))
+            self._cmd_interview(command)
             self.lang = self.conversation.lang
         else:
             self.lang = "fr" if lang == "fr" else "en"
         self.chat.add(t("lang.set", self.lang), "note")
         self.refresh_views()
 
-    def _cmd_accept(self, name: str, args: Sequence[str]) -> None:
+    @shows("accept")
+    def _cmd_accept(self, command: Command) -> None:
         self.action_accept_proposal()
 
-    def _cmd_reject(self, name: str, args: Sequence[str]) -> None:
+    @shows("reject")
+    def _cmd_reject(self, command: Command) -> None:
         self.action_reject_proposal()
 
     # --- never a traceback ------------------------------------------------------------------

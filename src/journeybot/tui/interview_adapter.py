@@ -7,6 +7,7 @@ from typing import Any
 
 from ..domain.journey_map import JourneyMap
 from ..i18n import colon, semicolon
+from ..interview.commands import Command
 from ..interview.proposal import Proposal, describe
 from ..interview.session import Interview, format_warning
 from ..interview.types import PendingExtraction, PitfallWarning, Reply
@@ -185,36 +186,17 @@ class InterviewConversation:
             return BotReply()
         return self._outcome(fixed, [c.id for c in fixed.changes])
 
-    def command(self, name: str, args: Sequence[str]) -> BotReply:
-        line = "/" + " ".join([name, *args])
-        return self._bot(self.interview.submit(line))
+    def command(self, command: Command) -> BotReply:
+        return self._bot(self.interview.run_command(command))
 
     def findings(self) -> Sequence[Any]:
         """Every finding of the map; those whose phases are still ahead come ``pending``."""
         return self.interview.findings(self.lang)
 
     def why(self, code: str | None) -> WhyText:
-        lang = self.lang
-        if code:
-            pitfall = pitfalls().get(code)
-            if pitfall is None:
-                raise ValueError(t("why.unknown", lang, code=code, codes=", ".join(pitfalls())))
-            body = (f"### {pitfall.title(lang)}\n\n{pitfall.why(lang)}\n\n"
-                    f"**{t('why.fix', lang)}** {pitfall.fix(lang)}")
-            sources = [pitfall.source]
-            retriever = self.interview.retriever
-            if retriever is not None:
-                try:
-                    for passage in retriever.search(pitfall.title(lang), lang=lang, pitfall=code, k=2):
-                        body += "\n\n> " + " ".join(passage.text.split())[:600]
-                        sources.append(passage.citation(lang))
-                except Exception:  # the index is a helper: the catalogue's reason is enough
-                    pass
-            return WhyText(body, "; ".join(sources))
-        reply = self.interview.submit("/why")
-        method = reply.method
-        if method is None:
-            return WhyText(reply.text, "")
+        if code and code.strip().casefold() not in pitfalls():
+            raise ValueError(t("why.unknown", self.lang, code=code, codes=", ".join(pitfalls())))
+        method = self.interview.why(code)
         return WhyText(method.text, "; ".join(method.citations))
 
     def set_model(self, model: Any) -> None:

@@ -3,8 +3,6 @@ history when the cursor is on the first/last line, Tab completes slash commands.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
@@ -34,7 +32,6 @@ class PromptBox(TextArea):
         self.sent_history: list[str] = []
         self._cursor_in_history: int | None = None
         self._draft = ""
-        self.completion_args: Callable[[], dict[str, list[str]]] = dict
 
     def remember(self, text: str) -> None:
         if text.strip() and (not self.sent_history or self.sent_history[-1] != text):
@@ -69,7 +66,7 @@ class PromptBox(TextArea):
             self._replace_via_keyboard("\n", start, end)
             return
         if key == "tab" and self.text.startswith("/"):
-            options = complete(self.text, self.completion_args())
+            options = complete(self.text)
             if options:
                 event.stop()
                 event.prevent_default()

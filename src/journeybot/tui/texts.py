@@ -180,10 +180,10 @@ def t(key: str, lang: Lang, **values: object) -> str:
 
 def help_markdown(lang: Lang) -> str:
     """The /help page: keys, marks and every slash command with its effect."""
-    from .commands import COMMANDS
+    from .commands import registry
 
     head = _HELP_FR if lang == "fr" else _HELP_EN
-    rows = [f"| `{c.usage_in(lang)}` | {c.help(lang)} |" for c in COMMANDS.values()]
+    rows = [f"| `{usage}` | {effect} |" for usage, effect in registry().help_rows(lang)]
     return typography(head + "\n".join(rows) + "\n", lang)
 
 
