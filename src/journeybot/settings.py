@@ -15,6 +15,7 @@ from typing import Any, Literal, get_origin
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from . import paths
+from .errors import BadInput
 from .i18n import Lang
 
 Backend = Literal["local", "local-small", "openai", "none"]
@@ -97,7 +98,7 @@ class Settings(BaseModel):
         return self.model
 
 
-class SettingsError(Exception):
+class SettingsError(BadInput):
     """Settings that cannot be used; the message is one plain sentence per problem."""
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import BadInput
 from .i18n import Lang, render
 
 _TEXTS: dict[str, tuple[str, str]] = {
@@ -44,16 +45,13 @@ def say(key: str, lang: Lang, **values: object) -> str:
     return render(_TEXTS, key, lang, **values)
 
 
-class WorkshopPathError(ValueError):
+class WorkshopPathError(BadInput, ValueError):
     """A name that would lead outside the workshop folder; ``message(lang)`` says why."""
 
     def __init__(self, key: str, name: str) -> None:
         self.key = key
         self.name = name
-        super().__init__(say(key, "en", name=name))
-
-    def message(self, lang: Lang) -> str:
-        return say(self.key, lang, name=self.name)
+        super().__init__(say(key, "en", name=name), say(key, "fr", name=name))
 
 
 def confined(folder: Path, name: str) -> Path:

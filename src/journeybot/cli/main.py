@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import typer
 
+from ..errors import JourneybotError
 from . import export_commands, interview_commands, knowledge_commands, map_commands, ui_commands
 
 app = typer.Typer(
@@ -20,7 +24,14 @@ for module in (ui_commands, map_commands, knowledge_commands, interview_commands
 
 
 def run(argv: list[str] | None = None) -> None:
-    app(args=argv)
+    """The command line; an error no command caught is still one sentence and its exit code."""
+    try:
+        app(args=argv)
+    except JourneybotError as err:
+        args = list(sys.argv[1:] if argv is None else argv)
+        lang = args[args.index("--lang") + 1] if "--lang" in args[:-1] else os.environ.get("JOURNEYBOT_LANG", "en")
+        typer.echo(err.message("fr" if lang == "fr" else "en"), err=True)
+        raise SystemExit(err.exit_code) from None
 
 
 if __name__ == "__main__":

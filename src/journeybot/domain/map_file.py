@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..errors import BadInput
 from ..i18n import render
 from .journey_map import NO_CONTROL_PATTERN, JourneyMap, Lang
 
@@ -35,7 +36,7 @@ class MapProblem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-class MapFileError(Exception):
+class MapFileError(BadInput):
     """A map file that cannot be used. ``problems`` lists every error found."""
 
     def __init__(self, source: str, problems: list[MapProblem]):

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from ..domain.journey_map import CONTROL_CLASS, VERBATIM, EvidenceItem, EvidenceKind, JourneyMap, Lang, new_id
 from ..domain.map_file import MAX_FILE_BYTES
+from ..errors import BadInput
 from .messages import say
 
 MAX_ROWS = 10_000
@@ -81,16 +82,13 @@ _KIND_WORDS: tuple[tuple[EvidenceKind, tuple[str, ...]], ...] = (
 )
 
 
-class EvidenceImportError(Exception):
+class EvidenceImportError(BadInput):
     """A file that cannot be imported, with the reason in French and English."""
 
     def __init__(self, key: str, **values: object):
         self.key = key
         self.values = values
-        super().__init__(say(key, "en", **values))
-
-    def message(self, lang: Lang) -> str:
-        return say(self.key, lang, **self.values)
+        super().__init__(say(key, "en", **values), say(key, "fr", **values))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from ..domain.journey_map import Lang
+from ..errors import BadInput
 
 Handler = Callable[..., Any]
 
@@ -78,7 +79,7 @@ class Command:
         return "/" + " ".join([self.name, *self.args])
 
 
-class CommandError(ValueError):
+class CommandError(BadInput, ValueError):
     """A slash command that cannot run: an unknown name, or the wrong number of arguments."""
 
     def __init__(self, kind: Literal["unknown", "usage"], name: str, usage: str = ""):

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, 
 
 from ..domain.journey_map import JourneyMap, Label, Lang
 from ..domain.map_file import control_message, is_control_error
+from ..errors import BadInput
 from ..i18n import choose, colon, count, pick, typography
 from ..llm.protocol import ChatModel
 from ..method.model import PHASE_IDS
@@ -69,7 +70,7 @@ class AnswerFile(BaseModel):
         return value
 
 
-class AnswerFileError(Exception):
+class AnswerFileError(BadInput):
     """An answer file that cannot be used; the message is one clear sentence per problem."""
 
 

@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -75,6 +75,26 @@ class _Change(BaseModel):
         fr = lang == "fr"
         mark = (" (déduit)" if fr else " (inferred)") if self.provenance == "inferred" else ""
         return self.what(fr) + mark
+
+    def editable_text(self) -> str | None:
+        """The text the user may correct in the proposal editor (None when the change is kept or
+        dropped whole)."""
+        value = getattr(self, self.editable, None) if self.editable else None
+        return value if isinstance(value, str) else None
+
+    def edited(self, text: str) -> _Change:
+        """This change with its editable text corrected to ``text``."""
+        text = text.strip()
+        if self.editable is None or not text or text == self.editable_text():
+            return self
+        return self.model_copy(update={self.editable: text})
+
+    def renamed_stage(self, renames: dict[str, str]) -> _Change:
+        """This change pointing at the new name of a stage the user renamed in the same proposal."""
+        stage = getattr(self, "stage", None)
+        if isinstance(stage, str) and stage in renames:
+            return self.model_copy(update={"stage": renames[stage]})
+        return self
 
     def same_key(self) -> tuple[str, str]:
         """Two readings of one answer that give the same key are the same change (see
@@ -499,6 +519,16 @@ class Proposal(BaseModel):
 
     def change(self, change_id: str) -> Change | None:
         return next((c for c in self.changes if c.id == change_id), None)
+
+    def corrected(self, kept: dict[str, str]) -> Proposal:
+        """The proposal with only the changes ``kept`` (id → the text the user left), their text
+        corrected; a stage renamed here is renamed in the other changes that point at it."""
+        changes: list[Any] = [c.edited(kept[c.id]) for c in self.changes if c.id in kept]
+        renames = {str(old.name): str(new.name) for old in self.changes if isinstance(old, AddStage)
+                   for new in changes if isinstance(new, AddStage) and new.id == old.id and new.name != old.name}
+        if renames:
+            changes = [c.renamed_stage(renames) for c in changes]
+        return self.model_copy(update={"changes": changes})
 
     def keep_ids_of(self, earlier: Proposal) -> None:
         """A new reading of the same answer takes the change ids of the earlier one for the same stages

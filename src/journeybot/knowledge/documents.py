@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import yaml
 
+from ..errors import BadInput
 from ..text import fold
 
 Lang = Literal["fr", "en"]
@@ -74,7 +75,7 @@ class Document:
     problems: tuple[str, ...] = field(default=())  # front-matter problems worth telling the author
 
 
-class DocumentError(ValueError):
+class DocumentError(BadInput, ValueError):
     """A document that cannot be read at all (unreadable file, broken front matter)."""
 
 

@@ -8,6 +8,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from ..errors import JourneybotError
+
 Role = Literal["system", "user", "assistant"]
 Message = tuple[Role, str]
 
@@ -18,7 +20,7 @@ ErrorKind = Literal[
 """``paused``: the circuit breaker (llm/breaker.py) holds calls back after failures in a row."""
 
 
-class ModelError(Exception):
+class ModelError(JourneybotError):
     """A model call that failed, with one plain sentence in French and in English.
 
     ``retryable`` says whether the same call may succeed later (rate limit, server down, timeout).
@@ -27,16 +29,10 @@ class ModelError(Exception):
     """
 
     def __init__(self, kind: ErrorKind, en: str, fr: str, *, retryable: bool = False, quiet: bool = False):
-        super().__init__(en)
+        super().__init__(en, fr)
         self.kind = kind
-        self.en = en
-        self.fr = fr
         self.retryable = retryable
         self.quiet = quiet
-
-    def message(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
-
 
 @dataclass
 class Usage:

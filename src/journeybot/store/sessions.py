@@ -22,18 +22,20 @@ from typing import Any
 from .. import paths
 from ..domain.journey_map import JourneyMap
 from ..domain.map_file import MapFileError, parse_map_text
+from ..errors import JourneybotError
 from .migrations import migrate
 
 BUSY_TIMEOUT_MS = 30_000
 
 
-class StoreError(Exception):
+class StoreError(JourneybotError):
     """The sessions database cannot be used (one plain sentence)."""
 
 
 class SessionNotFound(StoreError):
     def __init__(self, session_id: str):
-        super().__init__(f"no session '{session_id}' (see: journeybot sessions)")
+        super().__init__(f"no session '{session_id}' (see: journeybot sessions)",
+                         f"pas de session « {session_id} » (voir : journeybot sessions)")
         self.session_id = session_id
 
 

@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from .. import paths
+from ..errors import readable
 from ..i18n import percent
 from ..settings import Settings, SettingsError, load_settings
 from .chat_pane import ChatPane, StatusLine
@@ -109,26 +110,6 @@ def _setup_logging() -> None:
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False
-
-
-def readable(error: BaseException, lang: Lang) -> str:
-    """One plain sentence for an error (ModelError and friends carry their own FR/EN sentence)."""
-    message = getattr(error, "message", None)
-    if callable(message):
-        try:
-            text = message(lang)
-            if isinstance(text, str) and text:
-                return text
-        except TypeError:
-            pass
-    for attr in (lang, "en"):
-        value = getattr(error, attr, None)
-        if isinstance(value, str) and value:
-            return value
-    problems = getattr(error, "problems", None)
-    if isinstance(problems, list) and problems:
-        return "; ".join(str(p) for p in problems[:3])
-    return str(error) or type(error).__name__
 
 
 class ModelLoading(Message):

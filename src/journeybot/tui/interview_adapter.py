@@ -22,48 +22,21 @@ HISTORY_SHOWN = 30
 """How many earlier messages a resumed session shows."""
 
 
-def _editable_field(change: Any) -> str | None:
-    """The field of a change the editor lets the user correct (the change class says which)."""
-    field = getattr(change, "editable", None)
-    return field if isinstance(field, str) and isinstance(getattr(change, field, None), str) else None
-
-
 def proposal_view(proposal: Proposal, lang: Lang, note: str = "") -> ProposalView:
     lines = []
     for change in proposal.changes:
-        field = _editable_field(change)
-        text = str(getattr(change, field)) if field else (_values(change, lang) or describe(change, lang))
+        editable = change.editable_text()
+        text = editable if editable is not None else (_values(change, lang) or describe(change, lang))
         kind = change.what(lang == "fr")  # without "(déduit)": the provenance mark says it
-        lines.append(ProposalLine(change.id, kind, text, change.provenance, field is not None))
+        lines.append(ProposalLine(change.id, kind, text, change.provenance, editable is not None))
     notes = [note] if note else []
     notes += proposal.notes
     return ProposalView(proposal, lines, " · ".join(n for n in notes if n))
 
 
 def corrected(proposal: Proposal, kept: dict[str, str]) -> Proposal:
-    """The proposal with only the kept changes, their text corrected; a renamed stage is renamed in the
-    other changes that point at it."""
-    renames: dict[str, str] = {}
-    changes = []
-    for change in proposal.changes:
-        if change.id not in kept:
-            continue
-        field = _editable_field(change)
-        new_text = kept[change.id].strip()
-        if field and new_text and new_text != getattr(change, field):
-            if getattr(change, "op", "") == "add_stage":
-                renames[str(getattr(change, field))] = new_text
-            change = change.model_copy(update={field: new_text})
-        changes.append(change)
-    if renames:
-        renamed = []
-        for change in changes:
-            stage = getattr(change, "stage", None)
-            if isinstance(stage, str) and stage in renames:
-                change = change.model_copy(update={"stage": renames[stage]})
-            renamed.append(change)
-        changes = renamed
-    return proposal.model_copy(update={"changes": changes})
+    """The proposal as the user left it in the editor (see ``Proposal.corrected``)."""
+    return proposal.corrected(kept)
 
 
 def warnings_summary(warnings: Sequence[PitfallWarning], lang: Lang) -> str:
