@@ -108,6 +108,9 @@ class FakeConversation:
     def set_retriever(self, retriever: Any) -> None:
         pass
 
+    def prefetch(self) -> None:
+        pass
+
     def sessions(self) -> list[SessionInfo]:
         return [SessionInfo("s1", "first", "framing", "2026-01-01 10:00"),
                 SessionInfo("s2", "second", "stages", "2026-01-02 10:00")]

@@ -77,6 +77,7 @@ class Interview:
         self.lang: Lang = lang
         self.model = model
         self.retriever = retriever
+        self._citations: dict[tuple[str, str], tuple[str, ...]] = {}
         self.engine = engine
         self.title = title
         self._journey = journey
@@ -758,10 +759,37 @@ class Interview:
             out.append(self._warning(finding))
         return out
 
+    def prefetch_citations(self) -> None:
+        """Look up, once, the method passage cited with each pitfall's warning, in both languages, without
+        holding the interview's lock: the TUI runs this off the UI thread when the index is ready, so that
+        accepting a proposal never waits for the index (embedding, Chroma, BM25) on a new warning."""
+        retriever = self.retriever
+        if retriever is None:
+            return
+        for pitfall in catalog.pitfalls().values():
+            for lang in ("fr", "en"):
+                if (pitfall.code, lang) in self._citations:
+                    continue
+                try:
+                    found = list(retriever.search(f"{pitfall.title(lang)} {pitfall.why(lang)}", lang=lang,
+                                                  pitfall=pitfall.code, k=1))
+                except Exception:  # the index is a helper: the catalogue's source is enough
+                    found = []
+                self._citations[(pitfall.code, lang)] = tuple(p.citation(lang) for p in found)
+
+    def _cited(self, finding: Any) -> tuple[str, ...]:
+        """The method passage cited with a warning: prefetched, else looked up now (headless runs)."""
+        key = (finding.code, self.lang)
+        if key not in self._citations:
+            if self.retriever is None:
+                return ()
+            found = self._search(f"{finding.title} {finding.why}", pitfall=finding.code, k=1)
+            self._citations[key] = tuple(p.citation(self.lang) for p in found)
+        return self._citations[key]
+
     def _warning(self, finding: Any) -> PitfallWarning:
         citations = [finding.source] if finding.source else []
-        for p in self._search(f"{finding.title} {finding.why}", pitfall=finding.code, k=1):
-            citations.append(p.citation(self.lang))
+        citations += self._cited(finding)
         return PitfallWarning(code=finding.code, severity=finding.severity, message=finding.message,
                               why=finding.why, source=finding.source, items=tuple(finding.items),
                               citations=tuple(citations))

@@ -24,6 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Header, Static
+from textual.worker import get_current_worker
 
 from .. import paths
 from ..errors import readable
@@ -145,12 +146,6 @@ class StreamChunk(Message):
         self.message, self.chunk, self.error = message, chunk, error
 
 
-class FindingsReady(Message):
-    def __init__(self, findings: list[Any], gen: int, lang: Lang) -> None:
-        super().__init__()
-        self.findings, self.gen, self.lang = findings, gen, lang
-
-
 class IndexReady(Message):
     def __init__(self, retriever: Any) -> None:
         super().__init__()
@@ -243,7 +238,6 @@ class JourneyApp(App[None]):
         self._threads: list[threading.Thread] = []
         self._painted = False
         self._model_gen = 0
-        self._lint_gen = 0
         self.title = t("title", self.lang)
 
     # --- layout -----------------------------------------------------------------------
@@ -358,6 +352,7 @@ class JourneyApp(App[None]):
             conversation.set_model(self._model)
         if self._retriever is not None:
             conversation.set_retriever(self._retriever)
+            self._background(conversation.prefetch)
         self.refresh_views()
 
     _model: Any = None
@@ -510,6 +505,7 @@ class JourneyApp(App[None]):
         self._retriever = event.retriever
         if self.conversation is not None:
             self.conversation.set_retriever(event.retriever)
+            self._background(self.conversation.prefetch)  # the warnings' citations, off the UI thread
         if self.model_state == "ready":
             self._set_status(t("model.ready", self.lang, name=self.model_name), "")
         elif self.model_state == "none":
@@ -593,46 +589,79 @@ class JourneyApp(App[None]):
         await event.message.append(event.chunk)
 
     def _refresh_findings(self) -> None:
-        """Lint off the UI thread (a big map takes a while); only the latest result is shown."""
+        """Lint off the UI thread (a big map takes a while), in an exclusive Textual worker: a newer map
+        cancels the older run, whose result is then not shown."""
         conv = self.conversation
         if conv is None or not self._painted:
             return
-        self._lint_gen += 1
-        self._background(self._lint_thread, conv, self._lint_gen, self.lang)
+        lang = self.lang
 
-    def _lint_thread(self, conv: Conversation, gen: int, lang: Lang) -> None:
-        try:
-            findings = list(conv.findings())
-        except Exception:
-            log.exception("lint")
-            findings = []
-        self.post_message(FindingsReady(findings, gen, lang))
+        def work() -> None:
+            try:
+                findings = list(conv.findings())
+            except Exception:
+                log.exception("lint")
+                findings = []
+            if not get_current_worker().is_cancelled:
+                self.call_from_thread(self._show_findings, findings, lang)
 
-    def on_findings_ready(self, event: FindingsReady) -> None:
-        if event.gen != self._lint_gen:
-            return
-        due = [f for f in event.findings if not f.pending]
-        self.query_one(WarningsPane).show(due, event.lang, later=len(event.findings) - len(due))
+        self.run_worker(work, thread=True, group="lint", exclusive=True, exit_on_error=False, name="lint")
+
+    def _show_findings(self, findings: list[Any], lang: Lang) -> None:
+        due = [f for f in findings if not f.pending]
+        self.query_one(WarningsPane).show(due, lang, later=len(findings) - len(due))
 
     # --- proposals ------------------------------------------------------------------------
 
     def action_accept_proposal(self) -> None:
-        if not self.proposals or self.conversation is None:
-            self.notify(t("proposal.nothing", self.lang), timeout=3)
-            return
-        proposal = self.proposals.pop(0)
-        self._guarded(lambda: self._show_reply(self.conversation.accept(proposal)) if self.conversation else None,
-                      restore=proposal)
-        self.notify(t("proposal.accepted", self.lang), timeout=3)
+        self._decide("accept", "proposal.accepted")
 
     def action_reject_proposal(self) -> None:
-        if not self.proposals or self.conversation is None:
+        self._decide("reject", "proposal.rejected")
+
+    def _decide(self, how: str, said: str, kept: dict[str, str] | None = None,
+                proposal: ProposalView | None = None) -> None:
+        """Accept, drop or correct the first proposal. The proposal leaves the pane at once; the interview
+        applies and saves it in a Textual thread worker (a new warning's citation is prefetched: nothing
+        waits for the index), and the map and the warnings follow."""
+        conv = self.conversation
+        if conv is None or (proposal is None and not self.proposals):
             self.notify(t("proposal.nothing", self.lang), timeout=3)
             return
-        proposal = self.proposals.pop(0)
-        self._guarded(lambda: self._show_reply(self.conversation.reject(proposal)) if self.conversation else None,
-                      restore=proposal)
-        self.notify(t("proposal.rejected", self.lang), timeout=3)
+        if proposal is None:
+            proposal = self.proposals.pop(0)
+        elif proposal in self.proposals:
+            self.proposals.remove(proposal)
+        else:
+            return
+        self.query_one(MapPane).show_proposals(self.proposals, self._reading, self.lang)
+        chosen = proposal
+
+        def work() -> None:
+            try:
+                if how == "accept":
+                    reply = conv.accept(chosen)
+                elif how == "reject":
+                    reply = conv.reject(chosen)
+                else:
+                    reply = conv.correct(chosen, kept or {})
+            except Exception as err:
+                log.exception("%s failed", how)
+                self.call_from_thread(self._decision_failed, err, chosen)
+            else:
+                self.call_from_thread(self._decided, reply, said, len(kept or {}))
+
+        self.run_worker(work, thread=True, group="decide", exit_on_error=False, name=f"{how} proposal")
+
+    def _decided(self, reply: BotReply, said: str, n: int) -> None:
+        self._show_reply(reply)
+        self.notify(t(said, self.lang, n=n), timeout=3)
+
+    def _decision_failed(self, error: BaseException, proposal: ProposalView) -> None:
+        self.proposals.insert(0, proposal)
+        self.notify(t("error.generic", self.lang, reason=readable(error, self.lang), log=log_file()),
+                    severity="error", timeout=8)
+        self.refresh_views()
 
     def action_edit_proposal(self) -> None:
         if not self.proposals or self.conversation is None:
@@ -642,12 +671,8 @@ class JourneyApp(App[None]):
         items = [EditableItem(line.key, line.kind, line.text, line.editable) for line in proposal.lines]
 
         def done(kept: dict[str, str] | None) -> None:
-            if kept is None or self.conversation is None or proposal not in self.proposals:
-                return
-            self.proposals.remove(proposal)
-            conv = self.conversation
-            self._guarded(lambda: self._show_reply(conv.correct(proposal, kept)), restore=proposal)
-            self.notify(t("proposal.kept", self.lang, n=len(kept)), timeout=3)
+            if kept is not None:
+                self._decide("correct", "proposal.kept", kept, proposal)
 
         self.push_screen(ProposalScreen(items, self.lang), done)
 

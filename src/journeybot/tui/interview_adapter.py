@@ -178,6 +178,9 @@ class InterviewConversation:
     def set_retriever(self, retriever: Any) -> None:
         self.interview.retriever = retriever
 
+    def prefetch(self) -> None:
+        self.interview.prefetch_citations()
+
     def sessions(self) -> list[SessionInfo]:
         out = []
         for s in self.store.sessions():
