@@ -230,12 +230,12 @@ def test_a_model_reading_is_used_and_nothing_it_writes_reaches_the_map(tmp_path:
 
     answers = load_answers(INTERVIEWS[0]).model_copy(update={"lang": "en", "answers": {
         "framing": ["We want fewer calls. Mostly families with children."],
-        "stages": ["Need, research, order. And then the unboxing of the parcel."]}})
+        "stages": ["Hearing about us from a colleague comes first. The trial month is where she decides."]}})
     model = ScriptedChatModel(responder)
     result = run_headless(answers, SessionStore(tmp_path / "s.db"), lang="en", model=model)
     assert result.model_turns == 2 and len(model.calls) == 2
     assert [(s.name, s.provenance) for s in result.journey.stages] == [
-        ("Need", "team"), ("Research", "team"), ("Order", "team"), ("The unboxing of the parcel", "team")]
+        ("Hearing about us from a colleague comes first", "team"), ("The trial month is where she decides", "team")]
     assert "Teleport" not in result.journey.model_dump_json()
     assert unsupported(result.journey, answers)[0] == 0
 

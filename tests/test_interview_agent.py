@@ -127,14 +127,29 @@ def test_no_model_means_rules() -> None:
                          result.proposal.changes)
 
 
-def test_a_model_label_adds_a_stage_in_the_users_words_and_order() -> None:
-    model = ScriptedChatModel([_labels("stage")])
+def test_a_sentence_that_carries_the_list_on_is_its_last_stage() -> None:
     text = "Need, research, order. And then the unboxing of the parcel."
-    result = agent.extract(model, _pending(text, "stages"), JourneyMap(), "en")
-    assert _parts(model.calls[0].messages) == ["And then the unboxing of the parcel"]
+    result = agent.extract(_must_not_be_called(), _pending(text, "stages"), JourneyMap(), "en")
     names = [c.name for c in result.proposal.changes if isinstance(c, AddStage)]
     assert names == ["Need", "Research", "Order", "The unboxing of the parcel"]
     _all_values_are_the_users(result.proposal.changes, text)
+
+
+def test_a_model_label_adds_a_stage_when_the_rules_read_no_list() -> None:
+    model = ScriptedChatModel([_labels("stage", "stage")])
+    text = "It starts when she hears about us from a colleague. The trial month is where she decides."
+    result = agent.extract(model, _pending(text, "stages"), JourneyMap(), "en")
+    names = [c.name for c in result.proposal.changes if isinstance(c, AddStage)]
+    assert model.calls and len(names) == 2
+    _all_values_are_the_users(result.proposal.changes, text)
+
+
+@pytest.mark.parametrize("remark", ["That sits between finding a physio and booking.",
+                                    "After the sessions it's just back on the bike, as I said."])
+def test_the_model_is_not_asked_about_remarks_once_the_list_is_read(remark: str) -> None:
+    text = "Finding a physio, booking, the first assessment, the sessions. " + remark
+    result = agent.extract(_must_not_be_called(), _pending(text, "stages"), JourneyMap(), "en")
+    assert len([c for c in result.proposal.changes if isinstance(c, AddStage)]) == 4
 
 
 def test_a_stage_list_the_rules_are_sure_of_is_not_asked_about() -> None:

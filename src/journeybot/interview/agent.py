@@ -26,12 +26,15 @@ from ..llm.protocol import ChatModel, Message, ModelError
 from ..method import catalog
 from ..method.model import Phase
 from ..text import Span
-from . import rules
+from . import rules, words
 from .ground import Answer, ground
 from .proposal import Proposal, ReadingNote
 from .reading import LABELS, PER_STAGE, Context, Labelled, build
 from .types import ExtractionResult, MethodAnswer, PassageLike, PendingExtraction
 
+PLAN_PHASES = frozenset({"metrics", "owners", "priorities"})
+"""Phases whose answers state what exists (numbers, owners, a plan): a part saying nothing is there yet
+is not shown to the model."""
 MAX_PARTS = 16
 """At most this many parts of one answer go to the model (the rest are read by the rules alone)."""
 MAX_TOKENS = 400
@@ -94,8 +97,11 @@ def parts(ctx: Context, from_rules: Sequence[Labelled] = ()) -> list[Span]:
     for unit in units:
         if any(_overlaps(r.span, unit) for r in from_rules):
             continue
-        if len(unit.text.split()) < 3 or rules.is_dont_know(unit.text):
-            continue
+        asked_back = ctx.text[unit.end:unit.end + 3].lstrip().startswith("?") or unit.text.rstrip().endswith("?")
+        if len(unit.text.split()) < 3 or rules.is_dont_know(unit.text) or asked_back:
+            continue  # nothing to label, or the user echoing a question ("Les noter de 1 à 5 ?")
+        if ctx.phase in PLAN_PHASES and words.says("not_yet", unit.text):
+            continue  # "pas d'action lancée, on verra après": what is missing is not a plan
         out.append(unit)
     return out[:MAX_PARTS]
 

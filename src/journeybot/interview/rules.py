@@ -340,7 +340,7 @@ def _stage_lists(ctx: Context) -> list[ListBlock]:
     keep = [lst for lst in seg.lists if lst.strong or lst.kind == "colon" or lst.count is not None]
     if not keep and not ctx.journey.stages:
         # a bare comma list, of short items, or of clauses when the question asked for the stages
-        keep = [lst for lst in seg.lists if lst.kind == "asked" or all(len(i.text.split()) <= 4 for i in lst.items)]
+        keep = [lst for lst in seg.lists if lst.kind == "asked" or all(len(i.text.split()) <= 5 for i in lst.items)]
     out = []
     for lst in keep:
         sentence_text = ctx.text[lst.start:lst.end]
@@ -773,6 +773,8 @@ def _priorities(ctx: Context) -> list[Labelled]:
             f = fold(body)
             if _dont_know(body) or len(body.split()) < 2:
                 continue
+            if words.says("not_yet", body) and not _has_date(body) and not has_scores(body):
+                continue  # "pas d'action lancée, pas de responsable": says what is missing
             if is_review(body) or (ctx.qid == "review" and _has_date(body)):
                 out.append(Labelled(span, ("review",)))
                 continue

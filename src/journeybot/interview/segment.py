@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ..text import Span, fold, sentence_spans
@@ -538,6 +538,26 @@ def _is_correction(sentence: str) -> bool:
                 or _FORGOT.search(folded))
 
 
+_CONTINUES = re.compile(r"^(?:and\s+|et\s+)?(?:then|puis|ensuite|enfin|finally|lastly|after that|apres ca|apres)\b[\s,:]*")
+
+
+def _continued(text: str, lists: list[ListBlock], free: list[Span]) -> tuple[list[ListBlock], list[Span]]:
+    """A short sentence right after a list that carries it on ("Need, research, order. And then the
+    unboxing of the parcel.") is its last item."""
+    out_lists, out_free = list(lists), []
+    for sentence in sorted(free, key=lambda s: s.start):
+        k = next((i for i, lst in enumerate(out_lists) if lst.kind in ("commas", "asked", "colon")
+                  and lst.end <= sentence.start and not text[lst.end:sentence.start].strip(" .;\n")), None)
+        m = _CONTINUES.match(fold(sentence.text))
+        rest = sentence.sub(text, m.end(), len(sentence.text)) if m else None
+        if k is None or rest is None or not rest.text or len(rest.text.split()) > MAX_ITEM_WORDS:
+            out_free.append(sentence)
+            continue
+        lst = out_lists[k]
+        out_lists[k] = replace(lst, items=(*lst.items, _item(text, rest)), end=sentence.end)
+    return out_lists, out_free
+
+
 def _has_list(lists: Sequence[ListBlock]) -> bool:
     """The answer already gave its list (three items or more): a later sentence of clauses is a remark
     about it ("some of them call us first and others just walk in"), not a second list."""
@@ -580,6 +600,7 @@ def segment(text: str, *, list_asked: bool = False) -> Segmentation:
                 if not any(i.start <= span.start and span.end <= i.end + 1 for i in intros):
                     free.append(span)
     lists.sort(key=lambda lst: lst.start)
+    lists, free = _continued(text, lists, free)
     # a free sentence that is exactly an intro (the intro of a line list stands on its own line)
     free = [s for s in free if not any(i.start <= s.start and s.end <= i.end + 1 for i in intros)]
     return Segmentation(text, tuple(lists), tuple(sorted(free, key=lambda s: s.start)), tuple(intros))

@@ -66,7 +66,7 @@ def warm_up() -> None:
     for name in ("evidence_kinds", "efforts", "opportunity_kinds", "opportunity_levers", "soncas",
                  "moment_kinds"):
         keyed(name)
-    for name in ("customer_cues", "internal_cues", "no_evidence", "dont_know", "already_said",
+    for name in ("customer_cues", "internal_cues", "no_evidence", "dont_know", "not_yet", "already_said",
                  "method_vocabulary", "method_question_starts"):
         flat(name)
 
