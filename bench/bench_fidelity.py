@@ -22,7 +22,8 @@ Figures per file and system:
 - unsupported: statements presented as facts (not `inferred`) that are not the user's words (the grounding
   check of journeybot.interview.ground, run on every answer of the file; a metric's number must have been
   typed);
-- questions asked per answer given (journeybot only), seconds per answer p50/p95;
+- questions asked per answer given (journeybot only), seconds per answer p50/p95, and over the answers the
+  model was asked about (the others are read by the rules alone in milliseconds);
 - pitfalls: precision, recall and F1 of `journeybot lint` codes against the file's expected codes (codes
   the file tolerates are left out).
 With --model none the interview runs on the rules alone and there is no one-shot row.
@@ -135,13 +136,17 @@ ONE_SHOT_SYSTEM = (
 )
 
 
+MODEL_READ_S = 0.2
+"""An answer that took this long was read by the model too (the rules take milliseconds)."""
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-def answer_files(only: str = "") -> list[Path]:
-    return sorted(p for p in EXAMPLES.glob("*.yaml") if not p.name.endswith(".facts.yaml") and only in p.name)
+def answer_files(only: str = "", folder: Path | None = None) -> list[Path]:
+    return sorted(p for p in (folder or EXAMPLES).glob("*.yaml") if not p.name.endswith(".facts.yaml") and only in p.name)
 
 
 def facts_path(path: Path) -> Path:
@@ -290,7 +295,7 @@ def _f1(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run(model_name: str, base_url: str | None = None, max_tokens: int = 3000, only: str = "",
-        one_shot: bool = True) -> dict[str, Any]:
+        one_shot: bool = True, folder: Path | None = None) -> dict[str, Any]:
     """Every example file through both systems; returns the rows and totals (used by bench/run_all.py)."""
     from journeybot.llm.factory import make_chat_model
     from journeybot.settings import load_settings
@@ -302,7 +307,7 @@ def run(model_name: str, base_url: str | None = None, max_tokens: int = 3000, on
                                           answer_deadline=1800, breaker_failures=0))
     load = time.perf_counter() - t0
     rows = []
-    for path in answer_files(only):
+    for path in answer_files(only, folder):
         rows.append(run_interview(path, model))
         print(f"  {path.name}: fields {rows[-1]['fields']}", file=sys.stderr)
         if model is not None and one_shot:
@@ -327,6 +332,11 @@ def run(model_name: str, base_url: str | None = None, max_tokens: int = 3000, on
             totals[system].update(
                 questions_per_answer=round(sum(r["questions"] for r in mine) / max(1, sum(r["answers"] for r in mine)), 2),
                 answer_seconds_p50=round(_pct(seconds, 0.5), 2), answer_seconds_p95=round(_pct(seconds, 0.95), 2))
+            # the answers the model was asked about (the others are read by the rules in milliseconds)
+            asked = [s for s in seconds if s >= MODEL_READ_S] or [0.0]
+            totals[system].update(model_answers=len([s for s in seconds if s >= MODEL_READ_S]),
+                                  model_seconds_p50=round(_pct(asked, 0.5), 2),
+                                  model_seconds_p95=round(_pct(asked, 0.95), 2))
     if "one shot" in totals:
         journey = {r["file"]: r for r in rows if r["system"] == "journeybot"}
         below = [r["file"] for r in rows if r["system"] == "one shot" and journey[r["file"]]["fields"] < r["fields"]]
@@ -355,6 +365,9 @@ def print_table(report: dict[str, Any]) -> None:
               f"{t['unsupported']}; {t['seconds']} s"
               + (f"; questions per answer {t['questions_per_answer']}; seconds per answer p50 {t['answer_seconds_p50']} "
                  f"p95 {t['answer_seconds_p95']}" if "questions_per_answer" in t else ""))
+        if t.get("model_answers"):
+            print(f"      {system:10} answers the model read: {t['model_answers']}, seconds p50 "
+                  f"{t['model_seconds_p50']} p95 {t['model_seconds_p95']}")
         print(f"      {system:10} pitfalls: precision {p['precision']}, recall {p['recall']}, F1 {p['f1']} "
               f"({p['tp']} right, {p['fp']} false alarms, {p['fn']} missed); complete maps raising nothing: "
               f"{p['complete_maps_clean']}/{p['complete_maps']}")
@@ -370,13 +383,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-url", default=None, help="an OpenAI-compatible server (with --model openai)")
     parser.add_argument("--max-tokens", type=int, default=3000, help="reply budget of the one-shot call")
     parser.add_argument("--only", default="", help="only the example files whose name holds this")
+    parser.add_argument("--dir", type=Path, default=None,
+                        help="another folder of answer files with their .facts.yaml (default: examples/interviews)")
     parser.add_argument("--no-one-shot", action="store_true", help="skip the one-shot alternative")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     from journeybot.llm.protocol import ModelError
 
     try:
-        report = run(args.model, args.base_url, args.max_tokens, args.only, not args.no_one_shot)
+        report = run(args.model, args.base_url, args.max_tokens, args.only, not args.no_one_shot, args.dir)
     except ModelError as err:
         print(f"bench_fidelity: {err.en}", file=sys.stderr)
         return 1

@@ -52,12 +52,20 @@ answers:
   metrics:
     - "35% of new customers call about their first bill (source: call centre report, May). We have little else."
 """
-"""Each answer holds one part no cue word labels (the last sentence): the model is asked about every answer,
-once, about one part (the rules read the rest at once)."""
+"""Each answer but the stage list holds one part no cue word labels (the last sentence): the model is asked
+about each of them, once, about one part (the rules read the rest at once). The stage list is read by the
+rules alone: the sentence after it is a remark, never a stage, and the model is not asked about it."""
+
+STAGE_LIST = "Need, research, order, installation day, first bill. The last two are where it hurts."
 
 
 def _answer_texts(path: Path) -> list[str]:
     return [a for texts in load_answers(path).answers.values() for a in texts]
+
+
+def _consulted(path: Path) -> list[str]:
+    """The answers the model is asked about."""
+    return [a for a in _answer_texts(path) if a != STAGE_LIST]
 
 
 @dataclass
@@ -109,7 +117,8 @@ def test_every_answer_of_the_file_is_asked_about_once(answers_file: Path) -> Non
         result = run_headless(answers, store, lang="en", model=model)
     finally:
         store.close()
-    assert result.model_turns == result.turns == len(_answer_texts(answers_file)) == len(model.calls)
+    assert result.turns == len(_answer_texts(answers_file)) == len(_consulted(answers_file)) + 1
+    assert result.model_turns == len(_consulted(answers_file)) == len(model.calls)
     assert all(call.schema["properties"]["labels"]["minItems"] == 1 for call in model.calls)  # type: ignore[index]
 
 
@@ -198,11 +207,12 @@ def test_many_faults_in_a_row_then_recovery(kind: str, answers_file: Path, tmp_p
     # (the error fed back once) for invalid JSON, two for an unusable body (the second with a larger
     # budget); then one request per answer.
     answers = _answer_texts(answers_file)
+    consulted = _consulted(answers_file)
     assert watch.faulted == FAULTS_IN_A_ROW
-    assert watch.requests == FAULTS_IN_A_ROW + (len(answers) - failed_answers)
+    assert watch.requests == FAULTS_IN_A_ROW + (len(consulted) - failed_answers)
     budget = watch.budgets[-1]  # the reply budget of one part: small, the same for every answer
     assert 0 < budget <= agent.MAX_TOKENS < agent.RETRY_TOKENS
-    later = [budget] * (len(answers) - failed_answers)
+    later = [budget] * (len(consulted) - failed_answers)
     if kind in ("truncated body", "not JSON"):
         assert watch.budgets == [budget, agent.RETRY_TOKENS] * failed_answers + later
     else:  # transport retries and fed-back errors keep the budget
@@ -219,13 +229,16 @@ def test_many_faults_in_a_row_then_recovery(kind: str, answers_file: Path, tmp_p
         session = store.sessions()[0]
         stored = [m.text for m in store.messages(session.id) if m.role == "user"]
         assert stored == answers  # nothing the user typed is lost, in order
-        sources = [json.loads(p.body)["source"] for p in store.proposals(session.id)]
+        read = {m.text: json.loads(p.body)["source"] for p in store.proposals(session.id)
+                for m in store.messages(session.id) if m.seq == p.answer_seq}
     finally:
         store.close()
+    sources = [read[a] for a in consulted]
     # the fault cost the first answers (read by the rules instead), then the model reads again
     assert sources[:failed_answers] == ["rules"] * failed_answers
-    assert sources[failed_answers:] == ["model"] * (len(answers) - failed_answers)
-    assert f"Read by the model: {len(answers) - failed_answers} answers, by rules: {failed_answers}" in output
+    assert sources[failed_answers:] == ["model"] * (len(consulted) - failed_answers)
+    assert read[STAGE_LIST] == "rules"
+    assert f"Read by the model: {len(consulted) - failed_answers} answers, by rules: {failed_answers + 1}" in output
 
 
 def test_a_server_that_never_recovers_still_gives_the_whole_map(answers_file: Path, tmp_path: Path,

@@ -140,14 +140,16 @@ def test_a_model_reply_that_distorts_the_users_words_never_reaches_the_map(tmp_p
                                    "--base-url", stub.base_url, "--lang", "en"])
         requests = len(stub.chat_requests())
     assert done.exit_code == 0, done.output
-    assert requests == 3  # one answer per phase, each with one part the rules could not label
+    # framing and persona: one part each that the rules could not label; the stage list is read by the rules,
+    # and the sentence after it is a remark the model is not asked about
+    assert requests == 2
     read = re.search(r"Read by the model:\s*(\d+) answers?, by rules:\s*(\d+)", done.output)
-    assert read is not None and read.groups() == ("3", "0"), done.output
+    assert read is not None and read.groups() == ("2", "1"), done.output
     journey = load_map(out)
     dumped = journey.model_dump_json()
     assert "customers love it" not in dumped and NEGATED not in dumped
     assert not any(value.strip().casefold() == "pwned" for value in _strings(journey.model_dump()))
-    assert [s.name for s in journey.stages][:5] == ["Need", "Research", "Order", "Installation day", "First bill"]
+    assert [s.name for s in journey.stages] == ["Need", "Research", "Order", "Installation day", "First bill"]
     bad, checked, examples = unsupported(journey, load_answers(answers))
     assert checked and bad == 0, examples  # whatever is the team's is the user's own words
     assert ungrounded_fields(journey, load_answers(answers)) == []
