@@ -362,7 +362,10 @@ def _stage_items(ctx: Context) -> list[Span]:
         # and the chasing come after") restates them: only what it names as forgotten is new
         from .lifecycle import says_lifecycle
 
-        lists = [lst for lst in lists if not says_lifecycle(text[lst.start:lst.end])]
+        lists = [lst for lst in lists if not says_lifecycle(text[lst.start:lst.end])
+                 and (lst.strong or lst.count is not None)]
+        # (a loose list in a later answer is a remark about the stages: "c'est la dernière étape, quand elle
+        # signe et qu'elle paie"; a new list is written as one: lines, numbers, a count)
     for lst in lists:
         spans = [i.span for i in lst.items]
         if _INCLUDED.search(fold(text[lst.start:lst.end])) and existing:

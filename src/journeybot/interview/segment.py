@@ -129,6 +129,10 @@ _ORDINALS = {"premier": 1, "premiere": 1, "first": 1, "deuxieme": 2, "second": 2
 _ORDINAL_MARKER = re.compile(
     r"(?:(?<=\s)|(?<=^)|(?<=[,;:.]))(?:(?:la|le|en|the|and|et)\s+)?(?P<w>" + "|".join(_ORDINALS) +
     r")(?:ly)?(?:\s+(?:etape|phase|step|stage|temps))?\s*[:,]\s*")
+_WORD_MARKER = re.compile(
+    r"(?:(?<=\s)|(?<=^)|(?<=[,;:.]))(?:(?P<kind>(?:etape|stage|step|phase)\s+)|(?:and|et)\s+)(?P<w>" +
+    "|".join(w for w in _NUM_WORDS if " " not in w) + r")\s*[,:.]\s*")
+"""A number written as a word: "Stage one, I need a car. Stage two, ..." (and "And seven, ..." next in the run)."""
 _ARROWS = re.compile(r"\s*(?:→|->|=>|⇒|⟶|>>?)\s*")
 _CONNECTOR = re.compile(
     r"(?:(?<=^)|(?<=[\s,;.(]))(?:et\s+|and\s+)?(?:tout\s+d'abord|d'abord|en premier|au debut|premierement|"
@@ -282,13 +286,20 @@ def _numbered(text: str, claims: _Claims, start: int, end: int) -> list[ListBloc
         markers.append((m.start(), m.end(), n))
     for m in _ORDINAL_MARKER.finditer(folded, start, end):
         markers.append((m.start(), m.end(), _ORDINALS[m.group("w")]))
+    bare: set[int] = set()
+    for m in _WORD_MARKER.finditer(folded, start, end):
+        n = NUMBER_WORDS.get(m.group("w"), NUMBER_WORDS.get(m.group("w") + " "))
+        if n and not any(a <= m.start() < b for a, b, _ in markers):
+            markers.append((m.start(), m.end(), n))
+            if not m.group("kind"):
+                bare.add(m.start())  # "and seven, ...": only as the next of a run
     markers.sort()
     # runs of markers numbered 1, 2, 3... (or n, n+1, ...)
     runs: list[list[tuple[int, int, int]]] = []
     for marker in markers:
         if runs and marker[2] == runs[-1][-1][2] + 1 and marker[0] >= runs[-1][-1][1]:
             runs[-1].append(marker)
-        elif marker[2] in (0, 1):
+        elif marker[2] in (0, 1) and marker[0] not in bare:
             runs.append([marker])
     for run in runs:
         if len(run) < 2 or not claims.free(run[0][0], run[-1][1]):
@@ -510,6 +521,7 @@ def _connectors(text: str, claims: _Claims, start: int, end: int) -> list[ListBl
         span = Span.of(text, m.end(), stop)
         if span.text:
             items.append(_item(text, span))
+    items = [piece for item in items for piece in _quoted_names(text, item)]
     if len(items) < 2 or not claims.free(run[0].start(), items[-1].span.end):
         return []
     # a connector list holds actions or steps: each item is a clause, not a paragraph
@@ -520,6 +532,25 @@ def _connectors(text: str, claims: _Claims, start: int, end: int) -> list[ListBl
                       announced_count(intro.text) if intro else None, run[0].start(), items[-1].span.end)
     claims.take(block.start, block.end)
     return [block]
+
+
+_QUOTED_NEXT = re.compile(r"[»”\"]\s*(?:[—–][^«“\"]{0,80}[—–]\s*)?,\s*(?=[«“\"])")
+
+
+def _quoted_names(text: str, item: Item) -> list[Item]:
+    """An item holding several names in quotes one after the other (« J'attends ma SIM », « La bascule » —
+    le jour où le numéro passe —) is as many items."""
+    body = item.span.text
+    cuts = [m for m in _QUOTED_NEXT.finditer(body)]
+    before = text[max(0, item.span.start - 3):item.span.start]
+    if not cuts or not (body.lstrip().startswith(("«", "“", '"')) or any(q in before for q in "«“\"")):
+        return [item]
+    out, pos = [], 0
+    for m in cuts:
+        out.append(_item(text, item.span.sub(text, pos, m.start() + 1)))
+        pos = m.end()
+    out.append(_item(text, item.span.sub(text, pos, len(body))))
+    return [i for i in out if i.text]
 
 
 def clauses(text: str, sentence: Span) -> list[Span]:
@@ -680,6 +711,9 @@ def corrections(text: str, after: int, items: list[str]) -> list[Edit]:
         if m and _number(m.group(1)) is not None:
             edits.append(Edit("count", count=_number(m.group(1))))
     for m in _FORGOT.finditer(folded):
+        sentence_end = re.search(r"[.!?](?:\s|$)", folded[m.end():])
+        if _LEFT_OUT.search(folded[m.end():m.end() + (sentence_end.start() if sentence_end else 200)]):
+            continue  # "there's selling it on, but that's another journey, leave it out"
         name = Span.of(text, after + m.start("name"), after + m.end("name"))
         clean = _ARTICLE.sub("", fold(name.text)).strip()
         if not clean:
@@ -688,7 +722,14 @@ def corrections(text: str, after: int, items: list[str]) -> list[Edit]:
         tail = folded[m.end():m.end() + 240]
         named = re.match(r"[^.;!?:]{0,80}?[:—–]\s*(?P<n>[^.;!?:]{2,80})", tail)
         called = _CALL_IT.search(tail)
-        if named is not None and (_PLACEHOLDER.fullmatch(clean) or len(named.group("n").split()) <= 10):
+        inner = _BETWEEN_THEN_NAME.match(named.group("n")) if named is not None else None
+        if named is not None and inner is not None:
+            # "j'ai oublié le plus important : entre on me soulage et je fais mes soins, il y a je réfléchis au
+            # devis" (where it goes, then its name)
+            start = m.end() + named.start("n") + inner.start("x")
+            name = Span.of(text, after + start, after + m.end() + named.start("n") + inner.end("x"))
+            name_end = m.end() + named.end("n")
+        elif named is not None and (_PLACEHOLDER.fullmatch(clean) or len(named.group("n").split()) <= 10):
             # "j'ai oublié le constat ... : Je remplis le constat avec le voisin" (the name in her words)
             name = Span.of(text, after + m.end() + named.start("n"), after + m.end() + named.end("n"))
             name_end = m.end() + named.end("n")
@@ -741,7 +782,14 @@ def corrections(text: str, after: int, items: list[str]) -> list[Edit]:
     return edits
 
 
+_LEFT_OUT = re.compile(r"\b(?:leave it out|left out|another journey|a different journey|not (?:part of|in) (?:this|the) "
+                       r"(?:map|journey)|out of scope|un autre parcours|une autre carte|hors (?:sujet|perimetre)|"
+                       r"on (?:le|la|les) laisse de cote|pas dans (?:cette|la) carte|on n'en parle pas)\b")
+_BETWEEN_THEN_NAME = re.compile(r"(?:entre|between)\s[^,;]{3,80},\s*(?:il y a aussi|il y a|y a|there's|there is|"
+                                r"c'est|it's|ca s'appelle|it's called)\s+(?P<x>[^.;!?,]{2,70}?)\s*$")
 _PLACEHOLDER = re.compile(r"(?:one|un|une|une etape|a step|a stage|something|quelque chose|another|une autre|un autre|"
+                          r"le plus important|plus important|l'essentiel|the most important(?: one)?|most important|"
+                          r"the big one|the main one|a key step|une etape cle|"
                           r"a bit|bit|un moment|a moment|un truc|la fin|the end|le debut|the start|the beginning|un passage|"
                           r"a big one|a key one|une grosse)(?:\s.*)?")
 _CALL_IT = re.compile(r"\b(?:call it|let's call it|we call it|appelons[- ]la|appelons[- ]le|on l'appelle|on va l'appeler|"
