@@ -17,7 +17,7 @@ _IS_PURCHASE = re.compile(
     r"le moment (?:de|d') ?l'achat|la vente|the sale|the buying moment|the moment (?:she|he|they) buys?)\b")
 _PURCHASE_IS = re.compile(
     r"\b(?:l'achat|the purchase|l'acte d'achat|le moment ou (?:il|elle|ils) [«\"]?\s*achetent?\s*[»\"]?|the moment (?:she|he|they)"
-    r" [\"“]?buys?[\"”]?)\s*,?\s*(?:c'est|is|est|:|=)\s+(?P<x>[^.;!?]{2,80})")
+    r" [\"“]?buys?[\"”]?)\s*(?:,\s*[^,.;:!?]{2,30},)?\s*,?\s*(?:c'est|is|est|:|=)\s+(?P<x>[^.;!?]{2,80})")
 _COME_AFTER = re.compile(
     r"(?P<list>[^.;:!?]{2,200}?)\s+(?:all\s+)?(?:viennent apres|vient apres|arrivent apres|sont apres|c'est apres|"
     r"se passent apres|se passe apres|come after|comes after|are after|is after|come later|happen after|follow)\b")
@@ -53,6 +53,23 @@ def _find(names: list[str], words: str) -> int | None:
     return best if best_score >= 0.6 else find_item(names, words) if best_score >= 0.5 and len(wanted) <= 1 else None
 
 
+_POSITION = re.compile(r"^(?:c'est\s+|it's\s+)?(?:la |le |the |our )?(?P<w>derniere|dernier|last|final|premiere|premier|first|"
+                       r"avant-derniere|penultimate|second to last)\s+(?:etape|phase|stage|step|one|moment)\b")
+
+
+def _by_position(words: str, count: int) -> int | None:
+    """The stage a position names: « la dernière étape », "the first stage"."""
+    m = _POSITION.match(words.strip())
+    if m is None or count == 0:
+        return None
+    w = m.group("w")
+    if w in ("premiere", "premier", "first"):
+        return 0
+    if w in ("avant-derniere", "penultimate", "second to last"):
+        return max(0, count - 2)
+    return count - 1
+
+
 def statements(text: str, names: list[str]) -> tuple[int | None, set[int], bool]:
     """What the answer says: (the purchase stage, stages said to come after, everything is after)."""
     f = " ".join(s for s in re.split(r"(?<=[.!?])\s+", fold(text)) if not _OUT_OF_SCOPE.search(s))
@@ -60,7 +77,8 @@ def statements(text: str, names: list[str]) -> tuple[int | None, set[int], bool]
     for pattern in (_IS_PURCHASE, _PURCHASE_IS):
         for m in pattern.finditer(f):
             x = re.sub(r"^(?:si on parle d'achat,?\s*|if we talk about buying,?\s*)", "", m.group("x").strip())
-            found = _find(names, x)
+            found = _by_position(x, len(names))
+            found = found if found is not None else _find(names, x)
             if found is not None:
                 purchase = found
                 break

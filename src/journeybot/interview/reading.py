@@ -608,6 +608,10 @@ def mixed_groups(src: str) -> list[str]:
     "teenage fans and their parents"), in the user's words: the two sides of a conjunction in a
     sentence that says several profiles (word list ``multi_segment``). Empty when none is said."""
     markers = words.flat("multi_segment").find_all(src)
+    if markers:
+        enumerated = _enumerated_groups(src)
+        if enumerated:
+            return enumerated
     for sentence in sentence_spans(src):
         near = [(s, e) for s, e, _ in markers if sentence.start <= s < sentence.end]
         if not near:
@@ -621,6 +625,30 @@ def mixed_groups(src: str) -> list[str]:
             if a and b and fold(a) != fold(b) and not re.fullmatch(r"[\d\s]+", a + b):
                 return [a, b]
     return []
+
+
+_FIRST_GROUP = re.compile(r"\b(?:one|first|firstly|on one side|un|une|premier|premiere|d'un cote|d'abord)\s*[:,]\s*")
+_SECOND_GROUP = re.compile(r"\b(?:two|second|secondly|on the other side|the other|deux|deuxieme|second|seconde|"
+                           r"de l'autre(?: cote)?|ensuite)\s*[:,]\s*")
+_GROUP_END = re.compile(r",|;|\.|\s(?:say|like|such as|e\.g\.|disons|comme|par exemple|who|qui)\s")
+
+
+def _enumerated_groups(src: str) -> list[str]:
+    """Two groups said one after the other after a word that announces several: "two kinds of bookers.
+    One: couples planning their own wedding, say Priya... Two: professional wedding planners like Jo"."""
+    folded = fold(src)
+    first = _FIRST_GROUP.search(folded)
+    second = _SECOND_GROUP.search(folded, first.end()) if first else None
+    if first is None or second is None:
+        return []
+    out = []
+    for m in (first, second):
+        end = _GROUP_END.search(folded, m.end())
+        group = src[m.end():end.start() if end else min(len(src), m.end() + 60)].strip()
+        if not group or len(group.split()) > 8:
+            return []
+        out.append(group)
+    return out if fold(out[0]) != fold(out[1]) else []
 
 
 def _picked(src: str, segments: Sequence[str]) -> tuple[str, list[str]] | None:
@@ -659,14 +687,16 @@ _NAME_AGE = re.compile(r"(?P<name>(?:M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)?\s*[
 _NOT_NAMES = {"elle", "il", "c'est", "une", "un", "le", "la", "les", "she", "he", "it", "the", "a", "an", "our",
               "notre", "nos", "mon", "ma", "this", "cette", "ce", "nous", "we", "they", "ils", "elles", "pour",
               "for", "persona", "disons", "let's", "say", "alors", "bon", "ok", "oui", "yes", "so", "well", "donc",
-              "bref", "voila", "typiquement", "typically", "souvent", "often"}
+              "bref", "voila", "typiquement", "typically", "souvent", "often", "one", "two", "three", "first", "second",
+              "un", "deux", "trois", "premier", "premiere", "deuxieme", "second", "seconde", "d'abord", "ensuite"}
 
 
 def _persona_name(src: str, span: Span) -> tuple[str | None, Span | None]:
     """The persona's name said in the span, and the rest of it (their description)."""
     text = span.text
-    m = _LEAD_NAME.match(text) or _NAME_CUES.search(text) or _NAME_AGE.search(text)
-    if m and fold(m.group("name").split()[0]).strip(".") not in _NOT_NAMES:
+    found = (_LEAD_NAME.match(text), _NAME_CUES.search(text), _NAME_AGE.search(text))
+    m = next((x for x in found if x and fold(x.group("name").split()[0]).strip(".") not in _NOT_NAMES), None)
+    if m:
         name = cap(m.group("name").strip(), 60)
         rest = span.sub(src, m.end("name"), len(text))
         before = span.sub(src, 0, m.start("name")) if m.start("name") > 0 else None
