@@ -70,15 +70,22 @@ _MINE = re.compile(r"^(?P<tps>.+?)\s+(?:is|are|sont|est|c'est)\s+(?:mine|ours|my
                    r"(?P<team>[^.;]*)")
 
 
+_WHEN = re.compile(r"\s+(?:on\s+(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays|weekends?|weekdays)|"
+                   r"at\s+weekends?|(?:le|les)\s+(?:lundis?|mardis?|mercredis?|jeudis?|vendredis?|samedis?|dimanches?|"
+                   r"week-ends?)|en semaine|the rest of the week|le reste de la semaine|most of the time|la plupart du temps)\b.*$",
+                   re.IGNORECASE)
+
+
 def _team(text: str) -> str | None:
     """The team's name as the user said it ("l'équipe digitale" → "Équipe digitale"), without what
     follows it (", avec leurs prestataires", " — my team", ", donc le directeur")."""
     text = re.split(r"\s*[—–(]\s*|,\s*(?:avec|with|donc|so|under|managed|qui|which|that|sauf|except|mais|but|pour|for|et|and)\b|"
                     r"\s+(?:mais|but|sauf|except|qui|which|under)\s", text)[0]
-    text = text.strip(" ,:.")
+    text = text.split(",")[0].strip(" ,:.")  # "Priti on Saturdays, me the rest of the week": the first one named
+    text = _WHEN.sub("", text).strip(" ,:.")
     text = re.sub(r"^(?:(?:c'est|it's|that's|is|are)\s+)?(?:l['’]|le\s+|la\s+|les\s+|the\s+|our\s+|notre\s+|nos\s+|un\s+|"
                   r"une\s+|a\s+)", "", text, flags=re.IGNORECASE).strip()
-    if not text or len(text.split()) > 7 or _NOT_OURS.search(fold(text)) or fold(text) in ("moi", "me", "mine", "ours"):
+    if not text or len(text.split()) > 7 or _NOT_OURS.search(fold(text)) or fold(text) in ("mine", "ours"):
         return None
     return text[:1].upper() + text[1:60]
 

@@ -23,7 +23,7 @@ _NUM_TAIL = re.compile(r"[\s,;:(–—-]*(?:(?:notée?s?|scores?|scored|rated|no
 _SCORE_TAIL = re.compile(r"[\s,;:(–—-]*(?:(?:notée?s?|scores?|scored|rated|note)\s*:?\s*)?(?:(?:" +
                          "|".join(_SCALES.values()) + r")\s*(?:de|of|:|=|à|at)?\s*[1-5](?:\s*/\s*5)?[\s,;)]*(?:et|and)?\s*)+"
                          r"\)?\s*[.]?\s*$", re.IGNORECASE)
-_REVIEW = re.compile(r"\b(?:revoir|reverr\w*|revue|revoit|revisit\w*|review\w*|refai\w* la carte|refaire la carte|mettre à jour|"
+_REVIEW = re.compile(r"\b(?:revoir|reverr\w*|revue|revoit|reli\w* la carte|relire|relecture|re-?read|revisit\w*|review\w*|refai\w* la carte|refaire la carte|mettre à jour|"
                      r"mise à jour|update the map|redo the map|come back to|on y revient|point d'étape|prochaine revue|"
                      r"next review|re-?map|refai\w* le point|faire le point|look at (?:it|the map|the whole map|this) again|"
                      r"go (?:back )?over (?:it|the map)|(?:carte|map)\b.{0,40}\b(?:again|à nouveau|de nouveau))\b",
@@ -42,7 +42,7 @@ _SCALE_KEYS = {"impact": "impact", "portee": "reach", "reach": "reach", "clients
                "confidence": "confidence", "certitude": "confidence", "effort": "effort", "cout": "effort", "cost": "effort",
                "difficulte": "effort"}
 _SCALE_WORD = re.compile(r"\b(?:impact|portee|reach|clients touches|confiance|confidence|certitude|effort|cout|cost|difficulte)\b")
-_NUMS = re.compile(r"(?<![\d.,/-])([1-5])(?:\s*/\s*5)?\s*[,/]\s*([1-5])\s*[,/]\s*([1-5])(?:\s*[,/]\s*([1-5]))?"
+_NUMS = re.compile(r"(?<![\d.,/-])([1-5])(?:\s*/\s*5)?\s*[,/-]\s*([1-5])\s*[,/-]\s*([1-5])(?:\s*[,/-]\s*([1-5]))?"
                    r"(?![\d%]|\s*(?:h|heures?|hours?|mois|months?|jours?|days?)\b)")
 
 
@@ -58,8 +58,11 @@ def scores(text: str, order: list[str] | None = None) -> dict[str, int]:
     """The 1..5 scales said in ``text``: "impact 5, portée 4, confiance 4, effort 2", or a row of numbers
     in the answer's order ("4/4/4/3", "5, 4, 4, 3")."""
     out = {}
+    other = "|".join(_SCALES.values())
     for key, pattern in _SCALES.items():
-        m = re.search(rf"(?:{pattern})\s*(?:de|of|:|=|à|at|est de|is)?\s*([1-5])(?:\s*/\s*5)?(?!\d)", text, re.IGNORECASE)
+        m = re.search(rf"(?:{pattern})\s*(?:de|of|:|=|à|at|est de|is)?\s*([1-5])(?:\s*/\s*5)?(?!\d)", text, re.IGNORECASE) or \
+            re.search(rf"(?:{pattern})(?:(?!{other})[^\d;]){{1,30}}?\b(?:je mets|je dirais|disons|on met|say|i'd say|i'd give it|"
+                      rf"maybe|peut-être|environ|about)\s*(?:a\s+)?([1-5])(?:\s*/\s*5)?(?!\d)", text, re.IGNORECASE)
         if m:
             out[key] = int(m.group(1))
     if len(out) >= 2:
@@ -139,7 +142,8 @@ def action_of(ctx: Context, item: Labelled) -> AddAction | None:
     src = ctx.text
     text = item.span.text
     owner = kpi = None
-    m = _OWNER.search(text) or _DOER.match(text)
+    m = _OWNER.search(text) or _DOER.match(text) or (
+        _NAMED_DOER.match(text) if (_KPI.search(text) or find_date(text, ctx.journey.created)) else None)
     if m:
         owner = cap((m.groupdict().get("who") or m.groupdict().get("team") or "").strip(), 60)
         owner = re.sub(r"^(?:(?:le|la|les|l'|the|our|notre)\s+|l['’])", "", owner, flags=re.IGNORECASE)
@@ -151,7 +155,7 @@ def action_of(ctx: Context, item: Labelled) -> AddAction | None:
     if k:
         kpi = cap(re.split(r"\s+(?:d'ici|by|before|avant|pour le|due)\b", k.group("kpi"))[0].strip(), 80)
     due = find_date(text, ctx.journey.created)
-    stops = [x.start() for x in (m, k) if x is not None]
+    stops = [x.start() for x in (m, k) if x is not None and x.start() > 0]  # a doer opening the line stays in it
     if due:
         cue = None
         for c in _DUE_CUE.finditer(text):
@@ -179,6 +183,11 @@ def review_of(ctx: Context, item: Labelled) -> SetReviewDate | None:
 
 _DOER = re.compile(r"^(?P<who>[A-ZÀ-Ý][\w’'-]+(?:\s+[A-ZÀ-Ý][\w’'-]+)?)\s+(?:owns|does|will do|takes|handles|leads|runs|is doing|"
                    r"s'occupe de|s'occupera de|prend|prendra|pilote|pilotera|porte|portera|met en place|mettra en place)\b")
+_NAMED_DOER = re.compile(r"^(?P<who>(?!(?:Le|La|Les|L|Un|Une|Des|On|Nous|Notre|Nos|Il|Elle|Ils|Elles|Ce|Cette|Ça|Pour|"
+                         r"Plan|Puis|Ensuite|Et|Mais|The|A|An|We|Our|Then|And|But|For|It|This|That|KPI|Action|Actions|"
+                         r"First|Second|Next|Enfin|Finally|Également|Also)\b)[A-ZÀ-Ý][a-zà-ÿ’'-]+)\s+(?=[a-zà-ÿ])")
+"""A person named at the start of an action line that has a KPI or a date ("Inès monte le rendez-vous
+devis, KPI ..., d'ici fin juin"): the owner."""
 _NO_ACTION = re.compile(r"^\W*(?:(?:et|and|but|mais)\W+)?(?:pas d'action|aucune action|no action|nothing (?:launched|started|planned)|"
                         r"rien n'est lancé|rien de lancé|pas de plan|no plan)\b", re.IGNORECASE)
 

@@ -783,6 +783,10 @@ def _priorities(ctx: Context) -> list[Labelled]:
                 continue
             lead = _SCORE_LEAD.match(f)
             rows = score_rows(body[lead.end():] if lead else body)
+            if lead is not None and not rows and has_scores(body[lead.end():]):
+                # "Les notes, en vrac : le rendez-vous devis, impact très fort, je mets 5, portée 4, ..."
+                out.append(Labelled(span.sub(text, lead.end(), len(body)), ("scores",)))
+                continue
             if lead is not None or (len(rows) >= 2):
                 offset = lead.end() if lead else 0
                 for a, b in rows:
