@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..text import Span, find_date, fold, sentence_spans, to_float
+from ..text.numbers import percent_words
 
 _UNITS = (r"%|pts?\b|points?\b|k€|m€|€|\$|£|euros?\b|eur\b|dollars?\b|jours?\b|j\b|days?\b|heures?\b|hours?\b|h\b|"
           r"minutes?\b|mins?\b|secondes?\b|seconds?\b|sec\b|s\b|semaines?\b|weeks?\b|mois\b|months?\b|ans?\b|years?\b|"
@@ -206,7 +207,8 @@ def _in_sentence(text: str, sentence: Span, previous: MetricFound | None) -> lis
         unit = _unit(m.group("unit") or "")
         before = body[:m.start()]
         if not unit:
-            noun = re.match(r"\s*((?:[a-zà-ÿ-]{4,}s)(?:\s+(?:par|per|a|an)\s+(?:mois|an|jour|semaine|month|year|day|week))?)\b",
+            noun = re.match(r"\s*((?:(?:new|nouveaux|nouvelles|active|actifs|actives|repeat|regular|unique|first-time)\s+)?"
+                            r"(?:[a-zà-ÿ-]{4,}s)(?:\s+(?:par|per|a|an)\s+(?:mois|an|jour|semaine|month|year|day|week))?)\b",
                             body[m.end():])
             if noun and not re.match(r"\s*(?:les|des|dans|avant|après|after|before|ans|years|ones)\b", noun.group(1)):
                 unit = noun.group(1)
@@ -224,6 +226,10 @@ def _in_sentence(text: str, sentence: Span, previous: MetricFound | None) -> lis
         if period and num in period:
             continue
         figures.append((m.start(), m.end(), value, unit))
+    for start, end, whole in percent_words(body):  # "Forty-four per cent of new members..."
+        if not any(s <= start < e for s, e, *_ in figures):
+            figures.append((start, end, float(whole), "%"))
+    figures.sort()
     out: list[MetricFound] = []
     previous_end = 0
     first_name = previous.name if previous is not None else ""

@@ -288,9 +288,9 @@ def _numbered(text: str, claims: _Claims, start: int, end: int) -> list[ListBloc
         markers.append((m.start(), m.end(), _ORDINALS[m.group("w")]))
     bare: set[int] = set()
     for m in _WORD_MARKER.finditer(folded, start, end):
-        n = NUMBER_WORDS.get(m.group("w"), NUMBER_WORDS.get(m.group("w") + " "))
-        if n and not any(a <= m.start() < b for a, b, _ in markers):
-            markers.append((m.start(), m.end(), n))
+        said = NUMBER_WORDS.get(m.group("w"), NUMBER_WORDS.get(m.group("w") + " "))
+        if said and not any(a <= m.start() < b for a, b, _ in markers):
+            markers.append((m.start(), m.end(), said))
             if not m.group("kind"):
                 bare.add(m.start())  # "and seven, ...": only as the next of a run
     markers.sort()

@@ -19,3 +19,48 @@ def to_float(raw: str) -> float | None:
         return float(text)
     except ValueError:
         return None
+
+
+_UNITS_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9,
+    "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
+    "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100,
+}
+_PERCENT_WORDS = re.compile(r"(?P<w>[A-Za-zÀ-ÿ]+(?:[-\s]+[A-Za-zÀ-ÿ]+){0,4})\s+(?:per\s?cent|percent|pour\s?cent)\b",
+                            re.IGNORECASE)
+
+
+def percent_words(text: str) -> list[tuple[int, int, int]]:
+    """Percentages written in words, as (start, end, value): "Forty-four per cent" → 44, « quarante-deux
+    pour cent » → 42 (the longest run of number words before "per cent")."""
+    out = []
+    for m in _PERCENT_WORDS.finditer(text):
+        words = list(re.finditer(r"[A-Za-zÀ-ÿ]+", m.group("w")))
+        for k in range(len(words)):
+            start = m.start("w") + words[k].start()
+            value = words_to_int(text[start:m.end("w")])
+            if value is not None:
+                out.append((start, m.end(), value))
+                break
+    return out
+
+
+def words_to_int(words: str) -> int | None:
+    """The value of a number written in words, 0 to 100 ("forty-four" → 44, « quatre-vingt-dix » → 90)."""
+    tokens = [t for t in re.split(r"[-\s]+", words.strip().casefold()) if t and t not in ("et", "and")]
+    if not tokens or any(t not in _UNITS_WORDS for t in tokens):
+        return None
+    total = 0
+    for k, token in enumerate(tokens):
+        value = _UNITS_WORDS[token]
+        if token in ("vingt", "vingts") and k > 0 and tokens[k - 1] == "quatre":
+            total += 80 - 4  # quatre-vingt(s): 4 x 20
+        elif value == 100 and total:
+            total *= 100
+        else:
+            total += value
+    return total if 0 <= total <= 100 else None
