@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from ..text import Span, fold, sentence_spans
+from ..text import Span, fold, masked, sentence_spans
 from ..text.dates import NUMBER_WORDS
 
 ListKind = Literal["lines", "numbered", "colon", "arrows", "connectors", "semicolons", "commas", "asked"]
@@ -348,7 +348,7 @@ def _pieces(text: str, span: Span) -> list[Span]:
     out: list[Span] = []
     pos = 0
     body = span.text
-    flat = _masked(body)
+    flat = masked(body)
     for m in _LIST_SPLIT.finditer(flat):
         out.append(span.sub(text, pos, m.start()))
         pos = m.end()
@@ -396,23 +396,9 @@ def _colon_list(text: str, sentence: Span) -> ListBlock | None:
     return ListBlock("colon", tuple(_item(text, p) for p in pieces), intro, count, sentence.start, sentence.end)
 
 
-def _masked(body: str) -> str:
-    """``body`` with what is inside brackets, quotes and a remark between dashes blanked (no cut there)."""
-    depth = 0
-    masked = []
-    for ch in body:
-        if ch in "(«“[":
-            depth += 1
-        elif ch in ")»”]" and depth:
-            depth -= 1
-        masked.append(ch if depth == 0 else "_")
-    flat = "".join(masked)
-    return re.sub(r"\s[—–]\s[^—–]{1,60}\s[—–](?=\s)", lambda m: " " + "_" * (len(m.group(0)) - 1), flat)
-
-
 def _split_at(text: str, span: Span, pattern: str) -> list[Span]:
     out, pos = [], 0
-    for m in re.finditer(pattern, _masked(span.text)):
+    for m in re.finditer(pattern, masked(span.text)):
         out.append(span.sub(text, pos, m.start()))
         pos = m.end()
     out.append(span.sub(text, pos, len(span.text)))

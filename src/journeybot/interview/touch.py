@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..method.channels import Channel, find_channel
-from ..text import Span, fold
+from ..text import Span, fold, masked
 
 _SPLIT = re.compile(r"\s*(?:,|;|\+|\s/\s|\s(?:et|and|ou|or|puis|then|plus|ainsi que|as well as|along with|sinon|"
                     r"otherwise|or else)\s)\s*")
@@ -54,19 +54,6 @@ _NOUN_PHRASE = re.compile(r"^(?:(?:the|a|an|our|their|her|his|its|this|that|thes
                           r"[A-ZÀ-Ý0-9«\"“])", re.IGNORECASE)
 
 
-def _mask(text: str) -> str:
-    depth = 0
-    out = []
-    for ch in text:
-        if ch in "(«“[":
-            depth += 1
-        elif ch in ")»”]" and depth:
-            depth -= 1
-        out.append(ch if depth == 0 else "_")
-    flat = "".join(out)
-    return re.sub(r"\s[—–]\s[^—–]{1,80}\s[—–](?=\s|$)", lambda m: " " + "_" * (len(m.group(0)) - 1), flat)
-
-
 _ELABORATES = re.compile(r"^(?:mostly|mainly|notably|especially|in particular|surtout|principalement|notamment|"
                          r"en particulier|like|such as|comme|par exemple|for example|e\.g\.)\s", re.IGNORECASE)
 """A piece that names an example of the one before ("the booking sites, mostly Booking.com") belongs to it."""
@@ -74,10 +61,10 @@ _ELABORATES = re.compile(r"^(?:mostly|mainly|notably|especially|in particular|su
 
 def pieces(src: str, span: Span) -> list[Span]:
     """The pieces of a clause that may each be a touchpoint, continuations joined to the piece before."""
-    masked = _mask(span.text)
+    flat = masked(span.text)
     raw: list[Span] = []
     pos = 0
-    for m in _SPLIT.finditer(masked):
+    for m in _SPLIT.finditer(flat):
         raw.append(span.sub(src, pos, m.start()))
         pos = m.end()
     raw.append(span.sub(src, pos, len(span.text)))

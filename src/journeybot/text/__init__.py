@@ -10,9 +10,19 @@ from .dates import add_months, find_date
 from .fold import fold, normalise, squash
 from .numbers import to_float
 from .patterns import Lexicon, whole_word_pattern
-from .spans import Span, sentence_spans, sentences
+from .spans import Span, masked, sentence_spans, sentences
 
 __all__ = [
-    "Lexicon", "Span", "add_months", "find_date", "fold", "normalise", "sentence_spans", "sentences",
-    "squash", "to_float", "whole_word_pattern",
+    "Lexicon",
+    "Span",
+    "add_months",
+    "find_date",
+    "fold",
+    "masked",
+    "normalise",
+    "sentence_spans",
+    "sentences",
+    "squash",
+    "to_float",
+    "whole_word_pattern",
 ]

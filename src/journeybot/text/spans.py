@@ -96,3 +96,18 @@ def sentence_spans(text: str, *, semicolons: bool = True) -> list[Span]:
 def sentences(text: str) -> list[str]:
     """The sentences of ``text`` as strings (see ``sentence_spans``)."""
     return [s.text for s in sentence_spans(text)]
+
+
+def masked(body: str) -> str:
+    """``body``, same length, with what is inside brackets and quotes and a remark between dashes blanked
+    with "_": a list is never cut there ("« La bascule » — le jour où le numéro passe —, …")."""
+    depth = 0
+    out = []
+    for ch in body:
+        if ch in "(«“[":
+            depth += 1
+        elif ch in ")»”]" and depth:
+            depth -= 1
+        out.append(ch if depth == 0 else "_")
+    flat = "".join(out)
+    return re.sub(r"\s[—–]\s[^—–]{1,80}\s[—–](?=\s|$)", lambda m: " " + "_" * (len(m.group(0)) - 1), flat)
