@@ -16,7 +16,8 @@ _IS_PURCHASE = re.compile(
     r"(?P<x>[^.;:!?]{2,80}?),?\s+(?:c'est|is|was|=|est|counts as|serait)\s+(?:l'achat|the purchase|l'acte d'achat|"
     r"le moment (?:de|d') ?l'achat|la vente|the sale|the buying moment|the moment (?:she|he|they) buys?)\b")
 _PURCHASE_IS = re.compile(
-    r"\b(?:l'achat|the purchase|l'acte d'achat|le moment ou (?:il|elle|ils) [«\"]?\s*achetent?\s*[»\"]?|the moment (?:she|he|they)"
+    r"\b(?:l'achat|the purchase|l'acte d'achat|l'equivalent de l'achat(?: chez nous| pour nous)?|"
+    r"the equivalent of (?:a|the) purchase(?: for us)?|le moment ou (?:il|elle|ils) [«\"]?\s*achetent?\s*[»\"]?|the moment (?:she|he|they)"
     r" [\"“]?buys?[\"”]?)\s*(?:,\s*[^,.;:!?]{2,30},)?\s*,?\s*(?:c'est|is|est|:|=)\s+(?P<x>[^.;!?]{2,80})")
 _COME_AFTER = re.compile(
     r"(?P<list>[^.;:!?]{2,200}?)\s+(?:all\s+)?(?:viennent apres|vient apres|arrivent apres|sont apres|c'est apres|"
@@ -24,6 +25,8 @@ _COME_AFTER = re.compile(
 _AFTER_THERE = re.compile(
     r"\b(?:apres(?: ca| cela| l'achat| la commande| la signature)?|after (?:it|that|the purchase|signing up|booking)|"
     r"everything after it)\s*[,:(]?\s*(?:il y a|there (?:is|are)|come|comes|viennent|:)?\s*(?P<list>[^.;!?]{2,200})")
+_EVERYTHING_AFTER = re.compile(r"(?:tout ce qui (?:vient|suit|se passe|arrive) apres|everything (?:that comes |that happens )?"
+                               r"after)\s+(?P<x>[^,.;:!?]{2,60})(?:,?\s*(?:c'est|is|counts as)\s+[^,.;!?]{2,40})?")
 _ALL_AFTER = re.compile(r"(?:tout (?:ce parcours|le parcours) se passe apres l'achat|tout se passe apres l'achat|"
                         r"the whole journey (?:is|happens) after|everything (?:here )?(?:is|happens) after the purchase)")
 _CONDITIONAL = re.compile(r"\b(?:si (?:je|il|elle|on) (?:peux|peut)|if (?:i|she|he|we|they) can|whether|wonder)\b")
@@ -85,6 +88,15 @@ def statements(text: str, names: list[str]) -> tuple[int | None, set[int], bool]
         if purchase is not None:
             break
     after: set[int] = set()
+    for m in _EVERYTHING_AFTER.finditer(f):
+        # "tout ce qui vient après le jour du don, c'est l'après": the stages after that one
+        found = _by_position(m.group("x"), len(names))
+        found = found if found is not None else _find(names, m.group("x"))
+        if found is not None:
+            after |= set(range(found + 1, len(names)))
+            if purchase is None:
+                purchase = found
+    f = _EVERYTHING_AFTER.sub(" ", f)
     for pattern in (_COME_AFTER, _AFTER_THERE):
         for m in pattern.finditer(f):
             for piece in _pieces(m.group("list")):

@@ -113,6 +113,10 @@ class AddStage(_Change):
     name: str
     description: str | None = None
     lifecycle: Lifecycle | None = None
+    after: str | None = None
+    """The stage of the map this one comes after, when the user says where it goes ("I forgot one: between
+    buying it and the first week there's getting the smartcard"); else it goes last."""
+    before: str | None = None
 
     editable: ClassVar[str | None] = "name"
 
@@ -122,11 +126,23 @@ class AddStage(_Change):
             if self.lifecycle:
                 existing.lifecycle = self.lifecycle  # the user says where a stage sits
             return
-        journey.stages.append(Stage(id=_item_id(journey, self.id), name=self.name, description=self.description,
-                                    lifecycle=self.lifecycle, provenance=prov))
+        stage = Stage(id=_item_id(journey, self.id), name=self.name, description=self.description,
+                      lifecycle=self.lifecycle, provenance=prov)
+        after, before = _find_stage(journey, self.after), _find_stage(journey, self.before)
+        if after is not None:
+            journey.stages.insert(journey.stages.index(after) + 1, stage)
+        elif before is not None:
+            journey.stages.insert(journey.stages.index(before), stage)
+        else:
+            journey.stages.append(stage)
 
     def what(self, fr: bool) -> str:
-        return f"étape « {self.name} »" if fr else f"stage '{self.name}'"
+        where = ""
+        if self.after:
+            where = f", après « {self.after} »" if fr else f", after '{self.after}'"
+        elif self.before:
+            where = f", avant « {self.before} »" if fr else f", before '{self.before}'"
+        return (f"étape « {self.name} »" if fr else f"stage '{self.name}'") + where
 
 
 class AddTouchpoint(_Change):

@@ -292,6 +292,8 @@ class Labelled:
     score: int | None = None
     strong: bool = True
     """True when words of the span say what it is; False for a default (the question asked)."""
+    place: tuple[str, str] | None = None
+    """For a stage the user places among the map's ("entre A et B, il y a X"): ("after", A) or ("before", B)."""
 
     @property
     def label(self) -> str:
@@ -624,6 +626,13 @@ def mixed_groups(src: str) -> list[str]:
             a = _group_words(sentence.text[:conj.start()], before=True, limit=max(1, len(b.split())))
             if a and b and fold(a) != fold(b) and not re.fullmatch(r"[\d\s]+", a + b):
                 return [a, b]
+    if markers:  # the groups named in a short sentence of their own: "Commuters and visitors, basically."
+        for sentence in sentence_spans(src):
+            body = re.sub(r"[,\s]*(?:basically|really|en gros|en fait|quoi|voila|in short|bref)[\s.!]*$", "",
+                          sentence.text.strip(" .!"), flags=re.IGNORECASE)
+            pair = re.fullmatch(r"(?P<a>[^,;:]{3,40}?)\s+(?:and|et|&|\+)\s+(?P<b>[^,;:]{3,40})", body)
+            if pair and len(body.split()) <= 7 and fold(pair.group("a")) != fold(pair.group("b")):
+                return [pair.group("a").strip(), pair.group("b").strip()]
     return []
 
 
@@ -788,7 +797,7 @@ def _stages(ctx: Context, items: list[Labelled]) -> list[Change]:
 
     src = ctx.text
     existing = [s.name for s in ctx.journey.stages]
-    new: list[tuple[str, str | None, Span]] = []
+    new: list[tuple[str, str | None, Span, tuple[str, str] | None]] = []
     for item in items:
         if item.label != "stage":
             continue
@@ -798,19 +807,47 @@ def _stages(ctx: Context, items: list[Labelled]) -> list[Change]:
         same = find_item(existing, name)
         if same is not None and _similar(existing[same], name):
             continue
-        new.append((name, desc, item.span))
-    names = existing + [n for n, _, _ in new]
+        new.append((name, desc, item.span, item.place))
+    # the stages in their order once the new ones are in: a placed one where the user put it
+    order: list[tuple[str, int | None]] = [(n, k) for k, n in enumerate(existing)]
+    for j, (name, _desc, _span, place) in enumerate(new):
+        at = len(order)
+        if place is not None:
+            ref = next((i for i, (n, _) in enumerate(order) if n == place[1]), None)
+            if ref is not None:
+                at = ref + 1 if place[0] == "after" else ref
+        order.insert(at, (name, -1 - j))
+    said_in_order = lifecycles(src, [n for n, _ in order], after_question=ctx.qid == "after")
+    said: dict[int, str] = {}
+    for i, said_life in said_in_order.items():
+        k = order[i][1]
+        if k is not None:
+            said[k if k >= 0 else len(existing) + (-1 - k)] = said_life
     current = [s.lifecycle for s in ctx.journey.stages] + [None] * len(new)
-    said = lifecycles(src, names, after_question=ctx.qid == "after")
     out: list[Change] = []
     for k, name in enumerate(existing):
-        life = said.get(k)
-        if life is not None and life != current[k]:
-            out.append(AddStage(name=name, lifecycle=life, provenance=ctx.provenance, quote=cap(src, 600)))
-    for k, (name, desc, span) in enumerate(new, start=len(existing)):
-        out.append(AddStage(name=name, description=desc, lifecycle=said.get(k),
-                            provenance=ctx.provenance, quote=_quote(span)))
+        known = said.get(k)
+        if known is not None and known != current[k]:
+            out.append(AddStage(name=name, lifecycle=known, provenance=ctx.provenance, quote=cap(src, 600)))
+    for k, (name, desc, span, place) in enumerate(new, start=len(existing)):
+        life: str | None = said.get(k)
+        if life is None and place is not None:
+            life = _neighbour_lifecycle(ctx.journey, place)
+        out.append(AddStage(name=name, description=desc, lifecycle=life, provenance=ctx.provenance,
+                            quote=_quote(span), after=place[1] if place and place[0] == "after" else None,
+                            before=place[1] if place and place[0] == "before" else None))
     return out
+
+
+def _neighbour_lifecycle(journey: JourneyMap, place: tuple[str, str]) -> str | None:
+    """Where a stage placed next to another sits against the purchase: after the purchase stage, after it;
+    next to a stage before (or after) the purchase, there too."""
+    ref = journey.stage_named(place[1])
+    if ref is None or ref.lifecycle is None:
+        return None
+    if ref.lifecycle == "purchase":
+        return "after_purchase" if place[0] == "after" else "before_purchase"
+    return ref.lifecycle
 
 
 def _says_after(text: str) -> bool:

@@ -26,7 +26,7 @@ from .framing import asks_a_question, from_to, objective_score
 from .plans import has_scores, is_review, looks_like_action
 from .proposal import Proposal
 from .reading import Context, Labelled, build, cap, stem, words_of
-from .segment import ListBlock, apply_edits, corrections, find_item, split_head
+from .segment import FORGOT_CUE, ListBlock, apply_edits, corrections, find_item, split_head
 from .words import emotion_score, lifecycle_of, warm_up
 
 MAX_RULES_CHARS = 20_000
@@ -421,7 +421,28 @@ def _stage_items(ctx: Context) -> list[Span]:
 
 def _stages(ctx: Context) -> list[Labelled]:
     strong = any(lst.strong or lst.count is not None for lst in ctx.seg.lists)
+    placed = _placed_later(ctx)
+    if placed:
+        return placed
     return [Labelled(span, ("stage",), strong=strong) for span in _stage_items(ctx)]
+
+
+def _placed_later(ctx: Context) -> list[Labelled]:
+    """A later answer that adds a stage the user forgot, saying where it goes ("Ah si, j'en ai oublié une :
+    entre l'ORL et le bilan, il y a « je compare les centres »"): the new stage, placed among the map's."""
+    existing = [s.name for s in ctx.journey.stages]
+    if len(existing) < 3 or any(lst.strong or lst.count is not None for lst in ctx.seg.lists):
+        return []
+    if not FORGOT_CUE.search(fold(ctx.text)):
+        return []  # "there's no purchase, it's free": about the stages, not a new one
+    out = []
+    for edit in corrections(ctx.text, 0, existing):
+        if edit.kind != "insert" or edit.name is None or find_item(existing, edit.name.text) is not None:
+            continue
+        place = ("after", existing[edit.after]) if edit.after is not None else (
+            ("before", existing[edit.before]) if edit.before is not None else None)
+        out.append(Labelled(edit.name, ("stage",), strong=True, place=place))
+    return out
 
 
 def stage_candidates(ctx: Context) -> list[Span]:

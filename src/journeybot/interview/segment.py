@@ -642,12 +642,17 @@ class Edit:
 
 
 _FORGOT = re.compile(
-    r"(?:j'ai oublie|j'oubliais|on a oublie|il manque|il y a aussi|manque|i forgot|i missed|i left out|"
+    r"(?:j'ai oublie|j'en ai oublie|on en a oublie|j'oubliais|on a oublie|il manque|il y a aussi|manque|i forgot|"
+    r"i missed|i left out|one more|and another|encore une|il en manque|"
     r"there is also|there's also|there's|il y a aussi|y a aussi|i skipped|we forgot|missing|on a oublie)\s+(?:l'|le\s+|la\s+|les\s+|un\s+|une\s+|the\s+|a\s+|an\s+|"
     r"une etape\s+|l'etape\s+|the step\s+|a step\s+|the stage\s+|a stage\s+)?(?P<name>[^,.;:!?()]{2,60}?)"
     r"(?=\s*(?:[,.;:!?()]|\s(?:entre|between|apres|after|avant|before|au debut|a la fin|at the|qui|which|that)\b|$))")
 _BETWEEN = re.compile(r"\b(?:entre|between)\s+(?P<a>[^,.;:!?]{2,50}?)\s+(?:et|and)\s+(?P<b>[^,.;:!?]{2,50}?)"
-                      r"(?=\s*(?:[,.;:!?)—–]|$))")
+                      r"(?=\s*(?:[,.;:!?)—–]|$)|\s(?:il y a|y a|there's|there is|c'est|it's|comes|vient)\b)")
+_BETWEEN_THERE = re.compile(r"\b(?:entre|between)\s[^.;!?]{3,90}?,?\s*(?:il y a|y a|there's|there is)\s+"
+                            r"(?P<x>[«\"“]?[^.;!?,:«»\"“”]{2,70}[»\"”]?)")
+"""A stage placed as a correction without a word for "forgot": « Ah non attendez, entre le rendez-vous et le jour
+du don, il y a « Je me prépare » »."""
 _AFTER = re.compile(r"\b(?:juste\s+|just\s+|right\s+)?(?:apres|after)\s+(?P<a>[^,.;:!?]{2,50}?)(?=\s*(?:[,.;:!?)—–]|$))")
 _BEFORE = re.compile(r"\b(?:juste\s+|just\s+|right\s+)?(?:avant|before)\s+(?P<b>[^,.;:!?]{2,50}?)(?=\s*(?:[,.;:!?)—–]|$))")
 _AT_START = re.compile(r"\b(?:au debut|en premier|tout au debut|at the (?:very )?(?:start|beginning)|first of all)\b")
@@ -685,6 +690,11 @@ def find_item(items: Iterable[str], words: str) -> int | None:
     return best if best_score >= 0.5 else None
 
 
+FORGOT_CUE = re.compile(r"\b(?:oubli\w*|forgot|missed|left out|il manque|il en manque|one more|encore une|une de plus|"
+                        r"ah non|non attendez|no wait|wait|actually)\b")
+"""Words that say a later answer corrects the stage list (a stage forgotten), not just talks about it."""
+
+
 def corrections(text: str, after: int, items: list[str]) -> list[Edit]:
     """The corrections said after position ``after`` of the answer to a list of ``items``."""
     tail = text[after:]
@@ -701,6 +711,13 @@ def corrections(text: str, after: int, items: list[str]) -> list[Edit]:
         if _LEFT_OUT.search(folded[m.end():m.end() + (sentence_end.start() if sentence_end else 200)]):
             continue  # "there's selling it on, but that's another journey, leave it out"
         name = Span.of(text, after + m.start("name"), after + m.end("name"))
+        dash = re.search(r"\s[—–]\s+", name.text)
+        if dash is not None and _PLACEHOLDER.fullmatch(_ARTICLE.sub("", fold(name.text[:dash.start()])).strip()):
+            # "one more at the end — I buy my next pass and drag a friend along"
+            at_end_said = re.search(r"\b(?:at the end|a la fin)\b", fold(name.text[:dash.start()])) is not None
+            name = name.sub(text, dash.end(), len(name.text))
+            edits.append(Edit("insert", name=name) if at_end_said else _positioned(items, name, folded[m.end():m.end() + 240], False))
+            continue
         clean = _ARTICLE.sub("", fold(name.text)).strip()
         if not clean:
             continue
@@ -724,8 +741,13 @@ def corrections(text: str, after: int, items: list[str]) -> list[Edit]:
             name_end = m.end() + called.end("name")
         elif _PLACEHOLDER.fullmatch(clean):
             continue
-        at_end = re.fullmatch(r"(?:la fin|the end|fin)", clean) is not None
+        at_end = re.fullmatch(r"(?:a |at )?(?:la fin|the end|fin)", clean) is not None
         edits.append(_positioned(items, name, folded[m.end():name_end + 240], at_end))
+    if cue is not None or _FORGOT.search(folded):
+        for m in _BETWEEN_THERE.finditer(folded):
+            name = Span.of(text, after + m.start("x"), after + m.end("x"))
+            if find_item(items, name.text) is None:
+                edits.append(_positioned(items, name, folded[m.start():m.end()], False))
     for m in _CALL_IT.finditer(folded):
         if any(e.kind == "insert" and e.name is not None and fold(e.name.text) in folded[m.start():m.end() + 5]
                for e in edits):
@@ -768,15 +790,17 @@ def corrections(text: str, after: int, items: list[str]) -> list[Edit]:
     return edits
 
 
-_LEFT_OUT = re.compile(r"\b(?:leave it out|left out|another journey|a different journey|not (?:part of|in) (?:this|the) "
+_LEFT_OUT = re.compile(r"\b(?:leave it out|left out|another journey|a different journey|(?:a )?whole other (?:map|journey)|"
+                       r"another map|a separate map|a different map|not (?:part of|in) (?:this|the) "
                        r"(?:map|journey)|out of scope|un autre parcours|une autre carte|hors (?:sujet|perimetre)|"
                        r"on (?:le|la|les) laisse de cote|pas dans (?:cette|la) carte|on n'en parle pas)\b")
-_BETWEEN_THEN_NAME = re.compile(r"(?:entre|between)\s[^,;]{3,80},\s*(?:il y a aussi|il y a|y a|there's|there is|"
-                                r"c'est|it's|ca s'appelle|it's called)\s+(?P<x>[^.;!?,]{2,70}?)\s*$")
+_BETWEEN_THEN_NAME = re.compile(r"(?:entre|between)\s[^,;]{3,80}?,?\s*(?:il y a aussi|il y a|y a|there's|there is|"
+                                r"c'est|it's|ca s'appelle|it's called|comes|vient)\s+(?P<x>[^.;!?,]{2,70}?)\s*$")
 _PLACEHOLDER = re.compile(r"(?:one|un|une|une etape|a step|a stage|something|quelque chose|another|une autre|un autre|"
                           r"le plus important|plus important|l'essentiel|the most important(?: one)?|most important|"
                           r"the big one|the main one|a key step|une etape cle|"
                           r"a bit|bit|un moment|a moment|un truc|la fin|the end|le debut|the start|the beginning|un passage|"
+                          r"at the end|a la fin|at the start|au debut|at the beginning|"
                           r"a big one|a key one|une grosse)(?:\s.*)?")
 _CALL_IT = re.compile(r"\b(?:call it|let's call it|we call it|appelons[- ]la|appelons[- ]le|on l'appelle|on va l'appeler|"
                       r"disons)\s+[«\"“]?(?P<name>[^.;!?,«»\"“”]{2,60})")

@@ -47,7 +47,10 @@ _LEAD = re.compile(r"^(?:(?:c'est|it's|there's|il y a|there is|there are|ce sont
 _COPULA = re.compile(r"^[^,:;]{2,50}?\s+(?:is|are|c'est|ce sont|est|sont)(?:\.\.\.|…)?\s+(?=(?:the|a|an|our|le|la|les|l'|un|une|des|notre)\b)",
                      re.IGNORECASE)
 _SUBJECT = re.compile(r"^(?:elle|il|ils|elles|on|nous|je|j'|she|he|they|we|i|you|vous)\s+", re.IGNORECASE)
-_NEGATED = re.compile(r"^(?:no|not|never|nothing|none|don't|doesn't|didn't|won't|pas|aucun\w*|jamais|rien|ni|sans|without|"
+_NEGATED = re.compile(r"^(?:(?:we|they|i|on|nous|il|elle)\s+)?(?:(?:have|has|had|avons|a|ont)\s+(?:no|pas de|aucun\w*)\b|"
+                      r"(?:don't|do not|never|n'a|n'avons|ne)\s+(?:do|have|fait|faisons|pas)\b|"
+                      r"everything happens|tout se passe|tout se fait)|"
+                      r"^(?:no|not|never|nothing|none|don't|doesn't|didn't|won't|pas|aucun\w*|jamais|rien|ni|sans|without|"
                       r"ne |n')\b")
 _NOUN_PHRASE = re.compile(r"^(?:(?:the|a|an|our|their|her|his|its|this|that|these|those|each|every|some|any|le|la|les|un|une|"
                           r"des|du|de la|notre|nos|son|sa|ses|leur|leurs|ce|cet|cette|ces|chaque|quelques)\s+|l['’]|d['’]|"

@@ -18,7 +18,7 @@ from functools import cache
 
 from ..domain.journey_map import JourneyMap, Lang, Stage
 from ..i18n import choose, count, format_date, plural, quote, semicolon
-from ..method.channels import invisible_words, is_offline
+from ..method.channels import invisible_words, is_contact, is_offline
 from ..text import add_months
 from .text import WordList, word_list
 
@@ -339,7 +339,7 @@ def online_only(m: JourneyMap, lang: Lang) -> Hit | None:
     """Fires when there are touchpoints and none is offline (``online`` false, or a channel that the
     channel list, prompts/method/channels.yaml, says is offline: phone, store visit, letter, ...). Touchpoints
     whose channel the user did not say (``non précisé`` / ``unspecified``) are not judged."""
-    tps = [t for t in m.touchpoints() if _specified(t[3])]
+    tps = [t for t in m.touchpoints() if _specified(t[3]) and is_contact(t[3].channel)]  # a wait is not a channel
     if not tps or any(_is_offline(tp.online, tp.channel) for *_, tp in tps):
         return None
     channels = sorted({tp.channel for *_, tp in tps}, key=str.casefold)

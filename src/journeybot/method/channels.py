@@ -23,6 +23,9 @@ class Channel:
     online: bool
     ownership: str = "owned"
     invisible: bool = False
+    contact: bool = True
+    """False for a moment that is not a way of meeting the company (a wait): the channel mix
+    (online-only) does not count it."""
 
     def name(self, lang: Lang) -> str:
         return self.fr if lang == "fr" else self.en
@@ -32,7 +35,8 @@ class Channel:
 def _entries() -> tuple[tuple[tuple[str, ...], Channel], ...]:
     data = load_yaml(prompts_dir() / "method" / "channels.yaml")["channels"]
     return tuple((tuple(e["words"]), Channel(e["channel"]["fr"], e["channel"]["en"], bool(e["online"]),
-                                             e.get("ownership", "owned"), bool(e.get("invisible", False))))
+                                             e.get("ownership", "owned"), bool(e.get("invisible", False)),
+                                             bool(e.get("contact", True))))
                  for e in data)
 
 
@@ -61,6 +65,12 @@ def find_channel(text: str) -> Channel | None:
         if _VIA.search(text[max(0, start - 24):start]):
             return channel  # type: ignore[no-any-return]
     return found[0][2]  # type: ignore[no-any-return]
+
+
+def is_contact(channel: str) -> bool:
+    """False when the channel is a moment rather than a way of meeting the company (a wait)."""
+    found = find_channel(channel)
+    return found is None or found.contact
 
 
 def is_offline(online: bool, channel: str) -> bool:
