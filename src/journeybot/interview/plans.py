@@ -60,7 +60,10 @@ def scores(text: str, order: list[str] | None = None) -> dict[str, int]:
     out = {}
     other = "|".join(_SCALES.values())
     for key, pattern in _SCALES.items():
-        m = re.search(rf"(?:{pattern})\s*(?:de|of|:|=|à|at|est de|is)?\s*([1-5])(?:\s*/\s*5)?(?!\d)", text, re.IGNORECASE) or \
+        m = re.search(rf"(?:{pattern})\s*(?:de|of|:|=|à|at|est de|is)?\s*[1-5]\s+(?:ou|or)\s+[1-5]\W{{0,4}}\s*"
+                      rf"(?:mettons|disons|on va dire|say|let's say|call it)\s+([1-5])(?!\d)", text, re.IGNORECASE) or \
+            re.search(rf"(?:{pattern})\s*(?:de|of|:|=|à|at|est de|is)?\s*([1-5])(?:\s*/\s*5)?(?!\d)", text, re.IGNORECASE) or \
+            re.search(rf"(?<![\d.,])([1-5])(?:\s*/\s*5)?\s+(?:en|in|for|on|pour|d['’]|de)\s*(?:{pattern})", text, re.IGNORECASE) or \
             re.search(rf"(?:{pattern})(?:(?!{other})[^\d;]){{1,30}}?\b(?:je mets|je dirais|disons|on met|say|i'd say|i'd give it|"
                       rf"maybe|peut-être|environ|about)\s*(?:a\s+)?([1-5])(?:\s*/\s*5)?(?!\d)", text, re.IGNORECASE)
         if m:
@@ -142,7 +145,7 @@ def action_of(ctx: Context, item: Labelled) -> AddAction | None:
     src = ctx.text
     text = item.span.text
     owner = kpi = None
-    m = _OWNER.search(text) or _DOER.match(text) or (
+    m = _OWNER.search(text) or _OWNER_SAID.search(text) or _DOER.match(text) or (
         _NAMED_DOER.match(text) if (_KPI.search(text) or find_date(text, ctx.journey.created)) else None)
     if m:
         owner = cap((m.groupdict().get("who") or m.groupdict().get("team") or "").strip(), 60)
@@ -165,7 +168,8 @@ def action_of(ctx: Context, item: Labelled) -> AddAction | None:
     cut = min(stops) if stops else len(text)
     body = item.span.sub(src, 0, cut) if cut > 3 else item.span
     body = clean_span(src, body, subject=False, article=False)
-    action = capitalise(cap(re.sub(r"[\s,;:(–—-]+$", "", body.text), 300))
+    action = capitalise(cap(re.sub(r"(?:[\s,;:(–—-]+(?:en|in|by|au|à|a|d['’]ici|pour|for|on|le|dès|from)?)+$", "",
+                                   body.text), 300))
     if len(action) < 3:
         return None
     return AddAction(action=action, owner=owner[:1].upper() + owner[1:] if owner else None, kpi=kpi,
@@ -183,6 +187,11 @@ def review_of(ctx: Context, item: Labelled) -> SetReviewDate | None:
 
 _DOER = re.compile(r"^(?P<who>[A-ZÀ-Ý][\w’'-]+(?:\s+[A-ZÀ-Ý][\w’'-]+)?)\s+(?:owns|does|will do|takes|handles|leads|runs|is doing|"
                    r"s'occupe de|s'occupera de|prend|prendra|pilote|pilotera|porte|portera|met en place|mettra en place)\b")
+_OWNER_SAID = re.compile(
+    r",\s*(?:c'est|it's|that's)\s+(?P<who>(?:mon|ma|mes|notre|nos|my|our|the|l['’]|le|la)?\s*[^,;.]{2,40}?)\s*(?=,|$)|"
+    r"(?:^|[,;.]\s*)(?P<team>[A-ZÀ-Ý][\w’'-]+(?:\s+[A-ZÀ-Ý][\w’'-]+)?)\s+(?:s'en occupe|s'en charge|s'en occupera|s'en chargera|"
+    r"handles it|owns it|takes it|is on it|will handle it|will own it)\b")
+"""Who owns an action said in passing: "la case animaux, c'est mon équipe, indicateur ...", "Lucie s'en occupe"."""
 _NAMED_DOER = re.compile(r"^(?P<who>(?!(?:Le|La|Les|L|Un|Une|Des|On|Nous|Notre|Nos|Il|Elle|Ils|Elles|Ce|Cette|Ça|Pour|"
                          r"Plan|Puis|Ensuite|Et|Mais|The|A|An|We|Our|Then|And|But|For|It|This|That|KPI|Action|Actions|"
                          r"First|Second|Next|Enfin|Finally|Également|Also)\b)[A-ZÀ-Ý][a-zà-ÿ’'-]+)\s+(?=[a-zà-ÿ])")
