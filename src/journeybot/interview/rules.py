@@ -231,13 +231,14 @@ def _persona(ctx: Context) -> list[Labelled]:
             labels.append("source")
         if _TRIGGER_WORD.search(f) and "who" not in labels:
             labels.append("trigger")
-        if _OBJECTION.search(f) and not _MOOD_START.match(f):
+        mood = _says_mood(body, f)
+        if _OBJECTION.search(f) and not mood:
             labels.append("objection")
-        elif _FRUSTRATION.search(f) and not _MOOD_START.match(f) and "trigger" not in labels:
+        elif _FRUSTRATION.search(f) and not mood and "trigger" not in labels:
             labels.append("frustration")
-        if _GOAL.search(f) and "source" not in labels and not _MOOD_START.match(f):
+        if _GOAL.search(f) and "source" not in labels and not mood:
             labels.append("goal")
-        if _MOOD_START.match(f) or (_MOOD.search(f) and not labels):
+        if mood or (_MOOD.search(f) and not labels):
             labels.append("mood")
         if _MOTIVE.search(f):
             labels.append("motive")
@@ -270,6 +271,17 @@ _MOOD_START = re.compile(r"^(?:(?:et|and|mais|but)\W+)?(?:elle|il|ils|elles|she|
                          r"tendu\w*|tense|nerveu\w*|nervous|calme|calm|serein\w*|confiant\w*|confident|desperate|"
                          r"beside (?:herself|himself)|analytical|intimide\w*|intimidated|fatigue\w*|tired|frustr\w*|"
                          r"agace\w*|annoyed|fed up|determin\w*)")
+_MOOD_HEAD = re.compile(r"^(?:(?:et|and|mais|but)\W+)?(?:elle|il|ils|elles|she|he|they)\s*(?:est|sont|is|are|'s|'re|"
+                        r"se sent|feels?|a l'air|seems?)\s+")
+
+
+def _says_mood(body: str, f: str) -> bool:
+    """A sentence that says how the persona feels: "She's exhausted, a bit burnt out" (a state word from the
+    list, or any emotion word after "she's", « elle est », "feels")."""
+    if _MOOD_START.match(f):
+        return True
+    head = _MOOD_HEAD.match(f)
+    return head is not None and emotion_score(body[head.end():]) is not None
 
 
 _NOT_DONE = re.compile(r"\b(?:ne (?:les |l'|la |le )?(?:a|avons|ont) (?:pas|jamais)|n'(?:a|avons|ont) (?:pas|jamais)|pas (?:encore )?"
