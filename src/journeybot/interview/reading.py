@@ -930,6 +930,11 @@ UNSPECIFIED = {"fr": "non précisé", "en": "unspecified"}
 _NOT_NAMES = _NOT_NAMES | {"rien", "nothing", "voila", "c'est tout", "that's it", "etc"}
 
 
+_OVERALL = re.compile(r"(?:(?:but|mais|and|et)\s+)?(?:overall|all in all|on the whole|in the end|globally|au final|"
+                      r"globalement|dans l'ensemble|sur l'ensemble|en somme|au total|au bout du compte|all told)\b")
+"""A feeling said as the sum of a stage ("Overall, really positive"): it is the stage's emotion."""
+
+
 def _experience(ctx: Context, items: list[Labelled]) -> list[Change]:
     out: list[Change] = []
     src = ctx.text
@@ -949,7 +954,8 @@ def _experience(ctx: Context, items: list[Labelled]) -> list[Change]:
                 if not label_text:
                     label_text = cap(re.sub(r"[\s,;(]*[+\-−–]?\s?[0-2]\s*\)?\s*$", "", clean_span(src, span).text), 40)
                 current = emotions.get(stage)
-                if current is None or (abs(score) > abs(current.score) and current.label == ""):
+                overall = _OVERALL.match(fold(span.text).lstrip(" ,.;-–—")) is not None
+                if current is None or overall or (abs(score) > abs(current.score) and current.label == ""):
                     emotions[stage] = SetEmotion(stage=stage, score=score, label=cap(label_text, 40),
                                                  provenance=ctx.provenance, quote=_quote(span))
             elif label in ("action", "thought", "expectation"):
