@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from ..text import find_date, fold, to_float
-from ..text.numbers import percent_words
+from ..text.numbers import number_words, percent_words
 from . import words
 from .proposal import (
     AddEvidence,
@@ -53,7 +53,8 @@ class Answer:
         self.earlier = [_squash(t) for t in earlier]
         self.numbers = {round(v, 4) for v in (to_float(n) for n in re.findall(
             r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?", text))
-            if v is not None} | {float(v) for *_, v in percent_words(text)}  # "forty-four per cent"
+            if v is not None} | {float(v) for *_, v in percent_words(text)} | {
+            float(v) for *_, v in number_words(text)}  # "forty-four per cent", « deux cents appels »
 
     def holds(self, value: str) -> bool:
         """True when ``value`` is a span of the answer (see the module docstring)."""

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..text import Span, find_date, fold, sentence_spans, to_float
-from ..text.numbers import percent_words
+from ..text.numbers import number_words, percent_words
 
 _UNITS = (r"%|pts?\b|points?\b|k€|m€|€|\$|£|euros?\b|eur\b|dollars?\b|jours?\b|j\b|days?\b|heures?\b|hours?\b|h\b|"
           r"minutes?\b|mins?\b|secondes?\b|seconds?\b|sec\b|s\b|semaines?\b|weeks?\b|mois\b|months?\b|ans?\b|years?\b|"
@@ -52,6 +52,10 @@ _SOURCE_WORDS = re.compile(r"\b(?:crm|analytics|google|enquête|enquete|étude|e
                            r"facturation|system|système|platform|plateforme|portal|portail|back-office|tracker|records|"
                            r"export|telephony|téléphonie|hubspot|zendesk|mixpanel|logiciel|software|extranet|reports?)\b",
                            re.IGNORECASE)
+
+
+_WORD_UNIT = re.compile(r"\s+(?P<unit>(?:" + _UNITS.replace("%|", "") + r"))", re.IGNORECASE)
+"""A unit after a number written in words (a percent is read by ``percent_words``)."""
 
 
 @dataclass(frozen=True)
@@ -150,10 +154,19 @@ _QUALIFIER = re.compile(r"(?:within|in under|under|over|sur|last|past|on those|o
 _EMPTY_HEAD = re.compile(r"^(?:(?:and|et|only|seulement|about|around|roughly|nearly|almost|environ|à peu près|a peu pres|"
                          r"près de|pres de|quelque|some|so|donc|then|puis|aussi|also|plus|over|more than|less than|"
                          r"moins de|plus de|presque|just|juste|c'est|it's|it is|is|soit|we have|on a|il y a|there are|"
-                         r"there is|we get|we're at|on est à)\W*)*$", re.IGNORECASE)
+                         r"there is|we get|we're at|on est à|on reçoit|on recoit|nous recevons|we receive|we get|on compte|"
+                         r"we count|on a eu|we had|we've had)\W*)*$", re.IGNORECASE)
 _CONDITION = re.compile(r"^(?:pour|for|chez|among|parmi|when|quand|si|if|with|avec|sans|without|dont|whose)\b", re.IGNORECASE)
 _COUNTED_BY = re.compile(r"(?P<src>(?:the|our|l'|le|la|notre|nos)\s+[\w' -]{2,40}?)\s+(?:counted|measured|tracked|compté|mesuré|"
                          r"relevé)\b", re.IGNORECASE)
+_SAID_SOURCE = re.compile(
+    r",\s*(?:c'est|that's|it's|ça vient|that comes from|ca vient)\s+(?P<src>(?:le|la|l'|les|du|de la|des|notre|nos|the|our|from)"
+    r"\s*[^,.;()]{0,20}?\b(?:relev\w*|rapport|report|export|tableau|dashboard|enqu[eê]te|survey|chiffres?|figures?|"
+    r"stats?|statistiques|logiciel|software|system|système|crm|compta\w*|planning|étude|study|données|data)\b[^,.;()]{0,40})|"
+    r"(?P<own>(?:l'|le |la |les |the |our |notre |nos )[^,.;()]{2,40}?)\s+(?:nous donne|donne|nous dit|gives us|gives|"
+    r"shows|tells us|says)\b", re.IGNORECASE)
+"""A source said around the figure: "..., c'est le relevé du standard de janvier", « l'enquête après bail nous
+donne un NPS de 12 »."""
 _PUBLISHED = re.compile(r"(?:publié(?:e|s)? par|published by|reported by|fourni(?:e|s)? par|provided by|counted by|compté(?:e|s)? par)"
                         r"\s+(?P<src>[^,.;()]{2,60})|(?P<own>(?:we|on|nous)\s+(?:timed|counted|measured|tracked|checked|a (?:mesuré|compté|"
                         r"chronométré|relevé)|avons (?:mesuré|compté|chronométré|relevé))[^,.;()]{0,40})", re.IGNORECASE)
@@ -177,7 +190,7 @@ def _in_sentence(text: str, sentence: Span, previous: MetricFound | None) -> lis
     cue = _SOURCE_CUE.search(body)
     if cue and source is None:
         source = _cut_source(body[cue.end():])
-    for pattern in (_PUBLISHED, _COUNTED_BY):
+    for pattern in (_SAID_SOURCE, _PUBLISHED, _COUNTED_BY):
         m = pattern.search(body)
         if m and source is None:
             source = _cut_source(m.group("src") or m.group("own") if "own" in m.groupdict() else m.group("src"))
@@ -229,6 +242,15 @@ def _in_sentence(text: str, sentence: Span, previous: MetricFound | None) -> lis
     for start, end, whole in percent_words(body):  # "Forty-four per cent of new members..."
         if not any(s <= start < e for s, e, *_ in figures):
             figures.append((start, end, float(whole), "%"))
+    for start, end, whole in number_words(body):  # « deux cents appels », "forty minutes"
+        unit_m = _WORD_UNIT.match(body, end)
+        if unit_m is None or whole < 2 or any(s <= start < e for s, e, *_ in figures):
+            continue
+        if _QUALIFIER.search(body[:start]) or re.search(r"(?:last|past|over|the|les|des|derniers|dernières|sur|in|en|"
+                                                        r"within|sous|under|after|après|depuis|for|pendant)\s*$",
+                                                        body[:start], re.IGNORECASE):
+            continue  # "last six months", « sur les six derniers mois »: a period, not a figure
+        figures.append((start, unit_m.end(), float(whole), _unit(unit_m.group("unit"))))
     figures.sort()
     out: list[MetricFound] = []
     previous_end = 0

@@ -28,7 +28,8 @@ _UNITS_WORDS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
     "zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9,
     "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
-    "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100,
+    "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100, "cents": 100,
+    "hundreds": 100,
 }
 _PERCENT_WORDS = re.compile(r"(?P<w>[A-Za-zÀ-ÿ]+(?:[-\s]+[A-Za-zÀ-ÿ]+){0,4})\s+(?:per\s?cent|percent|pour\s?cent)\b",
                             re.IGNORECASE)
@@ -50,7 +51,8 @@ def percent_words(text: str) -> list[tuple[int, int, int]]:
 
 
 def words_to_int(words: str) -> int | None:
-    """The value of a number written in words, 0 to 100 ("forty-four" → 44, « quatre-vingt-dix » → 90)."""
+    """The value of a number written in words, up to a thousand ("forty-four" → 44, « quatre-vingt-dix » → 90,
+    « deux cents » → 200)."""
     tokens = [t for t in re.split(r"[-\s]+", words.strip().casefold()) if t and t not in ("et", "and")]
     if not tokens or any(t not in _UNITS_WORDS for t in tokens):
         return None
@@ -63,4 +65,33 @@ def words_to_int(words: str) -> int | None:
             total *= 100
         else:
             total += value
-    return total if 0 <= total <= 100 else None
+    return total if 0 <= total <= 1000 else None
+
+
+_WORD_RUN = re.compile(r"[A-Za-zÀ-ÿ]+(?:[-\s]+[A-Za-zÀ-ÿ]+){0,4}")
+
+
+def number_words(text: str) -> list[tuple[int, int, int]]:
+    """Numbers written in words, as (start, end, value): the longest run of number words ("deux cents",
+    "forty-five", "quatre-vingt-dix"), "a"/"un" alone left out."""
+    out: list[tuple[int, int, int]] = []
+    tokens = list(re.finditer(r"[A-Za-zÀ-ÿ]+", text))
+    k = 0
+    while k < len(tokens):
+        best = None
+        for j in range(min(len(tokens), k + 5) - 1, k - 1, -1):
+            gap_ok = all(re.fullmatch(r"[-\s]+|[-\s]+(?:et|and)[-\s]+", text[tokens[i].end():tokens[i + 1].start()])
+                         for i in range(k, j))
+            if not gap_ok:
+                continue
+            words = text[tokens[k].start():tokens[j].end()]
+            value = words_to_int(words)
+            if value is not None and words.casefold() not in ("a", "an", "un", "une", "one"):
+                best = (tokens[k].start(), tokens[j].end(), value, j)
+                break
+        if best is None:
+            k += 1
+            continue
+        out.append(best[:3])
+        k = best[3] + 1
+    return out
