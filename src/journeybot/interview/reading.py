@@ -191,6 +191,12 @@ class StageFinder:
             m = re.search(rf"(?<!\w){re.escape(key)}(?!\w)", folded)
             if m and (anywhere or self._near_start(folded, m.start(), window)):
                 return stage
+        # a heading before a colon that opens a stage's name ("day-to-day: the alerts" → "Day-to-day commuting")
+        heading = re.match(r"^\W*(?:(?:the|le|la|les|l')\s*)?([^:;,.]{3,40}?)\s*:", folded)
+        if heading is not None:
+            opened = [st for st in self.stages if fold(st.name).strip().startswith(heading.group(1).strip())]
+            if len(opened) == 1:
+                return opened[0]
         # distinctive words of a name near the start (or anywhere)
         cue = _STAGE_CUE.match(text)
         head = folded[cue.end() if cue else 0:]
