@@ -114,3 +114,18 @@ def test_why_is_written_once_and_leaves_the_transcript_alone(interview: Intervie
 
 def test_served_mode_reads_the_flag_of_the_registry() -> None:
     assert [s.name for s in registry() if not s.served] == ["model"]
+
+
+def test_undo_restores_the_map_and_the_waiting_proposal_and_is_saved(interview: Interview, tmp_path: Path) -> None:
+    assert "Rien à reprendre" in interview.submit("/undo").text
+    interview.submit("/phase stages")
+    reply = interview.submit("Découverte, essai, achat, usage.")
+    assert reply.pending is not None
+    proposal = interview.run_extraction(reply.pending).proposal
+    interview.accept(proposal)
+    assert len(interview.journey.stages) == 4
+    undone = interview.submit("/annuler")
+    assert interview.journey.stages == [] and [p.id for p in undone.restored] == [proposal.id]
+    assert [p.id for p in interview.pending_proposals()] == [proposal.id]
+    resumed = Interview.resume(interview.store, interview.session_id)  # saved: the map and the waiting proposal
+    assert resumed.journey.stages == [] and [p.id for p in resumed.pending_proposals()] == [proposal.id]

@@ -358,3 +358,23 @@ def test_a_reading_the_user_already_accepted_is_not_offered_again(tmp_path: Path
         assert view is not None and view.lines and view.message == ""
     finally:
         conversation.close()
+
+
+async def test_undo_takes_back_the_last_accepted_proposal_and_shows_it_again() -> None:
+    app = real_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"/phase stages", "enter")
+        await answer(app, pilot, THREE)
+        await pilot.press("ctrl+y")
+        await settle(app, pilot)
+        assert app.conversation is not None and len(app.conversation.journey.stages) == 3
+        assert not app.proposals
+        app.prompt.text = "/annuler"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.conversation.journey.stages == [] and len(app.proposals) == 1  # waiting again, on screen
+        assert "waits again" in texts(app)[-1] or "wait again" in texts(app)[-1]
+        await pilot.press("ctrl+y")  # and it can be accepted again
+        await settle(app, pilot)
+        assert len(app.conversation.journey.stages) == 3

@@ -53,6 +53,8 @@ from .types import (
 )
 from .words import says_already
 
+MAX_UNDO = 20
+"""How many accepted proposals /undo can take back (in this conversation)."""
 MAX_MODEL_CHARS = 4_000
 """What the model reads of one answer; a longer paste is stored in full and truncated for the model."""
 
@@ -83,6 +85,8 @@ class Interview:
         self._journey = journey
         self._seen: set[str] = set(seen_warnings)
         self._pending: dict[str, Proposal] = {}
+        self._undo: list[tuple[JourneyMap, Proposal]] = []
+        """The map before each proposal accepted in this conversation, for /undo (the latest last)."""
         self._view_cache: JourneyMap | None = None
         self._lock = threading.RLock()
         self.answers_follow_questions = True
@@ -387,6 +391,7 @@ class Interview:
                 self._view_cache = None
                 raise
             self._pending.pop(proposal.id, None)
+            self._undo = [*self._undo[-(MAX_UNDO - 1):], (previous, proposal)]
             if warnings:  # kept in the conversation (transcripts, resumed sessions)
                 self.store.add_message(self.session_id, "assistant",
                                        "\n".join(format_warning(w, self.lang) for w in warnings),
@@ -553,6 +558,21 @@ class Interview:
         self._journey = self._journey.model_copy(update={"lang": self.lang})
         self.store.save(self.session_id, lang=self.lang, map_json=dump_map(self._journey))
         return self._moved(before, say("lang_set", self.lang), header=True)
+
+    @COMMANDS.command("undo", "/undo", "reprendre la dernière proposition acceptée (elle attend de nouveau)",
+                      "take back the last accepted proposal (it waits again)", aliases=("annuler",))
+    def _cmd_undo(self, command: Command) -> Reply:
+        if not self._undo:
+            return self._info(say("undo_nothing", self.lang))
+        before, proposal = self._undo.pop()
+        self._journey = before
+        self._pending[proposal.id] = proposal
+        self._view_cache = None
+        self.store.save(self.session_id, state=self._state(), map_json=dump_map(self._journey),
+                        proposals=[(proposal.id, "pending")])
+        reply = self._info(say("undone", self.lang, n=len(proposal.changes)))
+        reply.restored.append(proposal)
+        return reply
 
     @COMMANDS.command("help", "/help", "cette aide", "this help", aliases=("aide", "?"), bare=("help", "aide"))
     def _cmd_help(self, command: Command) -> Reply:

@@ -62,6 +62,16 @@ _TEXTS: dict[str, dict[str, str] | Plural] = {
         "en": "Unknown command '{cmd}'. Type /help for the list.",
     },
     "usage": {"fr": "Utilisation : {usage}", "en": "Usage: {usage}"},
+    "undone": Plural(fr=("Proposition reprise : son élément a quitté la carte et attend de nouveau (Ctrl+Y pour "
+                         "l'accepter, Ctrl+D pour l'écarter).",
+                         "Proposition reprise : ses {n} éléments ont quitté la carte et attendent de nouveau (Ctrl+Y "
+                         "pour les accepter, Ctrl+D pour les écarter)."),
+                     en=("Proposal taken back: its item left the map and waits again (Ctrl+Y to accept it, Ctrl+D "
+                         "to drop it).",
+                         "Proposal taken back: its {n} items left the map and wait again (Ctrl+Y to accept them, "
+                         "Ctrl+D to drop them).")),
+    "undo_nothing": {"fr": "Rien à reprendre : aucune proposition acceptée dans cette conversation.",
+                     "en": "Nothing to take back: no proposal accepted in this conversation."},
     "unknown_phase": {
         "fr": "Phase inconnue « {arg} ». Phases : {ids}.",
         "en": "Unknown phase '{arg}'. Phases: {ids}.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from ..domain.journey_map import JourneyMap
 from .engine import Question
@@ -94,6 +94,8 @@ class Reply:
     notices: list[str] = field(default_factory=list)
     phase_changed: bool = False
     warnings: list[PitfallWarning] = field(default_factory=list)
+    restored: list[Any] = field(default_factory=list)
+    """Proposals waiting again (after /undo), for the screen to show."""
 
 
 @dataclass

@@ -385,6 +385,7 @@ class JourneyApp(App[None]):
             self.notify(reply.notice, timeout=4)
         if reply.pending is not None:
             self._queue_extraction(reply.pending)
+        self.proposals[0:0] = reply.proposals
         self.refresh_views()
 
     def on_prompt_box_submitted(self, event: PromptBox.Submitted) -> None:

@@ -108,7 +108,8 @@ class InterviewConversation:
         messages = [warnings_summary(reply.warnings, self.lang)] if reply.warnings else []
         if reply.text:
             messages.append(reply.text)
-        return BotReply(messages, pending=reply.pending, notice=" ".join(reply.notices) or None)
+        return BotReply(messages, pending=reply.pending, notice=" ".join(reply.notices) or None,
+                        proposals=[proposal_view(p, self.lang) for p in reply.restored])
 
     def submit(self, text: str) -> BotReply:
         reply = self.interview.submit(text)

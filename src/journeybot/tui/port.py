@@ -27,6 +27,8 @@ class BotReply:
     stream: Iterator[str] | None = None
     pending: Any = None
     notice: str | None = None
+    proposals: list[ProposalView] = field(default_factory=list)
+    """Proposals to show again (waiting after /undo)."""
 
 
 @dataclass(frozen=True)
