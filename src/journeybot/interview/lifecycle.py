@@ -16,7 +16,7 @@ _IS_PURCHASE = re.compile(
     r"(?P<x>[^.;:!?]{2,80}?),?\s+(?:c'est|is|was|=|est|counts as|serait)\s+(?:l'achat|the purchase|l'acte d'achat|"
     r"le moment (?:de|d') ?l'achat|la vente|the sale|the buying moment|the moment (?:she|he|they) buys?)\b")
 _PURCHASE_IS = re.compile(
-    r"\b(?:l'achat|the purchase|l'acte d'achat|l'equivalent de l'achat(?: chez nous| pour nous)?|"
+    r"\b(?:le moment de l'achat|l'achat|the purchase|the moment of purchase|l'acte d'achat|l'equivalent de l'achat(?: chez nous| pour nous)?|"
     r"the equivalent of (?:a|the) purchase(?: for us)?|le moment ou (?:il|elle|ils) [«\"]?\s*achetent?\s*[»\"]?|the moment (?:she|he|they)"
     r" [\"“]?buys?[\"”]?)\s*(?:,\s*[^,.;:!?]{2,30},)?\s*,?\s*(?:c'est|is|est|:|=)\s+(?P<x>[^.;!?]{2,80})")
 _COME_AFTER = re.compile(
@@ -81,6 +81,10 @@ def statements(text: str, names: list[str]) -> tuple[int | None, set[int], bool]
         for m in pattern.finditer(f):
             x = re.sub(r"^(?:si on parle d'achat,?\s*|if we talk about buying,?\s*)", "", m.group("x").strip())
             found = _by_position(x, len(names))
+            quoted = [q for q in re.findall(r"[«\"“]\s*([^»\"”]{2,80}?)\s*[»\"”]", x)]
+            for q in quoted:  # "… c'est la signature du bon de commande, pendant « on organise tout »"
+                if found is None:
+                    found = _find(names, q)
             found = found if found is not None else _find(names, x)
             if found is not None:
                 purchase = found

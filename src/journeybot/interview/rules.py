@@ -26,7 +26,7 @@ from .framing import asks_a_question, from_to, objective_score
 from .plans import has_scores, is_review, looks_like_action
 from .proposal import Proposal
 from .reading import Context, Labelled, build, cap, stem, words_of
-from .segment import FORGOT_CUE, ListBlock, apply_edits, corrections, find_item, split_head
+from .segment import CALL_IT, FORGOT_CUE, ListBlock, apply_edits, corrections, find_item, split_head
 from .words import emotion_score, lifecycle_of, warm_up
 
 MAX_RULES_CHARS = 20_000
@@ -346,6 +346,12 @@ _CALLED = re.compile(r"(?:ce qu['’]\w+ appelle(?:nt)?|ce que \w+ appelle(?:nt)
 _INCLUDED = re.compile(r"\b(?:included|inclus|incluse|compris|comprise|y compris|etc|and so on|et cetera)\W*$")
 
 
+_REPLACES_LIST = re.compile(r"\b(?:(?:but|mais)\s+(?:that's|that is|c'est|ca c'est)\s+(?:our|notre|nos|the company's|"
+                            r"le decoupage)|too big|too coarse|trop gros|trop large|in (?:her|his|their|[a-z]+'s) (?:own )?words|"
+                            r"with (?:her|his|their) words|avec ses (?:propres )?mots|dans ses mots|en ses mots|"
+                            r"avec leurs mots|as (?:she|he|they) (?:says?|puts? it))\b")
+
+
 def _stage_lists(ctx: Context) -> list[ListBlock]:
     """The lists of an answer that list stages: shaped as lists, or after an intro (a count, a colon,
     "il y a", "it's"); weak comma lists only when nothing better is there and the map has no stage yet."""
@@ -354,13 +360,33 @@ def _stage_lists(ctx: Context) -> list[ListBlock]:
     if not keep and not ctx.journey.stages:
         # a bare comma list, of short items, or of clauses when the question asked for the stages
         keep = [lst for lst in seg.lists if lst.kind == "asked" or all(len(i.text.split()) <= 5 for i in lst.items)]
+    from .lifecycle import says_lifecycle
+
     out = []
     for lst in keep:
         sentence_text = ctx.text[lst.start:lst.end]
         if _NOT_A_STAGE.search(fold(sentence_text)) or _NOTHING_MORE.search(fold(sentence_text)):
             continue
+        if not (lst.strong or lst.count is not None) and says_lifecycle(sentence_text):
+            continue  # "Signing up is the purchase, and the last three come after it": where they sit
         out.append(lst)
+    # a list the user sets aside for another ("three phases: A, B, C. But that's our slide, too big. In Ravi's
+    # words the steps are: ..."): the later one
+    for k in range(len(out) - 1, 0, -1):
+        between = fold(ctx.text[out[k - 1].end:out[k].end])
+        if _REPLACES_LIST.search(between):
+            out = out[k:]
+            break
     return out
+
+
+def _called(text: str, span: Span) -> Span:
+    """An item the user renames as they say it ("ringing the insurer — well, no, …; call it sorting out the
+    claim"): the name they settle on."""
+    m = CALL_IT.search(fold(span.text))
+    if m is None or m.start() < 3:
+        return span
+    return span.sub(text, m.start("name"), m.end("name"))
 
 
 def _stage_items(ctx: Context) -> list[Span]:
@@ -380,7 +406,7 @@ def _stage_items(ctx: Context) -> list[Span]:
         # (a loose list in a later answer is a remark about the stages: "c'est la dernière étape, quand elle
         # signe et qu'elle paie"; a new list is written as one: lines, numbers, a count)
     for lst in lists:
-        spans = [i.span for i in lst.items]
+        spans = [_called(text, i.span) for i in lst.items]
         if _INCLUDED.search(fold(text[lst.start:lst.end])) and existing:
             # "waiting for the kit, installation and running it, service visits and renewal included":
             # what follows the last stage already named belongs to it

@@ -299,6 +299,9 @@ def _numbered(text: str, claims: _Claims, start: int, end: int) -> list[ListBloc
     for marker in markers:
         if runs and marker[2] == runs[-1][-1][2] + 1 and marker[0] >= runs[-1][-1][1]:
             runs[-1].append(marker)
+        elif len(runs) >= 2 and len(runs[-1]) == 1 and marker[2] == runs[-2][-1][2] + 1:
+            runs.pop()  # a stray "first," inside an item ("she googles us first, but...") did not start a list
+            runs[-1].append(marker)
         elif marker[2] in (0, 1) and marker[0] not in bare:
             runs.append([marker])
     for run in runs:
@@ -488,10 +491,18 @@ def _commas(text: str, sentence: Span, *, list_asked: bool = False) -> ListBlock
     return ListBlock("asked", tuple(_item(text, p) for p in pieces), None, None, sentence.start, sentence.end)
 
 
+def _glued(text: str, at: int) -> bool:
+    """A connector word that is part of another word: « après-midi », « d'après » (fold turns "-" into a space)."""
+    word = re.match(r"[^\W\d_]+", text[at:])
+    after = text[at + word.end():at + word.end() + 1] if word else ""
+    before = text[at - 1:at] if at > 0 else ""
+    return after in ("-", "‑") or before in ("'", "’", "-")
+
+
 def _connectors(text: str, claims: _Claims, start: int, end: int) -> list[ListBlock]:
     """"D'abord A, puis B. Ensuite C, et enfin D." — two connectors or more after a first one."""
     folded = fold(text)
-    hits = [m for m in _CONNECTOR.finditer(folded, start, end)]
+    hits = [m for m in _CONNECTOR.finditer(folded, start, end) if not _glued(text, m.start())]
     if len(hits) < 2:
         return []
     first = next((k for k, m in enumerate(hits) if _FIRST_CONNECTORS.match(folded, m.start()) or
@@ -724,7 +735,7 @@ def corrections(text: str, after: int, items: list[str]) -> list[Edit]:
         name_end = m.end()
         tail = folded[m.end():m.end() + 240]
         named = re.match(r"[^.;!?:]{0,80}?[:—–]\s*(?P<n>[^.;!?:]{2,80})", tail)
-        called = _CALL_IT.search(tail)
+        called = CALL_IT.search(tail)
         inner = _BETWEEN_THEN_NAME.match(named.group("n")) if named is not None else None
         if named is not None and inner is not None:
             # "j'ai oublié le plus important : entre on me soulage et je fais mes soins, il y a je réfléchis au
@@ -748,7 +759,7 @@ def corrections(text: str, after: int, items: list[str]) -> list[Edit]:
             name = Span.of(text, after + m.start("x"), after + m.end("x"))
             if find_item(items, name.text) is None:
                 edits.append(_positioned(items, name, folded[m.start():m.end()], False))
-    for m in _CALL_IT.finditer(folded):
+    for m in CALL_IT.finditer(folded):
         if any(e.kind == "insert" and e.name is not None and fold(e.name.text) in folded[m.start():m.end() + 5]
                for e in edits):
             continue
@@ -802,7 +813,7 @@ _PLACEHOLDER = re.compile(r"(?:one|un|une|une etape|a step|a stage|something|que
                           r"a bit|bit|un moment|a moment|un truc|la fin|the end|le debut|the start|the beginning|un passage|"
                           r"at the end|a la fin|at the start|au debut|at the beginning|"
                           r"a big one|a key one|une grosse)(?:\s.*)?")
-_CALL_IT = re.compile(r"\b(?:call it|let's call it|we call it|appelons[- ]la|appelons[- ]le|on l'appelle|on va l'appeler|"
+CALL_IT = re.compile(r"\b(?:call it|let's call it|we call it|appelons[- ]la|appelons[- ]le|on l'appelle|on va l'appeler|"
                       r"disons)\s+[«\"“]?(?P<name>[^.;!?,«»\"“”]{2,60})")
 _WITH_BETWEEN = re.compile(r"\b(?:with|avec)\s+(?P<name>[^,.;!?]{2,50}?)\s+(?:right\s+|juste\s+)?(?:between|entre|after|apres|"
                            r"before|avant)\b")
