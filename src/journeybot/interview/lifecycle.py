@@ -25,6 +25,8 @@ _COME_AFTER = re.compile(
 _AFTER_THERE = re.compile(
     r"\b(?:apres(?: ca| cela| l'achat| la commande| la signature)?|after (?:it|that|the purchase|signing up|booking)|"
     r"everything after it)\s*[,:(]?\s*(?:il y a|there (?:is|are)|come|comes|viennent|:)?\s*(?P<list>[^.;!?]{2,200})")
+_ENDS_AT_PURCHASE = re.compile(r"\b(?:s'arrete(?: la)?,?\s*(?:a|avec|sur) (?:l'achat|la vente|le paiement)|"
+                               r"(?:ends|stops) (?:there,?\s*)?(?:at|with) (?:the )?(?:purchase|sale|payment))\b")
 _EVERYTHING_AFTER = re.compile(r"(?:tout ce qui (?:vient|suit|se passe|arrive) apres|everything (?:that comes |that happens )?"
                                r"after)\s+(?P<x>[^,.;:!?]{2,60})(?:,?\s*(?:c'est|is|counts as)\s+[^,.;!?]{2,40})?")
 _ALL_AFTER = re.compile(r"(?:tout (?:ce parcours|le parcours) se passe apres l'achat|tout se passe apres l'achat|"
@@ -91,6 +93,8 @@ def statements(text: str, names: list[str]) -> tuple[int | None, set[int], bool]
                 break
         if purchase is not None:
             break
+    if purchase is None and _ENDS_AT_PURCHASE.search(f) and names:
+        purchase = len(names) - 1  # "le parcours s'arrête là, à l'achat": the last stage is the purchase
     after: set[int] = set()
     for m in _EVERYTHING_AFTER.finditer(f):
         # "tout ce qui vient après le jour du don, c'est l'après": the stages after that one

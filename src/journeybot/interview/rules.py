@@ -26,7 +26,17 @@ from .framing import asks_a_question, from_to, objective_score
 from .plans import has_scores, is_review, looks_like_action
 from .proposal import Proposal
 from .reading import Context, Labelled, build, cap, stem, words_of
-from .segment import CALL_IT, FORGOT_CUE, ListBlock, apply_edits, corrections, find_item, split_head
+from .segment import (
+    CALL_IT,
+    FORGOT_CUE,
+    RESTART,
+    ListBlock,
+    apply_edits,
+    corrections,
+    find_item,
+    segment,
+    split_head,
+)
 from .words import emotion_score, lifecycle_of, warm_up
 
 MAX_RULES_CHARS = 20_000
@@ -354,8 +364,13 @@ _REPLACES_LIST = re.compile(r"\b(?:(?:but|mais)\s+(?:that's|that is|c'est|ca c'e
 
 def _stage_lists(ctx: Context) -> list[ListBlock]:
     """The lists of an answer that list stages: shaped as lists, or after an intro (a count, a colon,
-    "il y a", "it's"); weak comma lists only when nothing better is there and the map has no stage yet."""
+    "il y a", "it's"); weak comma lists only when nothing better is there and the map has no stage yet.
+    When the user starts again ("Je reprends : d'abord …"), only what follows counts."""
     seg = ctx.seg
+    restart = list(RESTART.finditer(fold(ctx.text)))
+    if restart:
+        cut = restart[-1].end()
+        seg = segment(" " * cut + ctx.text[cut:], list_asked=True)
     keep = [lst for lst in seg.lists if lst.strong or lst.kind == "colon" or lst.count is not None]
     if not keep and not ctx.journey.stages:
         # a bare comma list, of short items, or of clauses when the question asked for the stages

@@ -754,6 +754,10 @@ def corrections(text: str, after: int, items: list[str]) -> list[Edit]:
             continue
         at_end = re.fullmatch(r"(?:a |at )?(?:la fin|the end|fin)", clean) is not None
         edits.append(_positioned(items, name, folded[m.end():name_end + 240], at_end))
+    for m in _AT_END_ADD.finditer(folded):  # "Et à la fin, « je reviens pour le contrôle »"
+        name = Span.of(text, after + m.start("x"), after + m.end("x"))
+        if find_item(items, name.text) is None:
+            edits.append(Edit("insert", name=name))
     if cue is not None or _FORGOT.search(folded):
         for m in _BETWEEN_THERE.finditer(folded):
             name = Span.of(text, after + m.start("x"), after + m.end("x"))
@@ -801,6 +805,13 @@ def corrections(text: str, after: int, items: list[str]) -> list[Edit]:
     return edits
 
 
+_AT_END_ADD = re.compile(r"(?:^|[.;]\s*)(?:(?:et|and)\s+)?(?:a la fin|at the (?:very )?end|en dernier|tout a la fin|"
+                         r"et enfin|and finally|lastly|last of all)\s*,?\s*(?:il y a\s+|there's\s+|c'est\s+|it's\s+)?"
+                         r"(?P<x>[«\"“][^»\"”]{2,60}[»\"”])")
+"""A stage added at the end after the list, in quotes: « Et à la fin, « je reviens pour le contrôle » »."""
+RESTART = re.compile(r"\b(?:je reprends|je recommence|reprenons|recommen[cç]ons|on reprend|let me start (?:again|over)|"
+                     r"i'll start (?:again|over)|starting (?:again|over)|from the top|scratch (?:all )?that)\b\s*[:,.]?")
+"""The user starts the list again: what was said before it is not the list."""
 _LEFT_OUT = re.compile(r"\b(?:leave it out|left out|another journey|a different journey|(?:a )?whole other (?:map|journey)|"
                        r"another map|a separate map|a different map|not (?:part of|in) (?:this|the) "
                        r"(?:map|journey)|out of scope|un autre parcours|une autre carte|hors (?:sujet|perimetre)|"
