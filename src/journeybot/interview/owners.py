@@ -76,6 +76,10 @@ _WHEN = re.compile(r"\s+(?:on\s+(?:mondays|tuesdays|wednesdays|thursdays|fridays
                    re.IGNORECASE)
 
 
+_NO_ONE_IN_PARTICULAR = re.compile(r"^(?:celui|celle|ceux|whoever|whichever|qui |who |ca depend|it depends|depends|"
+                                   r"tout le monde|everyone|everybody|n'importe qui|anyone|on verra|personne)")
+
+
 def _team(text: str) -> str | None:
     """The team's name as the user said it ("l'équipe digitale" → "Équipe digitale"), without what
     follows it (", avec leurs prestataires", " — my team", ", donc le directeur")."""
@@ -87,6 +91,8 @@ def _team(text: str) -> str | None:
                   r"une\s+|a\s+)", "", text, flags=re.IGNORECASE).strip()
     if not text or len(text.split()) > 7 or _NOT_OURS.search(fold(text)) or fold(text) in ("mine", "ours"):
         return None
+    if _NO_ONE_IN_PARTICULAR.match(fold(text)):
+        return None  # "celui qui a le temps", "ça dépend de qui est là", "everyone": no owner
     return text[:1].upper() + text[1:60]
 
 
@@ -154,6 +160,8 @@ def owners_in(src: str, span: Span, journey: JourneyMap, lang: Lang,
     out: list[tuple[Touchpoint, str, str]] = []
     clauses = [c for c in _CLAUSE.split(span.text) if c and c.strip()]
     for clause in clauses:
+        if clause.rstrip().endswith("?"):
+            continue  # the question said back ("Qui est responsable de quoi ?")
         pairs = _pairs(clause.strip(), touchpoints)
         if (not pairs and focus is not None and not _NOT_OURS.search(fold(clause))
                 and (words.teams().find_all(clause) or len(clause.split()) <= 5)):

@@ -23,14 +23,15 @@ _NUM_TAIL = re.compile(r"[\s,;:(–—-]*(?:(?:notée?s?|scores?|scored|rated|no
 _SCORE_TAIL = re.compile(r"[\s,;:(–—-]*(?:(?:notée?s?|scores?|scored|rated|note)\s*:?\s*)?(?:(?:" +
                          "|".join(_SCALES.values()) + r")\s*(?:de|of|:|=|à|at)?\s*[1-5](?:\s*/\s*5)?[\s,;)]*(?:et|and)?\s*)+"
                          r"\)?\s*[.]?\s*$", re.IGNORECASE)
-_REVIEW = re.compile(r"\b(?:revoir|reverr\w*|revue|revoit|reli\w* la carte|relire|relecture|re-?read|revisit\w*|review\w*|refai\w* la carte|refaire la carte|mettre à jour|"
+_REVIEW = re.compile(r"\b(?:revoir|reverr\w*|revue|revoit|revoy\w*|reli\w* la carte|relire|relecture|re-?read|revisit\w*|review\w*|refai\w* la carte|refaire la carte|mettre à jour|"
                      r"mise à jour|update the map|redo the map|come back to|on y revient|point d'étape|prochaine revue|"
                      r"next review|re-?map|refai\w* le point|faire le point|look at (?:it|the map|the whole map|this) again|"
                      r"go (?:back )?over (?:it|the map)|(?:carte|map)\b.{0,40}\b(?:again|à nouveau|de nouveau))\b",
                      re.IGNORECASE)
 _OWNER = re.compile(r"(?:responsable|porté(?:e)? par|piloté(?:e)? par|pilote|owners?|owned by|led by|confié(?:e)? à|"
                     r"assigned to|géré(?:e)? par|run by|qui\s*\?|who\s*\?)\s*:?\s*(?P<who>[^,;.()]{2,60})|"
-                    r"\s[—–]\s(?P<team>[^,;.()—–]{2,50}?)\s*,\s*(?:kpi|indicateur)", re.IGNORECASE)
+                    r"(?:\s[—–]\s|,\s*)(?P<team>[^,;.()—–]{2,50}?)\s*,\s*(?:kpi|indicateur|indicator|metric|mesur)",
+                    re.IGNORECASE)
 _KPI = re.compile(r"(?:kpi|indicateur|mesuré(?:e)? (?:par|avec|sur)|measured (?:by|with|on)|metric|mesure|"
                   r"tracked (?:by|with)|success (?:is|=)|on suivra|we'll track|we will track)\s*:?\s*(?P<kpi>[^,;()]{2,80})",
                   re.IGNORECASE)

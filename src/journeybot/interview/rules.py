@@ -829,6 +829,9 @@ def _owners(ctx: Context) -> list[Labelled]:
     return out
 
 
+_IDEAS_INTRO = re.compile(r"^\W*(?:(?:on a|we have|we've got|j'ai|i have|il y a|there are|voici|here are)\s+)?(?:\d{1,2}|deux|trois|"
+                          r"quatre|cinq|six|two|three|four|five|six|quelques|a few|plusieurs|several)\s+(?:grandes?\s+|big\s+|"
+                          r"main\s+)?(?:idees|pistes|opportunites|chantiers|ideas|opportunities|things|options)\b[^.]{0,80}$")
 _PLAN_LEAD = re.compile(r"^\W*(?:(?:le |the |our |notre |action )?plan(?: d'action)?|actions?|action plan|les actions|"
                         r"next steps|prochaines etapes)\s*[:,—–-]\s*")
 _SCORE_LEAD = re.compile(r"^\W*(?:(?:les |the |our )?(?:scores?|notes?|notation|scoring)|(?:notes?|scores?) sur 5)\b[^:]{0,80}:\s*")
@@ -851,6 +854,8 @@ def _priorities(ctx: Context) -> list[Labelled]:
             f = fold(body)
             if _dont_know(body) or len(body.split()) < 2:
                 continue
+            if _IDEAS_INTRO.match(f):
+                continue  # "Trois idées, avec nos notes sur 5 (impact, ...)": the intro of the list
             if words.says("not_yet", body) and not _has_date(body) and not has_scores(body):
                 continue  # "pas d'action lancée, pas de responsable": says what is missing
             if is_review(body) or (ctx.qid == "review" and _has_date(body)):
