@@ -30,7 +30,8 @@ _REVIEW = re.compile(r"\b(?:revoir|reverr\w*|revue|revoit|revoy\w*|reli\w* la ca
                      re.IGNORECASE)
 _OWNER = re.compile(r"(?:responsable|porté(?:e)? par|piloté(?:e)? par|pilote|owners?|owned by|led by|confié(?:e)? à|"
                     r"assigned to|géré(?:e)? par|run by|qui\s*\?|who\s*\?)\s*:?\s*(?P<who>[^,;.()]{2,60})|"
-                    r"(?:\s[—–]\s|,\s*)(?P<team>[^,;.()—–]{2,50}?)\s*,\s*(?:kpi|indicateur|indicator|metric|mesur)",
+                    r"(?:\s[—–]\s|,\s*|:\s*)(?P<team>[^,;.():—–]{2,50}?)\s*,\s*(?:same |même |meme )?(?:kpi|indicateur|"
+                    r"indicator|metric|mesur)",
                     re.IGNORECASE)
 _KPI = re.compile(r"(?:kpi|indicateur|mesuré(?:e)? (?:par|avec|sur)|measured (?:by|with|on)|metric|mesure|"
                   r"tracked (?:by|with)|success (?:is|=)|on suivra|we'll track|we will track)\s*:?\s*(?P<kpi>[^,;()]{2,80})",

@@ -829,6 +829,11 @@ def _owners(ctx: Context) -> list[Labelled]:
     return out
 
 
+def _strip_scores(body: str) -> str:
+    """The item without its scores ("Surprise: free dessert in box three: 3/4/2/1" → "Surprise: free dessert in box three")."""
+    return re.sub(r"[\s:,;(–—-]*(?:[1-5]\s*[,/-]\s*){2,3}[1-5]\)?\W*$", "", body)
+
+
 _IDEAS_INTRO = re.compile(r"^\W*(?:(?:on a|we have|we've got|j'ai|i have|il y a|there are|voici|here are)\s+)?(?:\d{1,2}|deux|trois|"
                           r"quatre|cinq|six|two|three|four|five|six|quelques|a few|plusieurs|several)\s+(?:grandes?\s+|big\s+|"
                           r"main\s+)?(?:idees|pistes|opportunites|chantiers|ideas|opportunities|things|options)\b[^.]{0,80}$")
@@ -879,7 +884,8 @@ def _priorities(ctx: Context) -> list[Labelled]:
                 head = re.split(r"[:(]|\b(?:impact|port[ée]e|reach|confiance|confidence|effort)\b", body, flags=re.IGNORECASE)[0]
                 target = find_item(existing + [o.span.text for o in out if o.label == "opportunity"], head) \
                     if head.strip() else None
-                if ctx.qid == "scores" or target is not None or len(head.split()) < 2:
+                said_more = len(re.split(r"[:(]", _strip_scores(body), maxsplit=1)[-1].split()) > 2 and ":" in body
+                if ctx.qid == "scores" or target is not None or (len(head.split()) < 2 and not said_more):
                     out.append(Labelled(span, ("scores",)))
                     continue
             if looks_like_action(body) or ctx.qid == "actions" or plan_answer:
