@@ -34,7 +34,7 @@ from .proposal import (
 _ENUMS = {"id", "op", "provenance", "quote", "lifecycle", "kind", "lane", "effort", "ownership", "scope",
           "motivations", "lever", "touchpoint_id", "online", "invisible", "score", "value", "date", "due",
           "impact", "reach", "confidence"}
-_REFERENCES = {"stage", "touchpoint", "set_aside"}
+_REFERENCES = {"stage", "touchpoint", "set_aside", "before", "after"}
 """Names of map items a change points at (checked against the map, not the answer): a stage, a touchpoint, a persona group set aside."""
 _NORMALISED = {"channel", "unit"}
 """Values read from a word list or a unit (normalised forms of what the answer says)."""

@@ -88,6 +88,8 @@ def statements(text: str, names: list[str]) -> tuple[int | None, set[int], bool]
                 if found is None:
                     found = _find(names, q)
             found = found if found is not None else _find(names, x)
+            if found is None and "," in x:  # "The purchase is Booking the tour, he pays for the whole group there"
+                found = _find(names, x.split(",")[0])
             if found is not None:
                 purchase = found
                 break

@@ -494,10 +494,59 @@ class AddEvidence(_Change):
         return f"preuve ({self.kind}) : {self.text[:80]}" if fr else f"evidence ({self.kind}): {self.text[:80]}"
 
 
+class RenameStage(_Change):
+    """A stage given another name by the user ("If you want names: Looking for something to do, Booking the
+    tour, …" after stages said as sentences)."""
+
+    op: Literal["rename_stage"] = "rename_stage"
+    stage: str
+    name: str
+
+    editable: ClassVar[str | None] = "name"
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        found = _find_stage(journey, self.stage)
+        if found is None:
+            raise ValueError(f"no stage {self.stage!r}")
+        found.name = self.name
+
+    def what(self, fr: bool) -> str:
+        return (f"étape « {self.stage} » renommée « {self.name} »" if fr
+                else f"stage '{self.stage}' renamed '{self.name}'")
+
+    def same_key(self) -> tuple[str, str]:
+        return self.op, self.stage.casefold()
+
+
+class MoveStage(_Change):
+    """A stage put elsewhere in the order ("No wait, the offer-holder day comes before he firms us")."""
+
+    op: Literal["move_stage"] = "move_stage"
+    stage: str
+    before: str | None = None
+    after: str | None = None
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        moved, ref = _find_stage(journey, self.stage), _find_stage(journey, self.before or self.after)
+        if moved is None or ref is None or moved is ref:
+            raise ValueError(f"no stage {self.stage!r} or {self.before or self.after!r}")
+        journey.stages.remove(moved)
+        at = journey.stages.index(ref)
+        journey.stages.insert(at if self.before else at + 1, moved)
+
+    def what(self, fr: bool) -> str:
+        if fr:
+            return f"étape « {self.stage} » déplacée " + (f"avant « {self.before} »" if self.before else f"après « {self.after} »")
+        return f"stage '{self.stage}' moved " + (f"before '{self.before}'" if self.before else f"after '{self.after}'")
+
+    def same_key(self) -> tuple[str, str]:
+        return self.op, self.stage.casefold()
+
+
 Change = Annotated[
     AddStage | AddTouchpoint | SetEmotion | AddNote | AddPainPoint | SetPersona | SetFraming
     | AddMetric | SetOwner | AddMomentOfTruth | AddOpportunity | ScoreOpportunity | AddAction
-    | SetReviewDate | AddEvidence,
+    | SetReviewDate | AddEvidence | MoveStage | RenameStage,
     Field(discriminator="op"),
 ]
 

@@ -28,6 +28,8 @@ from .proposal import (
     AddStage,
     AddTouchpoint,
     Change,
+    MoveStage,
+    RenameStage,
     SetEmotion,
     SetFraming,
     SetOwner,
@@ -835,6 +837,16 @@ def _stages(ctx: Context, items: list[Labelled]) -> list[Change]:
         known = said.get(k)
         if known is not None and known != current[k]:
             out.append(AddStage(name=name, lifecycle=known, provenance=ctx.provenance, quote=cap(src, 600)))
+    for item in items:
+        if item.label == "rename" and item.stage:
+            renamed, _ = _stage_name(src, item.span)
+            if len(renamed) >= 2:
+                out.append(RenameStage(stage=item.stage, name=renamed, provenance=ctx.provenance,
+                                       quote=_quote(item.span)))
+        if item.label == "order" and item.stage and item.place:
+            out.append(MoveStage(stage=item.stage, before=item.place[1] if item.place[0] == "before" else None,
+                                 after=item.place[1] if item.place[0] == "after" else None,
+                                 provenance=ctx.provenance, quote=_quote(item.span)))
     for k, (name, desc, span, place) in enumerate(new, start=len(existing)):
         life: str | None = said.get(k)
         if life is None and place is not None:

@@ -380,7 +380,8 @@ def _stage_lists(ctx: Context) -> list[ListBlock]:
     out = []
     for lst in keep:
         sentence_text = ctx.text[lst.start:lst.end]
-        if _NOT_A_STAGE.search(fold(sentence_text)) or _NOTHING_MORE.search(fold(sentence_text)):
+        sure = (lst.strong or lst.count is not None) and len(lst.items) >= 3  # « Il n'y a pas de bac » is a stage
+        if not sure and (_NOT_A_STAGE.search(fold(sentence_text)) or _NOTHING_MORE.search(fold(sentence_text))):
             continue
         if not (lst.strong or lst.count is not None) and says_lifecycle(sentence_text):
             continue  # "Signing up is the purchase, and the last three come after it": where they sit
@@ -475,10 +476,54 @@ def _stage_items(ctx: Context) -> list[Span]:
 
 def _stages(ctx: Context) -> list[Labelled]:
     strong = any(lst.strong or lst.count is not None for lst in ctx.seg.lists)
-    placed = _placed_later(ctx)
+    placed = _placed_later(ctx) + _moved(ctx) + _renamed(ctx)
     if placed:
         return placed
     return [Labelled(span, ("stage",), strong=strong) for span in _stage_items(ctx)]
+
+
+_MOVED = re.compile(r"(?P<x>[^,.;:!?—–]{2,60}?)\s+(?:comes?|vient|viennent|goes|arrive|arrivent|passe|passent|is|est)\s+"
+                    r"(?:juste\s+|just\s+|right\s+)?(?P<dir>before|avant|after|apres)\s+(?P<y>[^,.;:!?—–]{2,60})")
+
+
+def _moved(ctx: Context) -> list[Labelled]:
+    """A later answer that puts a stage elsewhere ("No wait — the offer-holder day comes before he firms us", « « Ma
+    première collecte » vient avant « Je trie au quotidien » »): the stage, with where it goes."""
+    existing = [s.name for s in ctx.journey.stages]
+    if len(existing) < 3 or not FORGOT_CUE.search(fold(ctx.text)):
+        return []
+    out = []
+    folded = fold(ctx.text)
+    for m in _MOVED.finditer(folded):
+        x = re.sub(r"^.*\b(?:that|que|so|donc|wrong|trompee?|ordre)\b\W*", "", m.group("x")).strip(" «»\"“”'")
+        moved, ref = find_item(existing, x), find_item(existing, m.group("y").strip(" «»\"“”'"))
+        if moved is None or ref is None or moved == ref:
+            continue
+        where = "before" if m.group("dir") in ("before", "avant") else "after"
+        if (where == "before" and moved == ref - 1) or (where == "after" and moved == ref + 1):
+            continue  # already there
+        span = Span.of(ctx.text, m.start("x"), m.end("x"))
+        out.append(Labelled(span, ("order",), stage=existing[moved], strong=True, place=(where, existing[ref])))
+    return out
+
+
+_NAMES_CUE = re.compile(r"\b(?:names?|noms?|call them|on les appelle|appelons-les|in short|en bref|en court|"
+                        r"shorter|plus court|as labels|comme libelles|pour les libelles)\b")
+
+
+def _renamed(ctx: Context) -> list[Labelled]:
+    """A later answer that names the stages again, one for one ("If you want names: A, B, C, …"): each
+    stage gets the name the user gives it."""
+    existing = [s.name for s in ctx.journey.stages]
+    if len(existing) < 3 or not _NAMES_CUE.search(fold(ctx.text)):
+        return []
+    for lst in ctx.seg.lists:
+        if len(lst.items) == len(existing) and (lst.intro is None or _NAMES_CUE.search(fold(lst.intro.text))
+                                                or _NAMES_CUE.search(fold(ctx.text[:lst.start]))):
+            return [Labelled(item.span, ("rename",), stage=old, strong=True)
+                    for item, old in zip(lst.items, existing, strict=True)
+                    if fold(item.text).strip() != fold(old).strip()]
+    return []
 
 
 def _placed_later(ctx: Context) -> list[Labelled]:

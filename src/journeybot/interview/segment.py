@@ -136,12 +136,17 @@ _WORD_MARKER = re.compile(
 _ARROWS = re.compile(r"\s*(?:→|->|=>|⇒|⟶|>>?)\s*")
 _CONNECTOR = re.compile(
     r"(?:(?<=^)|(?<=[\s,;.(]))(?:et\s+|and\s+)?(?:tout\s+d'abord|d'abord|en premier|au debut|premierement|"
+    r"premiere(?=\s*,)|premier(?=\s*,)|"
     r"puis|ensuite|apres(?:\s+ca|\s+cela|\s+quoi)?|et\s+apres|plus tard|enfin|finalement|pour finir|a la fin|"
     r"first(?:\s+of\s+all)?(?=\s*,)|firstly|to start(?:\s+with)?|at first|then|next(?=\s*,)|after that|"
     r"afterwards|later(?=\s*,)|finally|lastly|in the end|at the end)(?=[\s,:])[\s,:]*")
-_FIRST_CONNECTORS = re.compile(r"^(?:tout\s+d'abord|d'abord|en premier|au debut|premierement|first(?:\s+of\s+all)?|"
+_LAST_CONNECTOR = re.compile(r"(?:et\s+|and\s+)?(?:enfin|finalement|pour finir|a la fin|finally|lastly|in the end|"
+                             r"at the end)\b")
+_FIRST_CONNECTORS = re.compile(r"^(?:tout\s+d'abord|d'abord|en premier|au debut|premierement|premiere|premier|"
+                               r"first(?:\s+of\s+all)?|"
                                r"firstly|to start(?:\s+with)?|at first)")
 _LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\s(?:et|and|ou|or|puis|then|plus)\s|,\s*(?:et|and|puis|then|ou|or)\s)\s*")
+_TITLED_SPLIT = re.compile(r"\s*(?:[,;/]|\s(?:et|and|ou|or|puis|then|plus)\s(?=[A-ZÀ-Ý«\"“]))\s*")
 _HEAD_SEP = re.compile(r"\s*(?::|\s[–—-]\s|=)\s*")
 _CLAUSE = re.compile(
     r"(?:,\s*|\s+)(?:et|mais|puis|and|but|then|while|alors que|tandis que|whereas)\s+(?=(?:ça|ca|cela|il|elle|on|nous|je|"
@@ -347,12 +352,17 @@ def _arrows(text: str, sentence: Span) -> ListBlock | None:
 
 
 def _pieces(text: str, span: Span) -> list[Span]:
-    """``span`` cut at commas, semicolons, slashes and "et/and/puis/then/ou/or" (not inside brackets)."""
+    """``span`` cut at commas, semicolons, slashes and "et/and/puis/then/ou/or" (not inside brackets). A list
+    of names each written with a capital ("Thinking about a dog, Applying, Signing and taking her home") is
+    cut at its commas only: "and" + a small letter goes on the same name."""
     out: list[Span] = []
     pos = 0
     body = span.text
     flat = masked(body)
-    for m in _LIST_SPLIT.finditer(flat):
+    parts = [x.strip() for x in re.split(r"[,;]", flat) if x.strip()]
+    titled = len(parts) >= 3 and all(x[:1].isupper() or x[:1] in "«\"“" for x in parts[1:-1]) and parts[-1][:1].isupper()
+    splitter = _TITLED_SPLIT if titled else _LIST_SPLIT
+    for m in splitter.finditer(flat):
         out.append(span.sub(text, pos, m.start()))
         pos = m.end()
     out.append(span.sub(text, pos, len(body)))
@@ -425,6 +435,9 @@ def split_list(text: str, rest: Span, count: int | None = None) -> list[Span]:
     if len(commas) >= 2:
         last = commas[-1]
         m = re.match(r"^(?P<a>.+?)\s+(?:et|and|puis|then|ou|or|&)\s+(?P<b>.+)$", last.text)
+        titled = len(commas) >= 3 and all(c.text[:1].isupper() for c in commas)
+        if m and titled and not m.group("b")[:1].isupper():
+            m = None  # "…, Welcome week and first term": one name, written with one capital
         short = sum(len(c.text.split()) for c in commas[:-1]) / max(1, len(commas) - 1) <= 3
         if m and short and len(m.group("a").split()) <= 4 and len(m.group("b").split()) <= 4:
             options.append([*commas[:-1], last.sub(text, 0, m.end("a")), last.sub(text, m.start("b"), len(last.text))])
@@ -510,6 +523,9 @@ def _connectors(text: str, claims: _Claims, start: int, end: int) -> list[ListBl
     if first is None and len(hits) < 3:
         return []
     run = hits[first or 0:]
+    last = next((k for k, m in enumerate(run) if k > 0 and _LAST_CONNECTOR.match(folded, m.start())), None)
+    if last is not None:
+        run = run[:last + 1]  # "And finally what happens afterwards, at home": one item
     if len(run) < 2:
         return []
     items = []
@@ -531,7 +547,7 @@ def _connectors(text: str, claims: _Claims, start: int, end: int) -> list[ListBl
     return [block]
 
 
-_QUOTED_NEXT = re.compile(r"[»”\"]\s*(?:[—–][^«“\"]{0,80}[—–]\s*)?,\s*(?=[«“\"])")
+_QUOTED_NEXT = re.compile(r"[»”\"]\s*(?:[—–][^«“\"]{0,80}[—–]\s*)?,\s*(?:et\s+|and\s+|puis\s+|then\s+)?(?=[«“\"])")
 
 
 def _quoted_names(text: str, item: Item) -> list[Item]:
