@@ -23,7 +23,7 @@ _NUM_TAIL = re.compile(r"[\s,;:(–—-]*(?:(?:notée?s?|scores?|scored|rated|no
 _SCORE_TAIL = re.compile(r"[\s,;:(–—-]*(?:(?:notée?s?|scores?|scored|rated|note)\s*:?\s*)?(?:(?:" +
                          "|".join(_SCALES.values()) + r")\s*(?:de|of|:|=|à|at)?\s*[1-5](?:\s*/\s*5)?[\s,;)]*(?:et|and)?\s*)+"
                          r"\)?\s*[.]?\s*$", re.IGNORECASE)
-_REVIEW = re.compile(r"\b(?:revoir|reverr\w*|revue|revoit|revoy\w*|reli\w* la carte|relire|relecture|re-?read|revisit\w*|review\w*|refai\w* la carte|refaire la carte|mettre à jour|"
+_REVIEW = re.compile(r"\b(?:revoir|reverr\w*|revue|revoit|revoy\w*|révision|revision|reli\w* la carte|relire|relecture|re-?read|revisit\w*|review\w*|refai\w* la carte|refaire la carte|mettre à jour|"
                      r"mise à jour|update the map|redo the map|come back to|on y revient|point d'étape|prochaine revue|"
                      r"next review|re-?map|refai\w* le point|faire le point|look at (?:it|the map|the whole map|this) again|"
                      r"go (?:back )?over (?:it|the map)|(?:carte|map)\b.{0,40}\b(?:again|à nouveau|de nouveau))\b",
@@ -207,5 +207,5 @@ def looks_like_action(text: str) -> bool:
     f = fold(text)
     if _NO_ACTION.match(text):
         return False
-    return bool(_OWNER.search(text) or _KPI.search(text) or _DOER.match(text) or re.search(r"\b(?:on lance|we launch|we'll launch|"
-                                                                     r"premier chantier|first project)\b", f))
+    return bool(_OWNER.search(text) or _KPI.search(text) or _DOER.match(text) or re.search(r"\b(?:on lance|we launch|we'll launch)\b", f)
+                or re.match(r"\W*(?:premier chantier|first project)\b", f))

@@ -73,11 +73,28 @@ def _dont_know(text: str) -> bool:
 # --- per phase ----------------------------------------------------------------------------------------
 
 
+_FRAMING_LEADS = (
+    ("start", re.compile(r"^\W*(?:le |the )?(?:debut|depart|point de depart|start|starting point|beginning)\s*:\s*")),
+    ("end", re.compile(r"^\W*(?:la |the )?(?:fin|arrivee|end|end point|finish)\s*:\s*")),
+    ("team", re.compile(r"^\W*(?:l'|the )?(?:equipe|team|qui travaille dessus|who works on it)\s*:\s*")),
+    ("journey", re.compile(r"^\W*(?:le |the )?(?:parcours|journey|perimetre|scope)\s*:\s*")),
+    ("question", re.compile(r"^\W*(?:la |the )?(?:question(?: business)?|business question)\s*:\s*")),
+    ("objective", re.compile(r"^\W*(?:l'|le |la |the |our )?(?:objectif|objective|goal|but|probleme|problem|enjeu)\s*:\s*")),
+    ("deliverable", re.compile(r"^\W*(?:le |les |the )?(?:livrables?|deliverables?)\s*:\s*")),
+)
+"""Lines that say what they give: « Début : quand … », "End: …", « Équipe : moi, … »."""
+
+
 def _framing(ctx: Context) -> list[Labelled]:
     out: list[Labelled] = []
     for span in ctx.units():
         f = fold(span.text)
         if _dont_know(span.text) or (words.says("dont_know", span.text) and len(span.text.split()) < 8):
+            continue
+        lead = next(((label, m) for label, pattern in _FRAMING_LEADS if (m := pattern.match(f))), None)
+        if lead is not None and lead[1].end() < len(span.text) - 2:
+            value = span if lead[0] == "journey" else span.sub(ctx.text, lead[1].end(), len(span.text))
+            out.append(Labelled(value, (lead[0],), strong=True))
             continue
         labels: list[str] = []
         deliverable = _DELIVERABLE_CUE.search(f) is not None and not _START.search(span.text) and not (
@@ -785,12 +802,16 @@ def _pain_points(ctx: Context) -> list[Labelled]:
     if ctx.question is None and ctx.journey.stages:
         current = _default_stage(ctx)
     text = ctx.text
+    held: str | None = None  # a lead on its own ("Ce qui marche :") gives its polarity to the lines after it
     for sentence in sentence_spans(text, semicolons=False):
         f = fold(sentence.text)
         if _dont_know(sentence.text):
             continue
         good, bad = _GOOD_LEAD.match(f), _BAD_LEAD.match(f)
         lead = good or bad
+        if lead is not None and lead.end() >= len(f) - 3:
+            held = "positive" if good else "pain"
+            continue
         if lead is not None and lead.end() < len(f) - 3:
             kind = "positive" if good else "pain"
             rest = sentence.sub(text, lead.end(), len(sentence.text))
@@ -807,6 +828,8 @@ def _pain_points(ctx: Context) -> list[Labelled]:
                 if not body.text.strip() or len(body.text.split()) < 2:
                     continue
                 kind, strong = _pain_label(unit.text, default)
+                if held is not None and not strong:
+                    kind, strong = held, True
                 if stage is None or not finder.named(unit.text, near=current):
                     by_tp = finder.by_touchpoint(unit.text, ctx.journey)
                     stage = by_tp or stage
