@@ -99,7 +99,8 @@ def _framing(ctx: Context) -> list[Labelled]:
         labels: list[str] = []
         deliverable = _DELIVERABLE_CUE.search(f) is not None and not _START.search(span.text) and not (
             _END.search(span.text) and not re.search(r"\b(?:livrable|deliverable|on attend|we expect|output)\b", f))
-        team = (_TEAM_CUE.search(f) is not None and not deliverable and (
+        team = (_TEAM_CUE.search(f) is not None and not deliverable and not _START.search(span.text)
+                and not _END.search(span.text) and (
             "team" in ctx.asks or re.search(r"\b(?:equipe|team|travaill\w*|bosse\w*|work(?:s|ing)? on|on it|avec moi|"
                                             r"with me|et moi|and me|autour de la table|round the table|moi,|me,|it's me)\b", f)))
         if team:

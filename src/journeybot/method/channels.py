@@ -52,7 +52,8 @@ def invisible_words() -> list[str]:
 
 
 _VIA = re.compile(r"\b(?:in|on|via|through|by|dans|sur|par|en|from|over)\s+(?:the\s+|our\s+|their\s+|notre\s+|nos\s+|"
-                  r"l'|le\s+|la\s+|les\s+|un\s+|une\s+|son\s+|sa\s+|ses\s+|her\s+|his\s+)?$", re.IGNORECASE)
+                  r"l'|le\s+|la\s+|les\s+|un\s+|une\s+|son\s+|sa\s+|ses\s+|her\s+|his\s+)?"
+                  r"(?:(?:canal|channel|groupe|group|compte|account|page|fil|thread)\s+)?$", re.IGNORECASE)
 
 
 def find_channel(text: str) -> Channel | None:
