@@ -792,6 +792,10 @@ _NEW_ITEM = re.compile(r"\s*;\s*(?:(?:et|and)\s+)?|,\s*(?:(?:et|and|plus)\s+)?(?
                        r"their|his|her|son|sa|ses|leur|leurs)\b)")
 
 
+_NOTHING_THERE = re.compile(r"^\W*(?:(?:honestly|frankly|franchement|honnetement|well|bon|euh|bah)\W+)?(?:nothing|rien|none|"
+                            r"aucun\w*|pas grand[- ]chose|not much|not a lot|pas vraiment|not really)\b")
+
+
 def _pain_points(ctx: Context) -> list[Labelled]:
     """Pains and positives on the stage they name (or the stage of the touchpoint they name). A
     sentence that says what it lists ("Ce qui marche : A ; B ; et C", "The only pain is...") gives
@@ -813,6 +817,9 @@ def _pain_points(ctx: Context) -> list[Labelled]:
         if lead is not None and lead.end() >= len(f) - 3:
             held = "positive" if good else "pain"
             continue
+        if held is not None and _NOTHING_THERE.match(f):
+            held = "none"  # "What goes well? Honestly, nothing.": no positive, and what follows is said about that
+            continue
         if lead is not None and lead.end() < len(f) - 3:
             kind = "positive" if good else "pain"
             rest = sentence.sub(text, lead.end(), len(sentence.text))
@@ -829,7 +836,9 @@ def _pain_points(ctx: Context) -> list[Labelled]:
                 if not body.text.strip() or len(body.text.split()) < 2:
                     continue
                 kind, strong = _pain_label(unit.text, default)
-                if held is not None and not strong:
+                if held == "none" and not strong:
+                    continue
+                if held is not None and held != "none" and not strong:
                     kind, strong = held, True
                 if stage is None or not finder.named(unit.text, near=current):
                     by_tp = finder.by_touchpoint(unit.text, ctx.journey)
