@@ -86,7 +86,7 @@ def bounds(source: str, span: Span) -> tuple[Span | None, Span | None]:
     return ft if ft is not None else (None, None)
 
 
-CORRECTION = re.compile(r"\b(?:non|no|en fait|actually|plutot|plutôt|allez|well|finalement|finally|i mean|je veux dire|"
+CORRECTION = re.compile(r"\b(?:non|no|en fait|actually|so|donc|du coup|to be precise|plus precisement|plus précisément|plutot|plutôt|allez|well|finalement|finally|i mean|je veux dire|"
                         r"pardon|sorry|correction|voila|voilà|bref|en resume|en résumé|in short|to sum up)\b", re.IGNORECASE)
 
 

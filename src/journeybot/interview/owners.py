@@ -62,6 +62,8 @@ def touchpoints_named(text: str, touchpoints: Sequence[Touchpoint]) -> list[Touc
 
 
 _NOT_OURS = re.compile(r"\b(?:not ours|not us|aren't ours|isn't ours|pas (?:a )?nous|ce n'est pas nous|ne sont pas a nous|"
+                       r"is his|is hers|is theirs|are his|are hers|are theirs|c'est le sien|c'est la sienne|c'est a lui|"
+                       r"c'est a elle|"
                        r"on n'a pas la main|not our job|none of ours|nobody|no one|personne|no idea|je ne sais pas|"
                        r"aucune idee|not mine)\b")
 _COPULA = re.compile(r"\s+(?:is|are|sont|est|c'est|ce sont|=)\s+|\s*(?::|→|->|=>|—|–)\s*")
@@ -86,6 +88,8 @@ def _team(text: str) -> str | None:
     text = re.split(r"\s*[—–(]\s*|,\s*(?:avec|with|donc|so|under|managed|qui|which|that|sauf|except|mais|but|pour|for|et|and)\b|"
                     r"\s+(?:mais|but|sauf|except|qui|which|under)\s", text)[0]
     text = text.split(",")[0].strip(" ,:.")  # "Priti on Saturdays, me the rest of the week": the first one named
+    text = re.sub(r"^(?:that's|that is|it's|it is|c'est|ce sont)\s+|\s+(?:too|as well|also|again|aussi|également|encore)$",
+                  "", text, flags=re.IGNORECASE).strip()  # "that's Ollie too"
     text = _WHEN.sub("", text).strip(" ,:.")
     text = re.sub(r"^(?:(?:c'est|it's|that's|is|are)\s+)?(?:l['’]|le\s+|la\s+|les\s+|the\s+|our\s+|notre\s+|nos\s+|un\s+|"
                   r"une\s+|a\s+)", "", text, flags=re.IGNORECASE).strip()
@@ -142,6 +146,7 @@ def not_ours(src: str, span: Span, journey: JourneyMap) -> list[Touchpoint]:
     for clause in re.split(r"\s*;\s*|(?<=[.!?])\s+", span.text):
         f = fold(clause)
         m = re.search(r"\b(?:not ours|not us|aren't ours|isn't ours|none of ours|ce n'est pas nous|c'est pas nous|pas a nous|"
+                      r"is his|is hers|is theirs|are his|are theirs|c'est le sien|c'est la sienne|c'est a lui|c'est a elle|"
                       r"ne sont pas a nous|on n'a pas la main|not (?:run|owned) by us|outside us|c'est l'etat|"
                       r"n'est pas chez nous|pas chez nous|hors de notre main)\b", f)
         if m is None:
@@ -171,6 +176,10 @@ def owners_in(src: str, span: Span, journey: JourneyMap, lang: Lang,
             if team is None:
                 continue
             targets = touchpoints_named(tps_text, touchpoints)
+            for stage in journey.stages:  # "The tour, the guides …: Nadia": the touchpoints of a stage named
+                if len(fold(stage.name).strip()) >= 4 and re.search(rf"(?<!\w){re.escape(fold(stage.name).strip())}(?!\w)",
+                                                                   fold(tps_text)):
+                    targets += [tp for tp in stage.touchpoints if tp not in targets and tp.ownership == "owned"]
             if not targets and focus is not None:
                 targets = [focus]
             for tp in targets:

@@ -461,7 +461,9 @@ def _framing(ctx: Context, items: list[Labelled]) -> list[Change]:
                     plain = clean_span(src, span, subject=False, article=False)
                     start, end = (plain, None) if label == "start" else (None, plain)
                 # the first said wins, unless the person corrects it ("well, no: it ends when...")
-                corrects = fr.CORRECTION.search(src[max(0, span.start - 40):span.start + 20]) is not None
+                sentence_start = max(src.rfind(". ", 0, span.start), src.rfind("\n", 0, span.start), -1) + 1
+                window = src[max(0, min(span.start - 40, max(sentence_start, span.start - 160))):span.start + 20]
+                corrects = fr.CORRECTION.search(window) is not None  # "So it starts when …, and it ends when …"
                 if start is not None and may("start") and (change.start is None or
                                                            (corrects and fr.replaces(change.start, start.text))):
                     change.start = cap(start.text, 300)

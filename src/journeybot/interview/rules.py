@@ -183,7 +183,8 @@ _PERSONA_LEADS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((label, re.compi
                   r"principale? )?objections?(?: principale)?|objections?)\b[^:]{0,40}?(?:\s*(?:c'est|is|:|,|—)\s*)"),
     ("frustration", r"^(?:(?:et|and)\W+)?(?:ce qui (?:l'agace|l'enerve|le gene|la gene|la freine|le freine|la bloque|le bloque|"
                     r"l'inquiete|lui fait peur)|ses (?:freins|irritants|frustrations|peurs|craintes)|frustrations?|irritants?|"
-                    r"what (?:annoys|bugs|bothers|frustrates|worries|scares|puts (?:her|him|them) off|holds (?:her|him|them) "
+                    r"what (?:annoys|bugs|bothers|frustrates|worries|scares|irritates|winds (?:her|him|them) up|"
+                    r"gets (?:to )?(?:her|him|them)|drives (?:her|him|them) mad|puts (?:her|him|them) off|holds (?:her|him|them) "
                     r"back)(?: (?:her|him|them))?(?: is)?|(?:her|his|their) (?:frustrations|pain points|fears|worries)|"
                     r"pain points)\b\s*(?:c'est|is|:|,|—)?\s*"),
     ("goal", r"^(?:(?:et|and)\W+)?(?:ce qu'(?:elle|il|ils|elles) veu(?:t|lent)(?: avant tout| surtout)?|son (?:objectif|but)|"
@@ -194,7 +195,7 @@ _PERSONA_LEADS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((label, re.compi
     ("source", r"^(?:(?:et|and)\W+)?(?:(?:elle|il|ils|elles|she|he|they) (?:s'informe\w*|se renseigne\w*|s'inspire\w*|"
                r"regarde|lit|consulte|ecoute|compare sur|demande (?:conseil )?a|va sur|passe par|fait confiance a|"
                r"hears about things|gets (?:her|his|their) information|reads|watches|listens to|trusts|uses|looks at|asks|"
-               r"compares on|goes on|scrolls|googles|"
+               r"compares on|goes on|scrolls|googles|looks on|looks it up on|searches on|searches|browses|"
                r"relies on|checks|lives on|follows)|(?:whom|who) (?:she|he|they) trusts?|ses sources|(?:her|his|their) sources|"
                r"sources?|ou (?:elle|il) s'informe)\b\s*(?:surtout|d'abord|beaucoup|mostly|mainly|first)?\s*"
                r"(?:aupres de|aupres d'|sur|dans|via|par|a|au|aux|from|on|in|to|at|:|,|—)?\s*"),
@@ -272,6 +273,8 @@ def _persona(ctx: Context) -> list[Labelled]:
             labels.append("motive")
         if not labels and _CONTEXT.search(f):
             labels.append("context")
+        elif _PROFILE_OPENS.match(f) and "who" not in labels:
+            labels = ["context"]  # "Thirty-six, project manager in IT, … his partner hates that fridge": who he is
         strong = bool(labels)
         if not labels:
             default = {"who": "context", "trigger": "trigger", "frustrations": "frustration", "motives": "motive",
@@ -283,6 +286,10 @@ def _persona(ctx: Context) -> list[Labelled]:
     return out
 
 
+_PROFILE_OPENS = re.compile(r"^\W*(?:\d{2}\s*(?:ans|years?(?: old)?)?|(?:twenty|thirty|forty|fifty|sixty|seventy|vingt|trente|"
+                            r"quarante|cinquante|soixante)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine|et un|"
+                            r"deux|trois|quatre|cinq|six|sept|huit|neuf))?(?:\s*(?:ans|years?(?: old)?))?)\s*,")
+"""A sentence that opens with the persona's age ("Thirty-six, project manager in IT, ..."): who they are."""
 _FIELD_WORDS = {"frustrations", "frustration", "motives", "motivations", "objection", "objections", "trigger", "goals",
                 "sources", "freins", "declencheur", "objectif", "motifs", "it's", "its", "c'est", "notre", "our"}
 _SOURCE_VERB = re.compile(r"\b(?:s'informe\w*|se renseigne\w*|s'inspire\w*|fait confiance|se fie|demande conseil|"

@@ -56,10 +56,16 @@ _VIA = re.compile(r"\b(?:in|on|via|through|by|dans|sur|par|en|from|over)\s+(?:th
                   r"(?:(?:canal|channel|groupe|group|compte|account|page|fil|thread)\s+)?$", re.IGNORECASE)
 
 
+_WRITTEN = re.compile(r"\b(?:écrite?s?|ecrite?s?|par écrit|par ecrit|written|in writing|by e-?mail|par e-?mail|en ligne|online)\b",
+                      re.IGNORECASE)
+
+
 def find_channel(text: str) -> Channel | None:
     """The channel a piece of text names: the one it says it goes through ("the virtual queue IN OUR APP",
     « la lettre PAR COURRIER »), else the first channel word."""
     found = channels().find_all(text)
+    if _WRITTEN.search(text):  # "les corrections écrites du coach": a person, but not met in person
+        found = [f for f in found if f[2].online or f[2].en != "in person"]
     if not found:
         return None
     for start, _end, channel in found:
