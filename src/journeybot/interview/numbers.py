@@ -26,7 +26,7 @@ _NUMBER = re.compile(
     r"(?<![\w.,])(?P<num>[+\-−]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|[+\-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|"
     r"[+\-−]?\d+(?:[.,]\d+)?)(?![\d])\s*(?P<unit>(?:" + _UNITS + r")(?:\s*(?:par|per|a|an|/)\s*(?:mois|an|année|jour|"
     r"semaine|month|year|day|week|client|customer|commande|order))?)?", re.IGNORECASE)
-_KPI = re.compile(r"\b(NPS|CSAT|CES|CA|churn|ROI|taux\s+(?:de|d')\s*\w+(?:\s+\w+)?|\w+\s+rate|score|note|délai|"
+_KPI = re.compile(r"\b(NPS|CSAT|CES|CA|churn|ROI|taux\s+(?:de|d')\s*\w+(?:\s+\w+)?|\w+\s+rate|score|note|rating|délai|"
                   r"delay|temps|time|durée|duration|volume|nombre|number)\b", re.IGNORECASE)
 _VERSUS = re.compile(r"^\s*[,;]?\s*(?:contre|versus|vs\.?|against|compared (?:to|with)|as opposed to|par rapport à|"
                      r"au lieu de|instead of|while|alors que|et)\s*$", re.IGNORECASE)
@@ -155,7 +155,8 @@ _EMPTY_HEAD = re.compile(r"^(?:(?:and|et|only|seulement|about|around|roughly|nea
                          r"près de|pres de|quelque|some|so|donc|then|puis|aussi|also|plus|over|more than|less than|"
                          r"moins de|plus de|presque|just|juste|c'est|it's|it is|is|soit|we have|on a|il y a|there are|"
                          r"there is|we get|we're at|on est à|on reçoit|on recoit|nous recevons|we receive|we get|on compte|"
-                         r"we count|on a eu|we had|we've had)\W*)*$", re.IGNORECASE)
+                         r"we count|on a eu|we had|we've had|we got|we've got|we received|we saw|nous avons eu|"
+                         r"on a reçu|on a recu|we get about|last year we got)\W*)*$", re.IGNORECASE)
 _CONDITION = re.compile(r"^(?:pour|for|chez|among|parmi|when|quand|si|if|with|avec|sans|without|dont|whose)\b", re.IGNORECASE)
 _COUNTED_BY = re.compile(r"(?P<src>(?:the|our|l'|le|la|notre|nos)\s+[\w' -]{2,40}?)\s+(?:counted|measured|tracked|compté|mesuré|"
                          r"relevé)\b", re.IGNORECASE)
@@ -242,15 +243,18 @@ def _in_sentence(text: str, sentence: Span, previous: MetricFound | None) -> lis
     for start, end, whole in percent_words(body):  # "Forty-four per cent of new members..."
         if not any(s <= start < e for s, e, *_ in figures):
             figures.append((start, end, float(whole), "%"))
-    for start, end, whole in number_words(body):  # « deux cents appels », "forty minutes"
+    for start, end, said in number_words(body):  # « deux cents appels », "forty minutes", "four point eight"
         unit_m = _WORD_UNIT.match(body, end)
-        if unit_m is None or whole < 2 or any(s <= start < e for s, e, *_ in figures):
+        if unit_m is None and said != int(said) and _KPI.search(body) and not any(s <= start < e for s, e, *_ in figures):
+            figures.append((start, end, float(said), ""))  # "TripAdvisor rating is four point eight"
+            continue
+        if unit_m is None or said < 2 or any(s <= start < e for s, e, *_ in figures):
             continue
         if _QUALIFIER.search(body[:start]) or re.search(r"(?:last|past|over|the|les|des|derniers|dernières|sur|in|en|"
                                                         r"within|sous|under|after|après|depuis|for|pendant)\s*$",
                                                         body[:start], re.IGNORECASE):
             continue  # "last six months", « sur les six derniers mois »: a period, not a figure
-        figures.append((start, unit_m.end(), float(whole), _unit(unit_m.group("unit"))))
+        figures.append((start, unit_m.end(), float(said), _unit(unit_m.group("unit"))))
     figures.sort()
     out: list[MetricFound] = []
     previous_end = 0
@@ -260,7 +264,10 @@ def _in_sentence(text: str, sentence: Span, previous: MetricFound | None) -> lis
         clause = re.split(r"[.;]|,(?!\d)", gap)[-1]
         after_text = _after_name(body[end:])
         name = ""
-        if k > 0 and re.match(r"^\s*(?:contre|versus|vs\.?|against|compared (?:to|with)|as opposed to|par rapport à|"
+        if k > 0 and re.search(r"(?:\band|\bet|,)\s*$", gap) and re.fullmatch(r"[a-zà-ÿ-]{4,}s", unit or "") and \
+                len(gap.split()) <= 4:
+            name = unit  # "640 applications last year and 212 adoptions": the second is named by its noun
+        elif k > 0 and re.match(r"^\s*(?:contre|versus|vs\.?|against|compared (?:to|with)|as opposed to|par rapport à|"
                               r"au lieu de|instead of|alors que|while)\b", clause.strip(), re.IGNORECASE):
             name = f"{first_name} — {after_text}" if after_text and first_name else first_name
         else:

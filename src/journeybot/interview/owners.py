@@ -156,6 +156,10 @@ def not_ours(src: str, span: Span, journey: JourneyMap) -> list[Touchpoint]:
     return out
 
 
+def _bare(text: str) -> str:
+    return re.sub(r"^(?:the|our|le|la|les|l'|notre|nos)\s*", "", fold(text).strip(" .:")).strip()
+
+
 def owners_in(src: str, span: Span, journey: JourneyMap, lang: Lang,
               focus: Touchpoint | None = None) -> list[tuple[Touchpoint, str, str]]:
     """(touchpoint, team, quote) for each owner said in ``span`` (clauses split at semicolons and at
@@ -176,9 +180,9 @@ def owners_in(src: str, span: Span, journey: JourneyMap, lang: Lang,
             if team is None:
                 continue
             targets = touchpoints_named(tps_text, touchpoints)
-            for stage in journey.stages:  # "The tour, the guides …: Nadia": the touchpoints of a stage named
-                if len(fold(stage.name).strip()) >= 4 and re.search(rf"(?<!\w){re.escape(fold(stage.name).strip())}(?!\w)",
-                                                                   fold(tps_text)):
+            elements = {_bare(e) for e in re.split(r",|;|\band\b|\bet\b", fold(tps_text))}
+            for stage in journey.stages:  # "The tour, the guides …: Nadia": the touchpoints of a stage named as such
+                if len(_bare(stage.name)) >= 4 and _bare(stage.name) in elements:
                     targets += [tp for tp in stage.touchpoints if tp not in targets and tp.ownership == "owned"]
             if not targets and focus is not None:
                 targets = [focus]

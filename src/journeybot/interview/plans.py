@@ -48,6 +48,17 @@ _NUMS = re.compile(r"(?<![\d.,/-])([1-5])(?:\s*/\s*5)?\s*[,/-]\s*([1-5])\s*[,/-]
                    r"(?![\d%]|\s*(?:h|heures?|hours?|mois|months?|jours?|days?)\b)")
 
 
+_SCORE_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "un": "1", "une": "1", "deux": "2",
+                "trois": "3", "quatre": "4", "cinq": "5"}
+_SCORE_WORD = re.compile(r"\b(?:" + "|".join(_SCORE_WORDS) + r")\b(?![-'’])", re.IGNORECASE)
+
+
+def digits(text: str) -> str:
+    """``text`` with the numbers one to five written as words turned into digits, same length ("impact four,
+    reach five" → "impact 4   , reach 5   "): scores said in words read like scores in digits."""
+    return _SCORE_WORD.sub(lambda m: _SCORE_WORDS[m.group(0).casefold()].ljust(len(m.group(0))), text)
+
+
 def scale_order(text: str) -> list[str]:
     """The order of the scales an answer gives its scores in ("scored impact/reach/confidence/effort",
     « Notes, impact, portée, confiance, effort : ... »); the method's order when it says none."""
@@ -58,7 +69,8 @@ def scale_order(text: str) -> list[str]:
 
 def scores(text: str, order: list[str] | None = None) -> dict[str, int]:
     """The 1..5 scales said in ``text``: "impact 5, portée 4, confiance 4, effort 2", or a row of numbers
-    in the answer's order ("4/4/4/3", "5, 4, 4, 3")."""
+    in the answer's order ("4/4/4/3", "5, 4, 4, 3"); numbers said in words count ("impact four, reach five")."""
+    text = digits(text)
     out = {}
     other = "|".join(_SCALES.values())
     for key, pattern in _SCALES.items():
@@ -82,6 +94,7 @@ def scores(text: str, order: list[str] | None = None) -> dict[str, int]:
 
 def score_rows(text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of "name n, n, n, n" rows in a sentence of scores."""
+    text = digits(text)
     out = []
     pos = 0
     for m in _NUMS.finditer(text):
@@ -151,6 +164,7 @@ def action_of(ctx: Context, item: Labelled) -> AddAction | None:
         _NAMED_DOER.match(text) if (_KPI.search(text) or find_date(text, ctx.journey.created)) else None)
     if m:
         owner = cap((m.groupdict().get("who") or m.groupdict().get("team") or "").strip(), 60)
+        owner = re.sub(r"^(?:owner|owned by|responsable|pilote|porté par|led by)\s*:?\s*", "", owner, flags=re.IGNORECASE)
         owner = re.sub(r"^(?:(?:le|la|les|l'|the|our|notre)\s+|l['’])", "", owner, flags=re.IGNORECASE)
     elif words.teams().has(text):
         start, end, _ = words.teams().find_all(text)[0]

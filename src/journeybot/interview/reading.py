@@ -707,7 +707,8 @@ _NOT_NAMES = {"elle", "il", "c'est", "une", "un", "le", "la", "les", "she", "he"
               "notre", "nos", "mon", "ma", "this", "cette", "ce", "nous", "we", "they", "ils", "elles", "pour",
               "for", "persona", "disons", "let's", "say", "alors", "bon", "ok", "oui", "yes", "so", "well", "donc",
               "bref", "voila", "typiquement", "typically", "souvent", "often", "one", "two", "three", "first", "second",
-              "deux", "trois", "premier", "premiere", "deuxieme", "seconde", "d'abord", "ensuite"}
+              "deux", "trois", "premier", "premiere", "deuxieme", "seconde", "d'abord", "ensuite",
+              "maybe", "perhaps", "peut-etre", "hmm", "euh", "um"}
 
 
 def _persona_name(src: str, span: Span) -> tuple[str | None, Span | None]:

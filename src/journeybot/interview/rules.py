@@ -23,7 +23,7 @@ from .engine import Question
 from .framing import END as _END
 from .framing import START as _START
 from .framing import asks_a_question, from_to, objective_score
-from .plans import has_scores, is_review, looks_like_action
+from .plans import digits, has_scores, is_review, looks_like_action
 from .proposal import Proposal
 from .reading import Context, Labelled, build, cap, stem, words_of
 from .segment import (
@@ -924,7 +924,8 @@ _IDEAS_INTRO = re.compile(r"^\W*(?:(?:on a|we have|we've got|j'ai|i have|il y a|
                           r"main\s+)?(?:idees|pistes|opportunites|chantiers|ideas|opportunities|things|options)\b[^.]{0,80}$")
 _PLAN_LEAD = re.compile(r"^\W*(?:(?:le |the |our |notre |action )?plan(?: d'action)?|actions?|action plan|les actions|"
                         r"next steps|prochaines etapes)\s*[:,—–-]\s*")
-_SCORE_LEAD = re.compile(r"^\W*(?:(?:les |the |our )?(?:scores?|notes?|notation|scoring)|(?:notes?|scores?) sur 5)\b[^:]{0,80}:\s*")
+_SCORE_LEAD = re.compile(r"^\W*(?:(?:les |the |our )?(?:scores?|notes?|notation|scoring)|(?:notes?|scores?) sur 5)\b"
+                         r"(?:[^:]{0,80}:|[^:—–]{0,30}?(?:\s[—–]|\s{3}))\s*")
 _WORD_ORDINAL = re.compile(r"(?:^|(?<=[.;:]\s)|(?<=^\W))(?:one|two|three|four|five|un|deux|trois|quatre|cinq|first|second|third|"
                            r"premierement|deuxiemement|troisiemement)\s*[,:]\s+", re.IGNORECASE)
 
@@ -966,7 +967,8 @@ def _priorities(ctx: Context) -> list[Labelled]:
                     out.append(Labelled(row, ("scores",) if known is not None or ctx.qid == "scores" else ("opportunity",)))
                 continue
             if has_scores(body) and not looks_like_action(body):
-                head = re.split(r"[:(]|\b(?:impact|port[ée]e|reach|confiance|confidence|effort)\b", body, flags=re.IGNORECASE)[0]
+                head = re.split(r"[:(]|\b(?:impact|port[ée]e|reach|confiance|confidence|effort)\b|,\s*[1-5]\b", digits(body),
+                                flags=re.IGNORECASE)[0]
                 target = find_item(existing + [o.span.text for o in out if o.label == "opportunity"], head) \
                     if head.strip() else None
                 said_more = len(re.split(r"[:(]", _strip_scores(body), maxsplit=1)[-1].split()) > 2 and ":" in body

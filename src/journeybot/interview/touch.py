@@ -57,6 +57,8 @@ _NOUN_PHRASE = re.compile(r"^(?:(?:the|a|an|our|their|her|his|its|this|that|thes
                           r"[A-ZÀ-Ý0-9«\"“])", re.IGNORECASE)
 
 
+_ASIDE = re.compile(r"^(?:i'm|i am|i'd|i think|i guess|je suis|je pense|j'avoue|they do|they're|ils font|honestly|franchement|"
+                    r"(?:very|really|so|quite|pretty|tres|vraiment|assez|trop|super)\s+\w+$)")
 _ELABORATES = re.compile(r"^(?:mostly|mainly|notably|especially|in particular|surtout|principalement|notamment|"
                          r"en particulier|like|such as|comme|par exemple|for example|e\.g\.)\s", re.IGNORECASE)
 """A piece that names an example of the one before ("the booking sites, mostly Booking.com") belongs to it."""
@@ -109,6 +111,8 @@ def touchpoints_in(src: str, span: Span) -> list[tuple[Span, Channel | None]]:
         channel_here = find_channel(piece.text) is not None
         if _NEGATED.match(f):
             continue  # "no phone line", « pas de boutique »: a touchpoint that is not there
+        if _ASIDE.match(f):
+            continue  # "very clever", "I'm not bitter", "they do a cocktail masterclass": a remark, not a touchpoint
         if _DROP.match(f) and not (channel_here and len(f.split()) >= 3 and not re.match(r"^(?:quand|when|hors|off|en ligne|"
                                                                                            r"online)", f)):
             continue

@@ -71,10 +71,10 @@ def words_to_int(words: str) -> int | None:
 _WORD_RUN = re.compile(r"[A-Za-zÀ-ÿ]+(?:[-\s]+[A-Za-zÀ-ÿ]+){0,4}")
 
 
-def number_words(text: str) -> list[tuple[int, int, int]]:
+def number_words(text: str) -> list[tuple[int, int, float]]:
     """Numbers written in words, as (start, end, value): the longest run of number words ("deux cents",
     "forty-five", "quatre-vingt-dix"), "a"/"un" alone left out."""
-    out: list[tuple[int, int, int]] = []
+    out: list[tuple[int, int, float]] = []
     tokens = list(re.finditer(r"[A-Za-zÀ-ÿ]+", text))
     k = 0
     while k < len(tokens):
@@ -92,6 +92,13 @@ def number_words(text: str) -> list[tuple[int, int, int]]:
         if best is None:
             k += 1
             continue
-        out.append(best[:3])
-        k = best[3] + 1
+        start, end, value, j = best
+        point = re.match(r"\s+(?:point|virgule)\s+([A-Za-zÀ-ÿ]+)", text[end:])
+        decimal = words_to_int(point.group(1)) if point else None
+        if point and decimal is not None and decimal < 10:  # "four point eight" → 4.8
+            out.append((start, end + point.end(), value + decimal / 10))
+            k = next((i for i, tok in enumerate(tokens) if tok.start() >= end + point.end()), len(tokens))
+            continue
+        out.append((start, end, value))
+        k = j + 1
     return out
