@@ -79,3 +79,69 @@ def test_owners_said_with_when() -> None:
     text = "The card reader: Priti on Saturdays, me the rest of the week."
     result = agent.extract(None, PendingExtraction(1, "owners", None, text, False), journey, "en")
     assert [(c.touchpoint, c.owner) for c in result.proposal.changes if isinstance(c, SetOwner)] == [("Card reader", "Priti")]
+
+
+def _later(text: str, names: list[str], lang: str = "en") -> list[object]:
+    journey = JourneyMap(stages=[Stage(name=n) for n in names])
+    return agent.extract(None, PendingExtraction(2, "stages", None, text, False), journey, lang).proposal.changes  # type: ignore[arg-type]
+
+
+def test_a_later_answer_moves_a_stage() -> None:
+    from journeybot.interview.proposal import MoveStage, apply_report
+
+    names = ["Applying on UCAS", "Firming us", "Offer-holder day", "Results day"]
+    changes = _later("No wait, I've got that wrong — the offer-holder day comes before he firms us.", names)
+    moves = [c for c in changes if isinstance(c, MoveStage)]
+    assert [(m.stage, m.before) for m in moves] == [("Offer-holder day", "Firming us")]
+    journey = JourneyMap(stages=[Stage(name=n) for n in names])
+    from journeybot.interview.proposal import Proposal
+
+    done = apply_report(journey, Proposal(phase="stages", changes=moves))
+    assert [s.name for s in done.journey.stages] == ["Applying on UCAS", "Offer-holder day", "Firming us", "Results day"]
+
+
+def test_a_later_answer_names_the_stages_again() -> None:
+    from journeybot.interview.proposal import RenameStage
+
+    names = ["He's looking for something to do", "He books the tour", "The tour itself"]
+    changes = _later("If you want names: Looking for something to do, Booking the tour, The tour.", names)
+    assert [(c.stage, c.name) for c in changes if isinstance(c, RenameStage)] == [
+        ("He's looking for something to do", "Looking for something to do"), ("He books the tour", "Booking the tour"),
+        ("The tour itself", "The tour")]
+
+
+def test_a_later_answer_places_a_forgotten_stage() -> None:
+    names = ["Je me rends compte", "Je vais voir l'ORL", "Je fais le bilan", "Je signe"]
+    changes = _later("Ah si, j'en ai oublié une : entre l'ORL et le bilan, il y a « je compare les centres ».", names, "fr")
+    added = [c for c in changes if isinstance(c, AddStage) and c.name not in names]
+    assert [(c.name, c.after) for c in added] == [("Je compare les centres", "Je vais voir l'ORL")]
+
+
+def test_a_title_list_keeps_and_inside_a_name() -> None:
+    assert _stages("In order: Thinking about uni, Open day, Firming us, Welcome week and first term.") == [
+        "Thinking about uni", "Open day", "Firming us", "Welcome week and first term"]
+
+
+def test_a_list_started_again() -> None:
+    text = ("D'abord « j'ai envie », ensuite « je découvre », puis… non, pardon. Je reprends : d'abord « j'ai envie », "
+            "ensuite « je découvre », « j'hésite », et pour finir « je paie ».")
+    assert _stages(text, "fr") == ["J'ai envie", "Je découvre", "J'hésite", "Je paie"]
+
+
+def test_scores_in_words() -> None:
+    assert scores("split payment, impact four, reach five, confidence four, effort three") == {
+        "impact": 4, "reach": 5, "confidence": 4, "effort": 3}
+    assert scores("Home delivery, five, four, three, two") == {"impact": 5, "reach": 4, "confidence": 3, "effort": 2}
+
+
+def test_a_lead_on_its_own_line_and_nothing_said() -> None:
+    journey = JourneyMap(stages=[Stage(name="Paying"), Stage(name="Using it")])
+    text = "Ce qui marche :\n1. Le rendez-vous de paiement, le conseiller prend le temps.\n2. L'appli mobile, bien notée."
+    changes = agent.extract(None, PendingExtraction(1, "pain_points", None, text, False), journey, "fr").proposal.changes
+    from journeybot.interview.proposal import AddNote, AddPainPoint
+
+    assert len([c for c in changes if isinstance(c, AddNote) and c.lane == "positives"]) == 2
+    assert not [c for c in changes if isinstance(c, AddPainPoint)]
+    nothing = "What goes well? Honestly, nothing we could put on the wall. Every sticky note was red."
+    changes = agent.extract(None, PendingExtraction(1, "pain_points", None, nothing, False), journey, "en").proposal.changes
+    assert not [c for c in changes if isinstance(c, AddNote) and c.lane == "positives"]

@@ -551,6 +551,13 @@ def _renamed(ctx: Context) -> list[Labelled]:
     return []
 
 
+def _already(names: list[str], text: str) -> bool:
+    """``text`` names one of ``names`` (most words shared both ways: "je compare les centres" is not "Je me rends
+    compte", though both have "comp…")."""
+    said = words_of(text)
+    return any(said and words_of(n) and len(said & words_of(n)) / len(said | words_of(n)) >= 0.6 for n in names)
+
+
 def _placed_later(ctx: Context) -> list[Labelled]:
     """A later answer that adds a stage the user forgot, saying where it goes ("Ah si, j'en ai oublié une :
     entre l'ORL et le bilan, il y a « je compare les centres »"): the new stage, placed among the map's."""
@@ -561,7 +568,7 @@ def _placed_later(ctx: Context) -> list[Labelled]:
         return []  # "there's no purchase, it's free": about the stages, not a new one
     out = []
     for edit in corrections(ctx.text, 0, existing):
-        if edit.kind != "insert" or edit.name is None or find_item(existing, edit.name.text) is not None:
+        if edit.kind != "insert" or edit.name is None or _already(existing, edit.name.text):
             continue
         place = ("after", existing[edit.after]) if edit.after is not None else (
             ("before", existing[edit.before]) if edit.before is not None else None)

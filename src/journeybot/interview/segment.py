@@ -718,7 +718,7 @@ def find_item(items: Iterable[str], words: str) -> int | None:
 
 
 FORGOT_CUE = re.compile(r"\b(?:oubli\w*|forgot|missed|left out|il manque|il en manque|one more|encore une|une de plus|"
-                        r"ah non|non attendez|no wait|wait|actually)\b")
+                        r"ah non|non attendez|no wait|wait,|wait —|hang on)\b")
 """Words that say a later answer corrects the stage list (a stage forgotten), not just talks about it."""
 
 
