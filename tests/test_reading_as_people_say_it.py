@@ -145,3 +145,14 @@ def test_a_lead_on_its_own_line_and_nothing_said() -> None:
     nothing = "What goes well? Honestly, nothing we could put on the wall. Every sticky note was red."
     changes = agent.extract(None, PendingExtraction(1, "pain_points", None, nothing, False), journey, "en").proposal.changes
     assert not [c for c in changes if isinstance(c, AddNote) and c.lane == "positives"]
+
+
+def test_nothing_good_is_not_asked_about() -> None:
+    from tests.test_interview_agent import _must_not_be_called
+
+    journey = JourneyMap(stages=[Stage(name="Paying"), Stage(name="Repair day")])
+    text = "What goes well? Honestly, nothing we could put on the wall. We only went looking for complaints."
+    result = agent.extract(_must_not_be_called(), PendingExtraction(1, "pain_points", None, text, False), journey, "en")
+    from journeybot.interview.proposal import AddNote
+
+    assert not [c for c in result.proposal.changes if isinstance(c, AddNote) and c.lane == "positives"]

@@ -88,6 +88,8 @@ def parts(ctx: Context, from_rules: Sequence[Labelled] = ()) -> list[Span]:
     (no cue word says what they are). What the rules read from the user's words is not asked again: the
     1.5B model, asked about every part, dropped or mislabelled more of them than it fixed."""
     units = rules.stage_candidates(ctx) if ctx.phase == "stages" else ctx.units()
+    if ctx.phase == "pain_points" and rules.says_nothing_good(ctx.text):
+        return []  # "What goes well? Honestly, nothing…": the rest is about that, not positives to label
     if ctx.phase == "stages" and (any(len(lst.items) >= 3 or lst.strong for lst in ctx.seg.lists)
                                   or any(r.strong for r in from_rules) or ctx.journey.stages):
         # the list is read (or the map has its stages, and a later answer only corrects them): the

@@ -11,6 +11,7 @@ are the user's own words.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -808,6 +809,16 @@ _NEW_ITEM = re.compile(r"\s*;\s*(?:(?:et|and)\s+)?|,\s*(?:(?:et|and|plus)\s+)?(?
 
 _NOTHING_THERE = re.compile(r"^\W*(?:(?:honestly|frankly|franchement|honnetement|well|bon|euh|bah)\W+)?(?:nothing|rien|none|"
                             r"aucun\w*|pas grand[- ]chose|not much|not a lot|pas vraiment|not really)\b")
+
+
+def says_nothing_good(text: str) -> bool:
+    """The answer says nothing goes well ("What goes well? Honestly, nothing we could put on the wall.")."""
+    sentences = [fold(s.text) for s in sentence_spans(text, semicolons=False)]
+    for a, b in itertools.pairwise(sentences):
+        lead = _GOOD_LEAD.match(a)
+        if lead is not None and lead.end() >= len(a) - 3 and _NOTHING_THERE.match(b):
+            return True
+    return any((m := _GOOD_LEAD.match(a)) is not None and _NOTHING_THERE.match(a[m.end():]) is not None for a in sentences)
 
 
 def _pain_points(ctx: Context) -> list[Labelled]:
