@@ -29,7 +29,6 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ from pathlib import Path
 from ..domain.journey_map import CONTROL_CLASS, VERBATIM, EvidenceItem, EvidenceKind, JourneyMap, Lang, new_id
 from ..domain.map_file import MAX_FILE_BYTES
 from ..errors import BadInput
+from ..text import normalise
 from .messages import say
 
 MAX_ROWS = 10_000
@@ -118,9 +118,8 @@ class EvidenceImport:
 
 
 def normalise_header(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name.replace("\ufeff", ""))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]", "", text.casefold())
+    """A header as compared with the known names: folded by the text toolkit, letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", normalise(name.replace("\ufeff", "")))
 
 
 def map_columns(columns: list[str]) -> dict[str, int]:
