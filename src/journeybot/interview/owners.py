@@ -61,9 +61,11 @@ def touchpoints_named(text: str, touchpoints: Sequence[Touchpoint]) -> list[Touc
     return found
 
 
+_THEIRS = (r"is his|is hers|is theirs|are his|are hers|are theirs|c'est le sien|c'est la sienne|c'est a lui|"
+           r"c'est a elle")
+"""The customer's own ("the group chat is his"): not the company's, in both readings below."""
 _NOT_OURS = re.compile(r"\b(?:not ours|not us|aren't ours|isn't ours|pas (?:a )?nous|ce n'est pas nous|ne sont pas a nous|"
-                       r"is his|is hers|is theirs|are his|are hers|are theirs|c'est le sien|c'est la sienne|c'est a lui|"
-                       r"c'est a elle|"
+                       + _THEIRS + r"|"
                        r"on n'a pas la main|not our job|none of ours|nobody|no one|personne|no idea|je ne sais pas|"
                        r"aucune idee|not mine)\b")
 _COPULA = re.compile(r"\s+(?:is|are|sont|est|c'est|ce sont|=)\s+|\s*(?::|→|->|=>|—|–)\s*")
@@ -146,7 +148,7 @@ def not_ours(src: str, span: Span, journey: JourneyMap) -> list[Touchpoint]:
     for clause in re.split(r"\s*;\s*|(?<=[.!?])\s+", span.text):
         f = fold(clause)
         m = re.search(r"\b(?:not ours|not us|aren't ours|isn't ours|none of ours|ce n'est pas nous|c'est pas nous|pas a nous|"
-                      r"is his|is hers|is theirs|are his|are theirs|c'est le sien|c'est la sienne|c'est a lui|c'est a elle|"
+                      + _THEIRS + r"|"
                       r"ne sont pas a nous|on n'a pas la main|not (?:run|owned) by us|outside us|c'est l'etat|"
                       r"n'est pas chez nous|pas chez nous|hors de notre main)\b", f)
         if m is None:

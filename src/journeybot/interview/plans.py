@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..text import Span, find_date, fold
+from ..text.numbers import NUMBER_VALUES
 from . import words
 from .proposal import AddAction, AddOpportunity, ScoreOpportunity, SetReviewDate
 
@@ -48,8 +49,7 @@ _NUMS = re.compile(r"(?<![\d.,/-])([1-5])(?:\s*/\s*5)?\s*[,/-]\s*([1-5])\s*[,/-]
                    r"(?![\d%]|\s*(?:h|heures?|hours?|mois|months?|jours?|days?)\b)")
 
 
-_SCORE_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "un": "1", "une": "1", "deux": "2",
-                "trois": "3", "quatre": "4", "cinq": "5"}
+_SCORE_WORDS = {word: str(value) for word, value in NUMBER_VALUES.items() if 1 <= value <= 5}
 _SCORE_WORD = re.compile(r"\b(?:" + "|".join(_SCORE_WORDS) + r")\b(?![-'’])", re.IGNORECASE)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .dates import NUMBER_WORDS
+
 _THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))")
 
 
@@ -21,16 +23,14 @@ def to_float(raw: str) -> float | None:
         return None
 
 
-_UNITS_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9,
-    "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
-    "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100, "cents": 100,
-    "hundreds": 100,
+NUMBER_VALUES: dict[str, int] = {
+    **{k.strip(): v for k, v in NUMBER_WORDS.items() if k.strip() not in ("a", "an", "quelques", "few")},
+    "zero": 0, "thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "hundreds": 100, "zéro": 0, "treize": 13, "quatorze": 14, "seize": 16, "vingts": 20, "trente": 30,
+    "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100, "cents": 100,
 }
+"""Numbers written as words, the dates' list (``NUMBER_WORDS``) and the tens and hundreds it does not need."""
 _PERCENT_WORDS = re.compile(r"(?P<w>[A-Za-zÀ-ÿ]+(?:[-\s]+[A-Za-zÀ-ÿ]+){0,4})\s+(?:per\s?cent|percent|pour\s?cent)\b",
                             re.IGNORECASE)
 
@@ -54,11 +54,11 @@ def words_to_int(words: str) -> int | None:
     """The value of a number written in words, up to a thousand ("forty-four" → 44, « quatre-vingt-dix » → 90,
     « deux cents » → 200)."""
     tokens = [t for t in re.split(r"[-\s]+", words.strip().casefold()) if t and t not in ("et", "and")]
-    if not tokens or any(t not in _UNITS_WORDS for t in tokens):
+    if not tokens or any(t not in NUMBER_VALUES for t in tokens):
         return None
     total = 0
     for k, token in enumerate(tokens):
-        value = _UNITS_WORDS[token]
+        value = NUMBER_VALUES[token]
         if token in ("vingt", "vingts") and k > 0 and tokens[k - 1] == "quatre":
             total += 80 - 4  # quatre-vingt(s): 4 x 20
         elif value == 100 and total:

@@ -34,11 +34,6 @@ def proposal_view(proposal: Proposal, lang: Lang, note: str = "") -> ProposalVie
     return ProposalView(proposal, lines, " · ".join(n for n in notes if n))
 
 
-def corrected(proposal: Proposal, kept: dict[str, str]) -> Proposal:
-    """The proposal as the user left it in the editor (see ``Proposal.corrected``)."""
-    return proposal.corrected(kept)
-
-
 def warnings_summary(warnings: Sequence[PitfallWarning], lang: Lang) -> str:
     """New pitfall warnings in the chat: one line each (the reason and source are in the Pitfalls pane
     and behind /why CODE); a single warning is shown in full."""
@@ -154,7 +149,7 @@ class InterviewConversation:
         return BotReply()
 
     def correct(self, proposal: ProposalView, kept: dict[str, str]) -> BotReply:
-        fixed = corrected(proposal.handle, kept)
+        fixed = proposal.handle.corrected(kept)
         if not fixed.changes:
             self.interview.reject(proposal.handle)
             return BotReply()
