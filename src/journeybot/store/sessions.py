@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +28,25 @@ from ..errors import JourneybotError
 from .migrations import migrate
 
 BUSY_TIMEOUT_MS = 30_000
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch the database to WAL once. Several processes opening a fresh database at the same moment
+    race for that switch, and SQLite answers "database is locked" at once to the losers instead of
+    waiting (the busy timeout is not applied there): retry until the busy deadline."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if getattr(err, "sqlite_errorcode", sqlite3.SQLITE_BUSY) & 0xFF != sqlite3.SQLITE_BUSY \
+                    or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause + random.uniform(0, pause))
+            pause = min(pause * 2, 0.2)
 
 
 class StoreError(JourneybotError):
@@ -107,7 +128,7 @@ class SessionStore:
                 self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
             )
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._db.execute("PRAGMA journal_mode = WAL")
+            _use_wal(self._db)
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA synchronous = NORMAL")
             migrate(self._db)
