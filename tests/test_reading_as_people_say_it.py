@@ -156,3 +156,44 @@ def test_nothing_good_is_not_asked_about() -> None:
     from journeybot.interview.proposal import AddNote
 
     assert not [c for c in result.proposal.changes if isinstance(c, AddNote) and c.lane == "positives"]
+
+
+def _channel(text: str) -> tuple[str, bool, str] | None:
+    from journeybot.method.channels import find_channel
+
+    found = find_channel(text)
+    return None if found is None else (found.en, found.online, found.ownership)
+
+
+def test_the_channel_is_how_the_customer_meets_it() -> None:
+    assert _channel("Formation sur site pour l'équipe compta") == ("in person", False, "owned")
+    assert _channel("Site visit to plan the solar shelter") == ("in person", False, "owned")
+    assert _channel("les fiches conseils de notre site") == ("website", True, "owned")
+    assert _channel("Chats with her dad over Sunday lunch") == ("in person", False, "third_party")  # her dad's word
+    assert _channel("le chat du support") == ("chat", True, "owned")
+    assert _channel("Text with the crew's arrival time") == ("messaging", True, "owned")
+    assert _channel("Scanne le QR code à la borne") == ("on site", False, "owned")  # the place, not the screen
+    assert _channel("Appel à la plateforme sinistres") == ("phone", False, "owned")  # the call, not the place
+    # a friend's word carried by a named medium, a competitor met on the phone: the third party's still
+    assert _channel("Daughter sharing our Facebook posts") == ("social media", True, "third_party")
+    assert _channel("Appel du concurrent") == ("phone", False, "third_party")
+    assert _channel("Centres concurrents de la rue d'à côté") == ("competitor", False, "third_party")
+
+
+def test_a_service_named_the_way_online_services_write_theirs_is_online() -> None:
+    assert _channel("ClassPass") == ("website", True, "owned")
+    assert _channel("mesdemarches.fr") == ("website", True, "owned")
+    assert _channel("Télécharge Duolingo de son côté") == ("app", True, "owned")
+    assert _channel("McDonald's drive") is None and _channel("Leon") is None
+
+
+def test_two_ways_said_with_or_are_two_touchpoints() -> None:
+    from journeybot.interview.touch import touchpoints_in
+
+    for text, names in (
+        ("either at the desk after class or in the app", ["at the desk after class", "in the app"]),
+        ("Configurateur en ligne, ou le bulletin papier dans la brochure", ["Configurateur en ligne",
+                                                                           "le bulletin papier dans la brochure"]),
+        ("the booking page, in the app", ["the booking page, in the app"]),
+    ):
+        assert [piece.text for piece, _ in touchpoints_in(text, Span.of(text, 0, len(text)))] == names, text

@@ -15,7 +15,7 @@ from ..text import Span, fold, masked
 _SPLIT = re.compile(r"\s*(?:,|;|\+|\s/\s|\s(?:et|and|ou|or|puis|then|plus|ainsi que|as well as|along with|sinon|"
                     r"otherwise|or else)\s)\s*")
 _DROP = re.compile(
-    r"^(?:which|that's|that is|c'est|c'etait|ce qui|ce que|where|ou |if |si |sinon|otherwise|of course|bien sur|"
+    r"^(?:which|that's|that is|c'est|c'etait|ce qui|ce que|where|if |si |sinon|otherwise|of course|bien sur|"
     r"obviously|evidemment|right there|voila|c'est tout|that's it|that's the lot|etc|and so on|du coup|"
     r"in the worst cases|au pire|rien|nothing|nobody|personne|aucun|no |not |pas |ca c'est|it's|entre les deux|"
     r"in between|mardi|lundi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|"
@@ -30,7 +30,7 @@ _ADVERBS = re.compile(r"^(?:(?:tres |assez |tellement |really |quite |ou )?(?:su
                       r"avec|with|soit|either|"
                       r"especially|sometimes|aussi|also|even|meme|encore|again|d'abord|first|ensuite|then|puis|enfin|"
                       r"finally|generalement|generally|en general|typically)\s+)+", re.IGNORECASE)
-_RELATIVE = re.compile(r"^(?:qu['’]|que |qui |dont |où |ou |who |which |that |where |whose |lequel |laquelle )",
+_RELATIVE = re.compile(r"^(?:qu['’]|que |qui |dont |où |who |which |that |where |whose |lequel |laquelle )",
                        re.IGNORECASE)
 _CONTINUES = re.compile(r"^(?:avec|with|en |in |on |by |par |via |sur |from |de |du |des |d'|when |quand |while |"
                         r"pendant |during |for |pour )", re.IGNORECASE)
@@ -41,7 +41,7 @@ _TAIL = re.compile(r"\s+(?:because|parce que|parce qu'|car (?=il|elle|on|c'est|l
 _LEAD = re.compile(r"^(?:(?:c'est|it's|there's|il y a|there is|there are|ce sont|these are|it is)\s+|"
                    r"(?:we|on|nous)\s+(?:assume|think|believe|guess|suppose|pense|pensons|supposons|croit|croyons|imagine)"
                    r"(?:\s+(?:that|que|qu'))?\s*(?:(?:she|he|they|elle|il|ils|elles)\s+)?|"
-                   r"(?:d'abord|first|then|puis|ensuite|enfin|finally|et|and|also|aussi)\s+)+", re.IGNORECASE)
+                   r"(?:d'abord|first|then|puis|ensuite|enfin|finally|et|and|also|aussi|ou|or|either|soit)\s+)+", re.IGNORECASE)
 
 
 _COPULA = re.compile(r"^[^,:;]{2,50}?\s+(?:is|are|c'est|ce sont|est|sont)(?:\.\.\.|…)?\s+(?=(?:the|a|an|our|le|la|les|l'|un|une|des|notre)\b)",
@@ -77,9 +77,11 @@ def pieces(src: str, span: Span) -> list[Span]:
     for piece in raw:
         if not piece.text:
             continue
-        said_and = out and re.search(r"\b(?:et|and|or|ou)\b", src[out[-1].end:piece.start])  # "et surtout X": a new one
+        between = src[out[-1].end:piece.start] if out else ""
+        said_and = re.search(r"\b(?:et|and|or|ou)\b", between)  # "et surtout X": a new one
+        said_or = re.search(r"\b(?:or|ou)\b", between)  # "at the desk or in the app": two ways, two touchpoints
         joins = _RELATIVE.match(piece.text) or (_ELABORATES.match(piece.text) and not said_and) or (
-            _CONTINUES.match(piece.text) and (
+            _CONTINUES.match(piece.text) and not (said_or and find_channel(piece.text) is not None) and (
             find_channel(piece.text) is None or _CHANNEL_ONLY.match(piece.text)))
         if out and joins:
             out[-1] = Span.of(src, out[-1].start, piece.end)

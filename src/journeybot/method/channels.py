@@ -5,7 +5,7 @@ interview reads a touchpoint's channel from its words, the linter asks whether a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from ..domain.journey_map import Lang
@@ -51,7 +51,7 @@ def invisible_words() -> list[str]:
     return [w for words, ch in _entries() if ch.invisible for w in words]
 
 
-_VIA = re.compile(r"\b(?:in|on|via|through|by|dans|sur|par|en|from|over)\s+(?:the\s+|our\s+|their\s+|notre\s+|nos\s+|"
+_VIA = re.compile(r"\b(?:in|on|via|through|by|dans|sur|par|en|from|over|(?P<at>at|à|au|aux))\s+(?:the\s+|our\s+|their\s+|notre\s+|nos\s+|"
                   r"l'|le\s+|la\s+|les\s+|un\s+|une\s+|son\s+|sa\s+|ses\s+|her\s+|his\s+)?"
                   r"(?:(?:canal|channel|groupe|group|compte|account|page|fil|thread)\s+)?$", re.IGNORECASE)
 
@@ -67,11 +67,43 @@ def find_channel(text: str) -> Channel | None:
     if _WRITTEN.search(text):  # "les corrections écrites du coach": a person, but not met in person
         found = [f for f in found if f[2].online or f[2].en != "in person"]
     if not found:
-        return None
+        return _platform(text)
+    # who the customer meets (a friend, a competitor) is not how: the medium named beside them says that
+    # ("her daughter's Facebook posts", "appel du concurrent"); who runs it stays the third party
+    who = next((c for _s, _e, c in found if c.ownership == "third_party" and (c.invisible or not c.contact)), None)
+    return _as_run_by(_medium(text, found), who)
+
+
+def _medium(text: str, found: list[tuple[int, int, Channel]]) -> Channel:
     for start, _end, channel in found:
-        if _VIA.search(text[max(0, start - 24):start]):
-            return channel  # type: ignore[no-any-return]
-    return found[0][2]  # type: ignore[no-any-return]
+        via = _VIA.search(text[max(0, start - 24):start])
+        # "at"/« à » names a place, which wins only over a screen ("scanne le QR code à la borne"), not
+        # over a wait or a call ("la file d'attente au guichet", "appel à la plateforme")
+        if via and not (via.group("at") and (channel.online or not found[0][2].online)):
+            return channel
+    first = found[0][2]
+    if first.invisible and first.contact:  # word of mouth carried by a named medium
+        return next((c for _s, _e, c in found if c.online), first)
+    if not first.contact and first.ownership == "third_party":  # a competitor: where the customer meets it
+        return next((c for _s, _e, c in found if c.contact), first)
+    return first
+
+
+def _as_run_by(medium: Channel, who: Channel | None) -> Channel:
+    if who is None or medium == who or medium.ownership == who.ownership:
+        return medium
+    return replace(medium, ownership=who.ownership, invisible=who.invisible)
+
+
+_PLATFORM = re.compile(r"(?<![\w.])(?:[A-Z][a-z]{2,}[A-Z]\w*|[a-z0-9-]{2,}\.(?:com|fr|co\.uk|io|org|net|eu|app|gouv\.fr))(?![\w])")
+
+
+def _platform(text: str) -> Channel | None:
+    """A name written the way online services write theirs ("ClassPass", "DocuSign", "doctolib.fr"): a
+    website, when no channel word says otherwise."""
+    if _PLATFORM.search(text) is None:
+        return None
+    return channels().first("website")
 
 
 def is_contact(channel: str) -> bool:
