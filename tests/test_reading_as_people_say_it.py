@@ -197,3 +197,53 @@ def test_two_ways_said_with_or_are_two_touchpoints() -> None:
         ("the booking page, in the app", ["the booking page, in the app"]),
     ):
         assert [piece.text for piece, _ in touchpoints_in(text, Span.of(text, 0, len(text)))] == names, text
+
+
+def test_items_numbered_with_bare_number_words() -> None:
+    text = "Sept étapes. Un : J'apprends que la fibre arrive. Deux : Je compare. Trois : Je souscris. Quatre : J'attends."
+    assert _stages(text, "fr") == ["J'apprends que la fibre arrive", "Je compare", "Je souscris", "J'attends"]
+    lines = "Quatre étapes, comme elle le dirait :\n- un : Je me pose des questions\n- deux : Je compare\n" \
+            "- trois : J'ouvre mon compte\n- quatre : Je parraine une collègue"
+    assert _stages(lines, "fr") == ["Je me pose des questions", "Je compare", "J'ouvre mon compte", "Je parraine une collègue"]
+    restated = ("Un, J'ai envie de partir. Deux, Je réserve. Trois, je m'enregistre… non attendez, on a fusionné : "
+                "trois, c'est Je prépare le voyage. Quatre, Je vole.")
+    assert _stages(restated, "fr") == ["J'ai envie de partir", "Je réserve", "Je prépare le voyage", "Je vole"]
+
+
+def test_a_list_of_clauses_keeps_and_with_a_bare_verb() -> None:
+    text = ("I break my phone, I find someone to fix it, I drop it off, I pick it up and check it, and I go back "
+            "or tell others.")
+    assert _stages(text) == ["I break my phone", "I find someone to fix it", "I drop it off", "I pick it up and check it",
+                             "I go back or tell others"]
+
+
+def test_stages_renamed_in_the_same_answer() -> None:
+    lines = ("From the wall:\n1. I decide to get fit\n2. I join\n3. My first visit\n4. I lose motivation\n"
+             "Two changes we made: 3 became \"I turn up the first time\", and 4 became \"I wobble\", Kemi's word.")
+    assert _stages(lines) == ["I decide to get fit", "I join", "I turn up the first time", "I wobble"]
+    text = ("It goes: I dream up the weekend, I look for a hotel, then I book, then I check in. Actually, can we change "
+            "I look for a hotel to I hunt for the right hotel?")
+    assert _stages(text) == ["I dream up the weekend", "I hunt for the right hotel", "I book", "I check in"]
+    routine = "Four. Sick of cooking; trying a box; delivery day; it becomes routine."
+    assert _stages(routine) == ["Sick of cooking", "Trying a box", "Delivery day", "It becomes routine"]
+
+
+def test_one_more_then_its_name() -> None:
+    text = ("I search on internet, I visit the showroom, I negotiate, I sign the order. No wait, between search and "
+            "visit there is one more, I book an appointment, because most of them book online.")
+    assert _stages(text) == ["I search on internet", "I book an appointment", "I visit the showroom", "I negotiate",
+                             "I sign the order"]
+
+
+def test_where_the_purchase_sits_said_with_numbers() -> None:
+    names = ["Je me pose des questions", "Je compare", "J'ouvre mon compte", "J'attends", "Je reçois ma carte"]
+    assert lifecycles("l'achat = trois, J'ouvre mon compte ; après l'achat : quatre et cinq.", names) == {
+        0: "before_purchase", 1: "before_purchase", 2: "purchase", 3: "after_purchase", 4: "after_purchase"}
+    assert lifecycles("Achat : Je compare. Après : trois à cinq.", names) == {
+        0: "before_purchase", 1: "purchase", 2: "after_purchase", 3: "after_purchase", 4: "after_purchase"}
+    said_after = "The purchase is when he agrees and leaves it with us. So waiting and living with it are all after."
+    assert lifecycles(said_after, ["I break it", "I drop it off", "I wait", "I live with it"]) == {
+        0: "before_purchase", 1: "purchase", 2: "after_purchase", 3: "after_purchase"}
+    quoted = "L'« achat », chez nous, c'est le rendez-vous pris, Je prends rendez-vous : à partir de là il s'est engagé."
+    assert lifecycles(quoted, ["Mon médecin m'envoie", "Je prends rendez-vous", "Je me prépare"]) == {
+        0: "before_purchase", 1: "purchase", 2: "after_purchase"}

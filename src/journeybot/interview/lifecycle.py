@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..text import fold
+from ..text.numbers import words_to_int
 from . import words
 from .segment import find_item
 
@@ -21,7 +22,8 @@ _PURCHASE_IS = re.compile(
     r" [\"“]?buys?[\"”]?)\s*(?:,\s*[^,.;:!?]{2,30},)?\s*,?\s*(?:c'est|is|est|:|=)\s+(?P<x>[^.;!?]{2,80})")
 _COME_AFTER = re.compile(
     r"(?P<list>[^.;:!?]{2,200}?)\s+(?:all\s+)?(?:viennent apres|vient apres|arrivent apres|sont apres|c'est apres|"
-    r"se passent apres|se passe apres|come after|comes after|are after|is after|come later|happen after|follow)\b")
+    r"se passent apres|se passe apres|come after|comes after|are after|is after|come later|happen after|follow|"
+    r"are all after|all come after|are all afterwards|sont tous apres|viennent toutes apres|viennent tous apres)\b")
 _AFTER_THERE = re.compile(
     r"\b(?:apres(?: ca| cela| l'achat| la commande| la signature)?|after (?:it|that|the purchase|signing up|booking)|"
     r"everything after it)\s*[,:(]?\s*(?:il y a|there (?:is|are)|come|comes|viennent|:)?\s*(?P<list>[^.;!?]{2,200})")
@@ -75,21 +77,47 @@ def _by_position(words: str, count: int) -> int | None:
     return count - 1
 
 
+_NUMBER_REF = re.compile(r"^(?:(?:l'|la |le |the )?(?:etape|stage|step|phase|n°|no\.?|numero|number)\s*)?(?P<a>\d{1,2}|[a-z]+)"
+                         r"(?:\s*(?:a|to|-|–|jusqu'a)\s*(?P<b>\d{1,2}|[a-z]+))?$")
+
+
+def _by_number(words: str, count: int) -> list[int]:
+    """The stages a number names: « trois », "step 3", « quatre à sept » (1-based, as the user counts)."""
+    m = _NUMBER_REF.match(words.strip(" ,:;«»\"“”"))
+    if m is None:
+        return []
+    def value(word: str) -> int | None:
+        return int(word) if word.isdigit() else words_to_int(word)
+
+    a = value(m.group("a"))
+    b = value(m.group("b")) if m.group("b") else a
+    if a is None or b is None or not 1 <= a <= b <= count:
+        return []
+    return list(range(a - 1, b))
+
+
 def statements(text: str, names: list[str]) -> tuple[int | None, set[int], bool]:
     """What the answer says: (the purchase stage, stages said to come after, everything is after)."""
     f = " ".join(s for s in re.split(r"(?<=[.!?])\s+", fold(text)) if not _OUT_OF_SCOPE.search(s))
+    f = re.sub(r"[«\"“]\s*([\w-]+)\s*[»\"”]", r"\1", f)  # L'« achat »: one word in quotes is that word
     purchase: int | None = None
     for pattern in (_IS_PURCHASE, _PURCHASE_IS):
         for m in pattern.finditer(f):
             x = re.sub(r"^(?:si on parle d'achat,?\s*|if we talk about buying,?\s*)", "", m.group("x").strip())
             found = _by_position(x, len(names))
+            numbered = _by_number(re.split(r"[,(]", x)[0], len(names))
+            if found is None and len(numbered) == 1:
+                found = numbered[0]  # "l'achat = trois, J'ouvre mon compte"
             quoted = [q for q in re.findall(r"[«\"“]\s*([^»\"”]{2,80}?)\s*[»\"”]", x)]
             for q in quoted:  # "… c'est la signature du bon de commande, pendant « on organise tout »"
                 if found is None:
                     found = _find(names, q)
             found = found if found is not None else _find(names, x)
-            if found is None and "," in x:  # "The purchase is Booking the tour, he pays for the whole group there"
-                found = _find(names, x.split(",")[0])
+            for piece in re.split(r"\s*[,:]\s*", x) if found is None else ():
+                # "The purchase is Booking the tour, he pays…", « c'est le rendez-vous pris, Je prends rendez-vous : … »
+                found = _find(names, piece)
+                if found is not None:
+                    break
             if found is not None:
                 purchase = found
                 break
@@ -110,9 +138,11 @@ def statements(text: str, names: list[str]) -> tuple[int | None, set[int], bool]
     for pattern in (_COME_AFTER, _AFTER_THERE):
         for m in pattern.finditer(f):
             for piece in _pieces(m.group("list")):
+                numbered = _by_number(piece, len(names))  # « après : quatre à sept », "5, 6 and 7"
                 found = _find(names, piece)
-                if found is not None and found != purchase:
-                    after.add(found)
+                for k in numbered or ([found] if found is not None else []):
+                    if k != purchase:
+                        after.add(k)
     return purchase, after, _ALL_AFTER.search(f) is not None
 
 
@@ -133,6 +163,8 @@ def lifecycles(text: str, names: list[str], *, after_question: bool = False) -> 
         by_words = [words.lifecycle_of(n) for n in names]
         candidates = [k for k, life in enumerate(by_words) if life == "purchase" and not _CONDITIONAL.search(fold(names[k]))]
         purchase = candidates[0] if candidates else None
+        if purchase is None and after and min(after) > 0:
+            purchase = min(after) - 1  # "waiting, picking up and coming back are all after": the one before is the purchase
         if purchase is None:
             for k, life in enumerate(by_words):
                 if life == "after_purchase":

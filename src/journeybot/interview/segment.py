@@ -133,6 +133,18 @@ _WORD_MARKER = re.compile(
     r"(?:(?<=\s)|(?<=^)|(?<=[,;:.]))(?:(?P<kind>(?:etape|stage|step|phase)\s+)|(?:and|et)\s+)(?P<w>" +
     "|".join(w for w in _NUM_WORDS if " " not in w) + r")\s*[,:.]\s*")
 """A number written as a word: "Stage one, I need a car. Stage two, ..." (and "And seven, ..." next in the run)."""
+_SENTENCE_WORD_MARKER = re.compile(
+    r"(?<![\w'])(?P<w>un|une|one|" + "|".join(w for w in _NUM_WORDS if " " not in w and w not in ("quelques", "few")) +
+    r")\s*[,:)]\s+")
+"""A number word opening a sentence or a line: « Un : Mon médecin m'envoie voir un cardiologue. Deux : … », "- un : …"."""
+_STAGE_NUMBER = re.compile(r"^(?:(?:etape|stage|step|phase|n°|no\.?|numero|number)\s*)?(?P<w>\d{1,2}|un|une|one|" +
+                           "|".join(w for w in _NUM_WORDS if " " not in w) + r")$")
+"""A head that is only the item's number ("- un : Je compare", "Step 2: …"): the name is what follows."""
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip(" \t-*•·–—")
+    return not before or before[-1] in ".!?:;\n"
 _ARROWS = re.compile(r"\s*(?:→|->|=>|⇒|⟶|>>?)\s*")
 _CONNECTOR = re.compile(
     r"(?:(?<=^)|(?<=[\s,;.(]))(?:et\s+|and\s+)?(?:tout\s+d'abord|d'abord|en premier|au debut|premierement|"
@@ -147,6 +159,12 @@ _FIRST_CONNECTORS = re.compile(r"^(?:tout\s+d'abord|d'abord|en premier|au debut|
                                r"firstly|to start(?:\s+with)?|at first)")
 _LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\s(?:et|and|ou|or|puis|then|plus)\s|,\s*(?:et|and|puis|then|ou|or)\s)\s*")
 _TITLED_SPLIT = re.compile(r"\s*(?:[,;/]|\s(?:et|and|ou|or|puis|then|plus)\s(?=[A-ZÀ-Ý«\"“]))\s*")
+_SUBJECT_START = re.compile(r"(?:(?:and|or|then|et|ou|puis)\s+)?(?:i|we|she|he|they|you|je|j'|on|il|elle|nous|ils|elles|vous)\b",
+                            re.IGNORECASE)
+_CLAUSE_SPLIT = re.compile(r"\s*(?:[,;/]\s*(?:(?:et|and|ou|or|puis|then)\s+)?|\s(?:et|and|ou|or|puis|then)\s"
+                           r"(?=(?:i|we|she|he|they|you|je|j'|on|il|elle|nous|ils|elles|vous)\b))\s*", re.IGNORECASE)
+"""A list of clauses in the first person ("I break my phone, …, I pick it up and check it, and I go back or tell
+others") is cut at its commas and before a new subject: "and"/"or" + a bare verb goes on with the same step."""
 _HEAD_SEP = re.compile(r"\s*(?::|\s[–—-]\s|=)\s*")
 _CLAUSE = re.compile(
     r"(?:,\s*|\s+)(?:et|mais|puis|and|but|then|while|alors que|tandis que|whereas)\s+(?=(?:ça|ca|cela|il|elle|on|nous|je|"
@@ -187,6 +205,11 @@ def split_head(source: str, span: Span, limit: int = 6) -> tuple[Span | None, Sp
 
 def _item(source: str, span: Span, number: int | None = None) -> Item:
     head, body = split_head(source, span)
+    if head is not None and _STAGE_NUMBER.match(fold(head.text).strip()):
+        return _item(source, body, number)  # "- un : Je compare", "Step 2 — I book": the number is no name
+    lead = re.match(r"(?:c'est|it's|it is|ce sera|that's)\s+(?=\S)", span.text, re.IGNORECASE)
+    if lead is not None and number is not None:
+        return _item(source, span.sub(source, lead.end(), len(span.text)))  # « quatre, c'est Je prépare le voyage »
     return Item(span, head, body, number)
 
 
@@ -298,12 +321,21 @@ def _numbered(text: str, claims: _Claims, start: int, end: int) -> list[ListBloc
             markers.append((m.start(), m.end(), said))
             if not m.group("kind"):
                 bare.add(m.start())  # "and seven, ...": only as the next of a run
+    for m in _SENTENCE_WORD_MARKER.finditer(folded, start, end):
+        said = NUMBER_WORDS.get(m.group("w"), NUMBER_WORDS.get(m.group("w") + " "))
+        if said and _opens_sentence(text, m.start()) and not any(a <= m.start() < b for a, b, _ in markers):
+            markers.append((m.start(), m.end(), said))
     markers.sort()
     # runs of markers numbered 1, 2, 3... (or n, n+1, ...)
     runs: list[list[tuple[int, int, int]]] = []
+    cut_at: dict[int, int] = {}  # a restated marker: the item before it ends where the first one stood
     for marker in markers:
         if runs and marker[2] == runs[-1][-1][2] + 1 and marker[0] >= runs[-1][-1][1]:
             runs[-1].append(marker)
+        elif runs and len(runs[-1]) >= 2 and marker[2] == runs[-1][-1][2] and _CORRECTION.search(
+                folded[runs[-1][-1][1]:marker[0]]):
+            cut_at[marker[0]] = cut_at.get(runs[-1][-1][0], runs[-1][-1][0])
+            runs[-1][-1] = marker  # « Quatre, je m'enregistre… non attendez, … : quatre, c'est Je prépare le voyage »
         elif len(runs) >= 2 and len(runs[-1]) == 1 and marker[2] == runs[-2][-1][2] + 1:
             runs.pop()  # a stray "first," inside an item ("she googles us first, but...") did not start a list
             runs[-1].append(marker)
@@ -314,7 +346,7 @@ def _numbered(text: str, claims: _Claims, start: int, end: int) -> list[ListBloc
             continue
         items = []
         for k, (_m_start, m_end, n) in enumerate(run):
-            stop = run[k + 1][0] if k + 1 < len(run) else _sentence_end(text, m_end, end)
+            stop = cut_at.get(run[k + 1][0], run[k + 1][0]) if k + 1 < len(run) else _sentence_end(text, m_end, end)
             span = Span.of(text, m_end, stop)
             if span.text:
                 items.append(_item(text, span, n))
@@ -361,7 +393,8 @@ def _pieces(text: str, span: Span) -> list[Span]:
     flat = masked(body)
     parts = [x.strip() for x in re.split(r"[,;]", flat) if x.strip()]
     titled = len(parts) >= 3 and all(x[:1].isupper() or x[:1] in "«\"“" for x in parts[1:-1]) and parts[-1][:1].isupper()
-    splitter = _TITLED_SPLIT if titled else _LIST_SPLIT
+    clauses = len(parts) >= 3 and sum(1 for x in parts if _SUBJECT_START.match(x)) >= len(parts) - 1
+    splitter = _CLAUSE_SPLIT if clauses else _TITLED_SPLIT if titled else _LIST_SPLIT
     for m in splitter.finditer(flat):
         out.append(span.sub(text, pos, m.start()))
         pos = m.end()
@@ -579,7 +612,7 @@ def clauses(text: str, sentence: Span) -> list[Span]:
 def _is_correction(sentence: str) -> bool:
     folded = fold(sentence).strip()
     return bool(re.match(r"(?:ah|oh|euh|hum|mais)?\s*(?:non|pardon|attendez|attends|wait|sorry|oops|actually|no)\b", folded)
-                or _FORGOT.search(folded))
+                or _FORGOT.search(folded) or RENAME_CUE.search(folded))
 
 
 _CONTINUES = re.compile(r"^(?:and\s+|et\s+)?(?:then|puis|ensuite|enfin|finally|lastly|after that|apres ca|apres)\b[\s,:]*")
@@ -777,6 +810,12 @@ def corrections(text: str, after: int, items: list[str]) -> list[Edit]:
     if cue is not None or _FORGOT.search(folded):
         for m in _BETWEEN_THERE.finditer(folded):
             name = Span.of(text, after + m.start("x"), after + m.end("x"))
+            if _PLACEHOLDER.fullmatch(_ARTICLE.sub("", fold(name.text)).strip()):
+                # "between search and visit there is one more, I book an appointment"
+                named = re.match(r"\s*[,:—–]\s*[«\"“]?(?P<n>[^.;!?,:«»\"“”]{2,70})", folded[m.end():])
+                if named is None:
+                    continue
+                name = Span.of(text, after + m.end() + named.start("n"), after + m.end() + named.end("n"))
             if find_item(items, name.text) is None:
                 edits.append(_positioned(items, name, folded[m.start():m.end()], False))
     for m in CALL_IT.finditer(folded):
@@ -814,6 +853,8 @@ def corrections(text: str, after: int, items: list[str]) -> list[Edit]:
         if target is not None:
             edits.append(Edit("rename", name=Span.of(text, after + m.start("new"), after + m.end("new")),
                               target=target))
+    for target, name in _renames(text, after, folded, items):
+        edits.append(Edit("rename", name=name, target=target))
     for m in _REMOVE.finditer(folded):
         target = find_item(items, m.group("old"))
         if target is not None and not any(e.kind == "insert" for e in edits):
@@ -844,6 +885,42 @@ CALL_IT = re.compile(r"\b(?:call it|let's call it|we call it|appelons[- ]la|appe
                       r"disons)\s+[«\"“]?(?P<name>[^.;!?,«»\"“”]{2,60})")
 _WITH_BETWEEN = re.compile(r"\b(?:with|avec)\s+(?P<name>[^,.;!?]{2,50}?)\s+(?:right\s+|juste\s+)?(?:between|entre|after|apres|"
                            r"before|avant)\b")
+
+
+_BECAME = re.compile(r"(?:\b(?:stage|step|etape|number|numero|no\.?|n°)\s*)?(?P<old>\b\d{1,2}\b|[«\"“][^»\"”]{2,60}[»\"”])\s+"
+                     r"(?:became|becomes|has become|is now|turned into|devient|est devenue?|s'appelle maintenant|"
+                     r"a ete renommee?)\s+(?:[«\"“](?P<q>[^»\"”]{2,60})[»\"”]|(?P<new>[^,.;!?«»\"“”]{2,60}))")
+_CHANGE_TO = re.compile(r"\b(?:change|rename|renommer|renommez|renomme|changer|changez|change|remplacer|remplacez|remplace)\s+"
+                        r"(?P<body>[^.;!?]{4,140})")
+RENAME_CUE = re.compile(r"(?:(?:\b\d{1,2}|[»\"”])\s+(?:became|becomes|has become|is now|turned into|devient|est devenue?)\b|"
+                        r"\brenam\w*|\brenomm\w*|"
+                        r"change \S+.{0,80}\s(?:to|into)\s|remplac\w* .{0,80}\spar\s)")
+"""Words that say an answer renames a stage ("4 became « I turn up the first time »")."""
+
+
+def _renames(text: str, after: int, folded: str, items: list[str]) -> list[tuple[int, Span]]:
+    """Stages renamed: "4 became « I turn up the first time »", "can we change I look for a hotel to I hunt
+    for the right hotel?", « remplacez « Je compare » par « Je fais le tour » »."""
+    out: list[tuple[int, Span]] = []
+    for m in _BECAME.finditer(folded):
+        old = m.group("old").strip("«»\"“” ")
+        target = int(old) - 1 if old.isdigit() else find_item(items, old)
+        if target is None or not 0 <= target < len(items):
+            continue
+        group = "q" if m.group("q") else "new"
+        out.append((target, Span.of(text, after + m.start(group), after + m.end(group))))
+    for m in _CHANGE_TO.finditer(folded):
+        body = m.group("body")
+        for cut in re.finditer(r"\s(?:to|into|par|en)\s", body):
+            old, new = body[:cut.start()].strip(" «»\"“”"), body[cut.end():]
+            target = find_item(items, old)
+            name = re.match(r"\s*[«\"“]?(?P<n>[^«»\"“”,?!]{2,60}?)[»\"”]?\s*(?:[,?!]|$)", new)
+            if target is None or name is None or any(fold(name.group("n")).strip() == fold(i).strip() for i in items):
+                continue
+            start = after + m.start("body") + cut.end() + name.start("n")
+            out.append((target, Span.of(text, start, start + len(name.group("n")))))
+            break
+    return out
 
 
 def _positioned(items: list[str], name: Span, context: str, at_end: bool) -> Edit:
