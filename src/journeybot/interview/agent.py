@@ -294,7 +294,7 @@ def extract(model: ChatModel | None, pending: PendingExtraction, journey: Journe
 
 def excerpt(text: str, n: int = 500) -> str:
     body = re.sub(r"\s+", " ", text).strip()
-    from .reading import cap
+    from ..text import cap
 
     return cap(body, n)
 

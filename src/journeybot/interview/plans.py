@@ -27,7 +27,9 @@ _SCORE_TAIL = re.compile(r"[\s,;:(–—-]*(?:(?:notée?s?|scores?|scored|rated|
 _REVIEW = re.compile(r"\b(?:revoir|reverr\w*|revue|revoit|revoy\w*|révision|revision|reli\w* la carte|relire|relecture|re-?read|revisit\w*|review\w*|refai\w* la carte|refaire la carte|mettre à jour|"
                      r"mise à jour|update the map|redo the map|come back to|on y revient|point d'étape|prochaine revue|"
                      r"next review|re-?map|refai\w* le point|faire le point|look at (?:it|the map|the whole map|this) again|"
-                     r"go (?:back )?over (?:it|the map)|(?:carte|map)\b.{0,40}\b(?:again|à nouveau|de nouveau))\b",
+                     r"go (?:back )?over (?:it|the map)|(?:carte|map)\b.{0,40}\b(?:again|à nouveau|de nouveau)|"
+                     r"(?:sit down|meet|get together|look|go through it) again|se (?:revoir|réunir à nouveau|retrouver)|"
+                     r"on se (?:revoit|retrouve|réunit)|(?:again|à nouveau|de nouveau)\b.{0,30}\b(?:map|carte))\b",
                      re.IGNORECASE)
 _OWNER = re.compile(r"(?:responsable|porté(?:e)? par|piloté(?:e)? par|pilote|owners?|owned by|led by|confié(?:e)? à|"
                     r"assigned to|géré(?:e)? par|run by|qui\s*\?|who\s*\?)\s*:?\s*(?P<who>[^,;.()]{2,60})|"
@@ -121,7 +123,8 @@ def _text_without_scores(src: str, span: Span) -> Span:
 
 
 def opportunity_of(ctx: Context, item: Labelled) -> AddOpportunity | None:
-    from .reading import cap, capitalise, clean_span
+    from ..text import cap
+    from .reading import capitalise, clean_span
 
     src = ctx.text
     body = _text_without_scores(src, item.span)
@@ -142,7 +145,7 @@ def opportunity_of(ctx: Context, item: Labelled) -> AddOpportunity | None:
 
 
 def scores_of(ctx: Context, item: Labelled) -> ScoreOpportunity | None:
-    from .reading import cap
+    from ..text import cap
 
     found = scores(item.span.text, scale_order(ctx.text))
     if len(found) < 2:
@@ -155,7 +158,8 @@ def scores_of(ctx: Context, item: Labelled) -> ScoreOpportunity | None:
 
 
 def action_of(ctx: Context, item: Labelled) -> AddAction | None:
-    from .reading import cap, capitalise, clean_span
+    from ..text import cap
+    from .reading import capitalise, clean_span
 
     src = ctx.text
     text = item.span.text
@@ -193,7 +197,7 @@ def action_of(ctx: Context, item: Labelled) -> AddAction | None:
 
 
 def review_of(ctx: Context, item: Labelled) -> SetReviewDate | None:
-    from .reading import cap
+    from ..text import cap
 
     found = find_date(item.span.text, ctx.journey.created)
     if found is None:

@@ -40,6 +40,7 @@ from ..domain.journey_map import (
     new_id,
 )
 from ..i18n import format_date
+from ..text import cap
 
 NoteLane = Literal["actions", "thoughts", "expectations", "positives"]
 EffortType = Literal["cognitive", "emotional", "physical", "relational", "ergonomic", "digital"]
@@ -253,9 +254,12 @@ class SetPersona(_Change):
     def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
         persona = journey.persona
         if persona is None:
-            if not self.name:
+            # a persona described without a name ("a teacher from Manchester, 41") is named by that description,
+            # in the user's words, rather than lost
+            name = self.name or next((cap(v, 60) for v in (self.description, self.context) if v), None)
+            if not name:
                 raise ValueError("a persona needs a name first")
-            persona = Persona(id=_item_id(journey, self.id), name=self.name, provenance=prov)
+            persona = Persona(id=_item_id(journey, self.id), name=name, provenance=prov)
         data = persona.model_dump()
         for key in ("name", "description", "context", "trigger", "state_of_mind"):
             value = getattr(self, key)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ..domain.journey_map import JourneyMap, Lang, Provenance, Stage
-from ..text import Span, fold, sentence_spans
+from ..text import Span, cap, fold, sentence_spans
 from . import words
 from .engine import Question
 from .proposal import (
@@ -60,15 +60,6 @@ PER_STAGE = frozenset({"touchpoints", "experience", "pain_points", "metrics", "m
 
 
 # --- small text helpers ------------------------------------------------------------------------
-
-
-def cap(text: str, n: int = NAME_CHARS) -> str:
-    """``text`` on one line, cut at a word before ``n`` characters (with "…" when cut)."""
-    text = re.sub(r"\s+", " ", text).strip()
-    if len(text) <= n:
-        return text
-    cut = text[:n].rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:") + "…"
 
 
 def capitalise(text: str) -> str:
@@ -697,7 +688,9 @@ def _motive_said(text: str) -> bool:
 
 _NAME_CUES = re.compile(r"(?:s'appelle|s’appelle|appelons[- ]la|appelons[- ]le|on l'appelle|nommée?|prénommée?|named|"
                         r"call (?:her|him|them)|let's call (?:her|him|them)|disons|let's say|say|c'est|it's|persona\s*:|"
-                        r"voici|meet|this is|prenons|imaginons|take|let's take)\s+"
+                        r"voici|meet|this is|prenons|imaginons|take|let's take|"
+                        r"persona (?:is|est|would be|will be|sera|serait)|persona,? (?:c'est|ce serait|ce sera)|"
+                        r"(?:her|his|their) name is|son (?:nom|prénom) (?:est|c'est)|name's)\s+"
                         r"(?P<name>(?:M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)?\s*[A-ZÀ-Ý][\w’'-]+(?:\s+[A-ZÀ-Ý][\w’'-]+)?)")
 _LEAD_NAME = re.compile(r"^\s*(?P<name>(?:M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s*[A-ZÀ-Ý][\w’'-]+|[A-ZÀ-Ý][\w’'-]+"
                         r"(?:\s+[A-ZÀ-Ý]\.|\s+[A-ZÀ-Ý][a-zà-ÿ’'-]+(?=\s*,\s*\d))?)(?=\s*(?:$|,|\(|\s+est\b|\s+is\b|\s+a\b|\s+has\b|\s+-|\s+—|\s+\d|\s+vit\b|"

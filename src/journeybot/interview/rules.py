@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from ..domain.journey_map import JourneyMap, Lang, Stage
 from ..method.channels import find_channel
-from ..text import Span, fold, sentence_spans
+from ..text import Span, cap, fold, sentence_spans
 from . import words
 from .engine import Question
 from .framing import END as _END
@@ -26,7 +26,7 @@ from .framing import START as _START
 from .framing import asks_a_question, from_to, objective_score
 from .plans import digits, has_scores, is_review, looks_like_action
 from .proposal import Proposal
-from .reading import Context, Labelled, build, cap, stem, words_of
+from .reading import Context, Labelled, build, stem, words_of
 from .segment import (
     CALL_IT,
     FORGOT_CUE,

@@ -545,8 +545,16 @@ def _glued(text: str, at: int) -> bool:
     return after in ("-", "‑") or before in ("'", "’", "-")
 
 
+_HEADING = re.compile(r"(?:(?<=[.!?]\s)|(?<=\n))[A-ZÀ-Ý«\"“][^.!?:\n]{1,40}:\s")
+"""A sentence that opens with a short heading ("Counting down: the pre-arrival email…"): a new part of the answer."""
+
+
 def _connectors(text: str, claims: _Claims, start: int, end: int) -> list[ListBlock]:
-    """"D'abord A, puis B. Ensuite C, et enfin D." — two connectors or more after a first one."""
+    """"D'abord A, puis B. Ensuite C, et enfin D." — two connectors or more after a first one; never across
+    a heading ("…then she gets the confirmation email. Counting down: the pre-arrival email, and then…")."""
+    heading = _HEADING.search(text, start + 1, end)
+    if heading is not None:
+        return _connectors(text, claims, start, heading.start()) + _connectors(text, claims, heading.start(), end)
     folded = fold(text)
     hits = [m for m in _CONNECTOR.finditer(folded, start, end) if not _glued(text, m.start())]
     if len(hits) < 2:

@@ -7,7 +7,7 @@ journeybot. French and English are handled together.
 from __future__ import annotations
 
 from .dates import add_months, find_date
-from .fold import fold, normalise, squash
+from .fold import cap, fold, normalise, squash
 from .numbers import to_float
 from .patterns import Lexicon, whole_word_pattern
 from .spans import Span, masked, sentence_spans, sentences
@@ -16,6 +16,7 @@ __all__ = [
     "Lexicon",
     "Span",
     "add_months",
+    "cap",
     "find_date",
     "fold",
     "masked",

@@ -59,3 +59,12 @@ def normalise(text: str) -> str:
 def squash(text: str) -> str:
     """``fold`` with runs of spaces made one and the ends stripped (not the same length)."""
     return " ".join(fold(text).split())
+
+
+def cap(text: str, n: int = 80) -> str:
+    """``text`` on one line, cut at a word before ``n`` characters (with "…" when cut)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= n:
+        return text
+    cut = text[:n].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
