@@ -9,11 +9,17 @@ import re
 
 from ..text import Span, fold
 
+_START_VERB = (r"(?:commence|commencerait|débute|démarre|démarrerait|starts?|begins?|kicks? off)\b(?!\s+(?:à|a|to)\s+"
+               r"(?:chercher|regarder|comparer|look|search|work|think|compare|fail|go))")
+_START_WHEN = (r"(?:au moment où|à partir du moment où|dès que|lorsque|quand|avec|par|à|au|aux|sur|dès|when|with|at|on|"
+               r"as soon as|the moment|from)")
 START = re.compile(
-    r"(?<!\bdo i )(?<!\bshould i )(?<!\bpar où )(?<!\bpar ou )\b(?:(?:ça|ca|cela|il|elle|le parcours|the journey|it|that|this)\s+)?"
-    r"(?:commence|commencerait|débute|démarre|démarrerait|starts?|begins?|kicks? off)\b(?!\s+(?:à|a|to)\s+(?:chercher|regarder|comparer|look|search|work|"
-    r"think|compare|fail|go))\s*(?:au moment où|à partir du moment où|dès que|lorsque|quand|avec|par|à|au|aux|sur|dès|"
-    r"when|with|at|on|as soon as|the moment|from)?\s*", re.IGNORECASE)
+    r"(?<!\bdo i )(?<!\bshould i )(?<!\bpar où )(?<!\bpar ou )(?<!\bdoes )(?<!\bdid )(?<!\bdo )\b"
+    r"(?:(?:ça|ca|cela|il|elle|le parcours|the journey|it|that|this)\s+" + _START_VERB + r"\s*" + _START_WHEN + r"?|"
+    + _START_VERB + r"\s*" + _START_WHEN + r"|(?:le|the)\s+(?:start|début|debut|beginning|starting point|point de départ)"
+    r"\s*[,:]?\s*(?:c'est|it's|is|:)\s*" + _START_WHEN + r"?)\s*", re.IGNORECASE)
+"""Where the journey starts: "it starts when…", « ça commence par… », "Starts when she…" (a bare "start" must
+say when: "people start the free trial" is no start of the journey; "Where does it start?" echoes the question)."""
 END = re.compile(
     r"(?<!n'en )(?<!\bne )\b(?:(?:ça|ca|cela|il|elle|le parcours|the journey|it|that|this)\s+)?(?:se termine|se terminerait|"
     r"s'arrête|s’arrête|s'arrêterait|finit|finirait|prend fin|s'achève|s’achève|se clôt|se clôture|"
@@ -21,7 +27,8 @@ END = re.compile(
     r"(?!\s+pas\b)\s*(?:au moment où|lorsque|quand|avec|par|aux|au|à|sur|après|when|with|at|on|after|once|as soon as|"
     r"in)?\s*", re.IGNORECASE)
 _ANCHOR = re.compile(r"\s+(?:jusqu['’]\s?(?:à|au|aux|a)\s+|jusqu['’]à ce qu['’]?\s*|until\s+|till\s+|through to\s+|"
-                     r"right up to\s+|up to\s+|all the way to\s+|to\s+(?=(?:the|a|an|when|her|his|their|its)\s+"
+                     r"right up to\s+|up to\s+|all the way to\s+|to,?\s+(?:say|let's say|roughly|about|around|disons|environ),?\s+|"
+                     r"to\s+(?=(?:the|a|an|when|her|his|their|its)\s+"
                      r"(?:moment|day|point|time|first|last|end)\b)|to\s+(?=when\b))", re.IGNORECASE)
 _FROM = re.compile(r"(?:^|(?<=[\s,:(]))(?:depuis|from|(?:à partir|a partir) (?:de|du|des|d')|de|du|des|d['’])\s*",
                    re.IGNORECASE)
@@ -118,14 +125,28 @@ def journey_word(text: str) -> bool:
     return _JOURNEY_WORD.search(text) is not None
 
 
+_MAP_LEAD = re.compile(
+    r"^(?:(?:alors|bon|donc|so|ok|okay|and|et|yes|oui|basically)\W+)*(?:(?:on|nous)\s+(?:veut|voudrait|va|allons|voulons)\s+"
+    r"cartographier|on cartographie|nous cartographions|we(?:'re| are)? (?:going to )?map(?:ping)?|we want to map|"
+    r"we(?:'ll| will) map|we map)\s+(?=\S)", re.IGNORECASE)
+
+
 def journey(source: str, span: Span) -> Span | None:
     """Which journey a sentence names: "On cartographie le parcours de Paul qui loue une voiture" →
     "le parcours de Paul qui loue une voiture"; "The journey is the first-time buyer's mortgage journey,
-    from..." → "the first-time buyer's mortgage journey"."""
+    from..." → "the first-time buyer's mortgage journey"; "We're mapping a trial subscriber." → "a trial
+    subscriber"."""
     text = span.text
     word = _JOURNEY_WORD.search(text)
     if word is None:
-        return None
+        lead = _MAP_LEAD.match(text)
+        if lead is None:
+            return None
+        body = span.sub(source, lead.end(), len(text))
+        cut = _JOURNEY_CUT.search(body.text)
+        if cut is not None and cut.start() >= 3:
+            body = body.sub(source, 0, cut.start())
+        return _trim(source, body) if len(body.text) >= 3 else None
     lead = _JOURNEY_LEAD.match(text)
     if lead is None and _OBJECTIVE_STRONG.search(fold(text[:word.start()])):
         # an objective that names the journey in passing ("... sur tout le parcours de location", "... over the
