@@ -247,3 +247,22 @@ def test_where_the_purchase_sits_said_with_numbers() -> None:
     quoted = "L'« achat », chez nous, c'est le rendez-vous pris, Je prends rendez-vous : à partir de là il s'est engagé."
     assert lifecycles(quoted, ["Mon médecin m'envoie", "Je prends rendez-vous", "Je me prépare"]) == {
         0: "before_purchase", 1: "purchase", 2: "after_purchase"}
+
+
+def test_a_numbered_list_taken_up_again_after_a_correction() -> None:
+    text = ("Il y en a cinq : un, Promotion ; deux, Vœux ; trois, Inscription ; quatre, Paiement... non pardon, le "
+            "paiement vient avant. Donc : trois, Admission ; quatre, Paiement ; cinq, Inscription.")
+    assert _stages(text, "fr") == ["Promotion", "Vœux", "Admission", "Paiement", "Inscription"]
+
+
+def test_a_connector_item_holding_commas_when_the_count_says_so() -> None:
+    text = ("On a découpé ça en six temps : d'abord J'ai une idée, puis J'achète mon billet, ensuite J'arrive, "
+            "Je visite, Je fais une pause, et enfin Je repars.")
+    assert _stages(text, "fr") == ["J'ai une idée", "J'achète mon billet", "J'arrive", "Je visite", "Je fais une pause",
+                                   "Je repars"]
+
+
+def test_a_second_list_introduced_as_touchpoints_is_no_stage() -> None:
+    text = ("Trois étapes : Je cherche, J'essaie, Je m'abonne. Et pendant que j'y suis, pour les points de contact de "
+            "l'essai : l'e-mail de bienvenue, le tutoriel, le chat.")
+    assert _stages(text, "fr") == ["Je cherche", "J'essaie", "Je m'abonne"]

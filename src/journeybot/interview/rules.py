@@ -417,9 +417,14 @@ def _stage_lists(ctx: Context) -> list[ListBlock]:
     for k in range(len(out) - 1, 0, -1):
         between = fold(ctx.text[out[k - 1].end:out[k].end])
         if _REPLACES_LIST.search(between):
-            out = out[k:]
-            break
+            return out[k:]
+    # a list introduced as something else ("et pendant que j'y suis, pour les points de contact de l'essai : …")
+    out = [lst for lst in out if lst.intro is None or not _OTHER_LIST.search(fold(lst.intro.text))] or out
     return out
+
+
+_OTHER_LIST = re.compile(r"\b(?:points? de contact|touchpoints?|canaux|channels?|irritants?|pain points?|chiffres?|figures?|"
+                         r"metrics?|indicateurs?|kpis?|owners?|responsables?|opportunit\w*|actions?)\b")
 
 
 def _called(text: str, span: Span) -> Span:

@@ -332,10 +332,14 @@ def _numbered(text: str, claims: _Claims, start: int, end: int) -> list[ListBloc
     for marker in markers:
         if runs and marker[2] == runs[-1][-1][2] + 1 and marker[0] >= runs[-1][-1][1]:
             runs[-1].append(marker)
-        elif runs and len(runs[-1]) >= 2 and marker[2] == runs[-1][-1][2] and _CORRECTION.search(
+        elif runs and len(runs[-1]) >= 2 and runs[-1][0][2] < marker[2] <= runs[-1][-1][2] and _CORRECTION.search(
                 folded[runs[-1][-1][1]:marker[0]]):
-            cut_at[marker[0]] = cut_at.get(runs[-1][-1][0], runs[-1][-1][0])
-            runs[-1][-1] = marker  # « Quatre, je m'enregistre… non attendez, … : quatre, c'est Je prépare le voyage »
+            # the list taken up again from a number after a correction (« Quatre, je m'enregistre… non attendez, … :
+            # quatre, c'est Je prépare le voyage », « … non pardon, … Donc : trois, Admission ; quatre, … »): the
+            # items from that number on are said again, and the one before ends where the first telling went on
+            k = next(i for i, m in enumerate(runs[-1]) if m[2] == marker[2])
+            cut_at[marker[0]] = cut_at.get(runs[-1][k][0], runs[-1][k][0])
+            runs[-1][k:] = [marker]
         elif len(runs) >= 2 and len(runs[-1]) == 1 and marker[2] == runs[-2][-1][2] + 1:
             runs.pop()  # a stray "first," inside an item ("she googles us first, but...") did not start a list
             runs[-1].append(marker)
@@ -582,8 +586,15 @@ def _connectors(text: str, claims: _Claims, start: int, end: int) -> list[ListBl
     if not all(len(i.text.split()) <= 25 for i in items):
         return []
     intro = _intro_before(text, start, run[0].start())
+    count = announced_count(intro.text) if intro else None
+    if count is not None and len(items) < count:
+        # « sept temps : d'abord A, puis B, ensuite C, puis D, E, F, et enfin G »: commas inside a connector's item
+        split = [piece for item in items for piece in (
+            [_item(text, p) for p in split_list(text, item.span)] if "," in item.text else [item])]
+        if len(split) == count:
+            items = split
     block = ListBlock("connectors", tuple(items), intro if intro and intro.text else None,
-                      announced_count(intro.text) if intro else None, run[0].start(), items[-1].span.end)
+                      count, run[0].start(), items[-1].span.end)
     claims.take(block.start, block.end)
     return [block]
 
