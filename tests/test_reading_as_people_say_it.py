@@ -266,3 +266,28 @@ def test_a_second_list_introduced_as_touchpoints_is_no_stage() -> None:
     text = ("Trois étapes : Je cherche, J'essaie, Je m'abonne. Et pendant que j'y suis, pour les points de contact de "
             "l'essai : l'e-mail de bienvenue, le tutoriel, le chat.")
     assert _stages(text, "fr") == ["Je cherche", "J'essaie", "Je m'abonne"]
+
+
+def test_owners_said_team_first_and_a_list_cut_by_a_question_mark() -> None:
+    from journeybot.domain.journey_map import Touchpoint
+    from journeybot.interview.owners import not_ours, owners_in
+
+    def tp(name: str) -> Touchpoint:
+        return Touchpoint(name=name, channel="website", online=True)
+
+    journey = JourneyMap(stages=[Stage(name="Je m'inscris", touchpoints=[
+        tp("Site de l'université"), tp("Guichet de la scolarité"), tp("Hotline téléphonique"), tp("MOT garage"),
+        tp("What Car review"), tp("Autotrader")])])
+    text = "Les responsables, je crois que c'est ça : la scolarité pour le guichet et la hotline ; la com pour le site."
+    said = {(t.name, team) for t, team, _ in owners_in(text, Span.of(text, 0, len(text)), journey, "fr")}
+    assert said == {("Guichet de la scolarité", "Scolarité"), ("Hotline téléphonique", "Scolarité"),
+                    ("Site de l'université", "Com")}
+    theirs = "The MOT garage, What Car? and Autotrader are not ours, of course."
+    assert {t.name for t in not_ours(theirs, Span.of(theirs, 0, len(theirs)), journey)} == {
+        "MOT garage", "What Car review", "Autotrader"}
+
+
+def test_a_figure_that_qualifies_the_metric_is_part_of_its_name() -> None:
+    text = "Logo churn at 12 months is twenty-two percent, from ChartMogul."
+    assert [(m.name, m.value, m.unit, m.source) for m in metrics_in(text, Span.of(text, 0, len(text)))] == [
+        ("Logo churn at 12 months", 22.0, "%", "ChartMogul")]

@@ -256,6 +256,11 @@ def _in_sentence(text: str, sentence: Span, previous: MetricFound | None) -> lis
             continue  # "last six months", « sur les six derniers mois »: a period, not a figure
         figures.append((start, unit_m.end(), float(said), _unit(unit_m.group("unit"))))
     figures.sort()
+    # "Logo churn at 12 months is twenty-two percent": a figure that qualifies the metric's name, with the
+    # metric's value said after it, is part of the name
+    figures = [f for k, f in enumerate(figures)
+               if not (k + 1 < len(figures) and _QUALIFIER.search(body[:f[0]])
+                       and re.search(r"\b(?:is|are|was|est|sont|c'est|reste|stands at|sits at)\b|[:=]", body[f[1]:figures[k + 1][0]]))]
     out: list[MetricFound] = []
     previous_end = 0
     first_name = previous.name if previous is not None else ""

@@ -102,8 +102,18 @@ def _team(text: str) -> str | None:
     return text[:1].upper() + text[1:60]
 
 
+_PREFACE = re.compile(r"^(?P<left>[^:]{2,80}):\s*(?P<right>.+)$")
+_ABOUT_OWNERS = re.compile(r"\b(?:responsables?|owners?|ownership|qui gere|qui fait quoi|who owns|who runs|who does what|"
+                           r"teams?|equipes?)\b")
+_FOR = re.compile(r"^(?P<team>[^,:;]{2,50}?)\s+(?:pour|for|on|sur|handles|looks after)\s+(?P<tps>.+)$", re.IGNORECASE)
+
+
 def _pairs(text: str, touchpoints: Sequence[Touchpoint]) -> list[tuple[str, str]]:
     """(touchpoints words, team words) said in one clause."""
+    preface = _PREFACE.match(text)
+    if preface and not touchpoints_named(preface.group("left"), touchpoints) and \
+            _ABOUT_OWNERS.search(fold(preface.group("left"))):
+        return _pairs(preface.group("right"), touchpoints)  # "Les responsables, je crois que c'est ça : …"
     f = fold(text)
     if _NOT_OURS.search(f) and not re.search(r"\bsauf\b|\bexcept\b", f):
         return []
@@ -113,6 +123,10 @@ def _pairs(text: str, touchpoints: Sequence[Touchpoint]) -> list[tuple[str, str]
     m = _MINE.match(text)
     if m and touchpoints_named(m.group("tps"), touchpoints):
         return [(m.group("tps"), m.group("team") or "my team")]
+    m = _FOR.match(text)  # « la communication pour le site, Instagram et le salon »
+    if m and touchpoints_named(m.group("tps"), touchpoints) and not _COPULA.search(m.group("tps")) and (
+            words.teams().has(m.group("team")) or len(m.group("team").split()) <= 3):
+        return [(m.group("tps"), m.group("team"))]
     for pattern in (_CLEFT, _ACTIVE):
         m = pattern.match(text)
         if m and (words.teams().has(m.group("team")) or len(m.group("team").split()) <= 4) and \
@@ -136,7 +150,7 @@ def _pairs(text: str, touchpoints: Sequence[Touchpoint]) -> list[tuple[str, str]
     return []
 
 
-_CLAUSE = re.compile(r"\s*;\s*|(?<=[.!?])\s+|,\s*(?:and|et|puis|then|while|whereas|alors que)\s+(?=(?:the|our|l'|le|la|les|un|"
+_CLAUSE = re.compile(r"\s*;\s*|(?<=[.!?])\s+(?=[A-ZÀ-Ý«\"“])|,\s*(?:and|et|puis|then|while|whereas|alors que)\s+(?=(?:the|our|l'|le|la|les|un|"
                      r"une|a)\b[^,;.]{2,60}?\s(?:is|are|sont|est|c'est)\b)")
 
 
@@ -145,7 +159,7 @@ def not_ours(src: str, span: Span, journey: JourneyMap) -> list[Touchpoint]:
     ours", « L'ANTS et service-public.fr, c'est l'État, on n'a pas la main »)."""
     touchpoints = [t for *_, t in journey.touchpoints()]
     out: list[Touchpoint] = []
-    for clause in re.split(r"\s*;\s*|(?<=[.!?])\s+", span.text):
+    for clause in re.split(r"\s*;\s*|(?<=[.!?])\s+(?=[A-ZÀ-Ý«\"“])", span.text):  # "What Car? and Autotrader": one
         f = fold(clause)
         m = re.search(r"\b(?:not ours|not us|aren't ours|isn't ours|none of ours|ce n'est pas nous|c'est pas nous|pas a nous|"
                       + _THEIRS + r"|"
