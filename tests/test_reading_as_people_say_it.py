@@ -291,3 +291,16 @@ def test_a_figure_that_qualifies_the_metric_is_part_of_its_name() -> None:
     text = "Logo churn at 12 months is twenty-two percent, from ChartMogul."
     assert [(m.name, m.value, m.unit, m.source) for m in metrics_in(text, Span.of(text, 0, len(text)))] == [
         ("Logo churn at 12 months", 22.0, "%", "ChartMogul")]
+
+
+def test_a_heading_gives_its_lane_to_the_lines_under_it() -> None:
+    from journeybot.interview import rules
+
+    journey = JourneyMap(stages=[Stage(name=n) for n in ("I pick a gym", "I join", "I find my routine")])
+    text = ("Pains (red stickies):\n- pick a gym: joining fee not clear\nGreen stickies (what works):\n"
+            "- join: the online join, five minutes\n- find my routine: the Body Pump instructors")
+    read = [(item.labels[0], item.span.text, item.stage)
+            for item in rules._pain_points(rules.context(text, "pain_points", journey, "en"))]
+    assert read == [("pain", "joining fee not clear", "I pick a gym"),
+                    ("positive", "the online join, five minutes", "I join"),
+                    ("positive", "the Body Pump instructors", "I find my routine")]

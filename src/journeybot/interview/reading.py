@@ -686,7 +686,7 @@ def _motive_said(text: str) -> bool:
                      r"driven by|values?)\b", fold(text)) is not None
 
 
-_NAME_CUES = re.compile(r"(?:s'appelle|s’appelle|appelons[- ]la|appelons[- ]le|on l'appelle|nommée?|prénommée?|named|"
+_NAME_CUES = re.compile(r"(?i:s'appelle|s’appelle|appelons[- ]la|appelons[- ]le|on l'appelle|nommée?|prénommée?|named|"
                         r"call (?:her|him|them)|let's call (?:her|him|them)|disons|let's say|say|c'est|it's|persona\s*:|"
                         r"voici|meet|this is|prenons|imaginons|take|let's take|"
                         r"persona (?:is|est|would be|will be|sera|serait)|persona,? (?:c'est|ce serait|ce sera)|"

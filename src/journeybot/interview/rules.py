@@ -808,6 +808,10 @@ _GOOD_LEAD = re.compile(r"^\W*(?:(?:et|and|mais|but)\W+)?(?:ce qui (?:marche|va|
 _BAD_LEAD = re.compile(r"^\W*(?:(?:et|and)\W+)?(?:les irritants|les points noirs|les problemes|les soucis|ce qui (?:coince|bloque|agace|"
                        r"ne marche pas|ne va pas)|the (?:pain points|problems|issues|frictions)|what (?:doesn't work|goes wrong|"
                        r"annoys)|pain points|irritants|the only pain is)\b(?:[^:]{0,40}?:|\s*[,—–])?\s*")
+_GOOD_HEADING = re.compile(r"\b(?:what (?:works|goes well|went well)|ce qui (?:marche|va bien|fonctionne)|positi\w*|green|verts?|"
+                           r"vertes?|points? forts?|strengths?|highlights?|wins?|bright spots?|good|bien|plus)\b")
+_BAD_HEADING = re.compile(r"\b(?:pains?|pain points?|irritants?|red|rouges?|points? (?:faibles|noirs)|problems?|problemes?|"
+                          r"frictions?|what goes wrong|ce qui (?:coince|ne va pas)|weaknesses|negati\w*|lowlights?|soucis)\b")
 _NEW_ITEM = re.compile(r"\s*;\s*(?:(?:et|and)\s+)?|,\s*(?:(?:et|and|plus)\s+)?(?=(?:le|la|les|l'|the|our|notre|nos|un|une|a|an|"
                        r"their|his|her|son|sa|ses|leur|leurs)\b)")
 
@@ -846,6 +850,11 @@ def _pain_points(ctx: Context) -> list[Labelled]:
         lead = good or bad
         if lead is not None and lead.end() >= len(f) - 3:
             held = "positive" if good else "pain"
+            continue
+        if (f.rstrip().endswith(":") or text[sentence.end:sentence.end + 2].strip().startswith(":")) and len(f.split()) <= 8:
+            # a heading of its own ("Green stickies (what works):", "Pains (red stickies):", "more red stickies:"):
+            # what it says goes to the lines under it; the heading is no pain
+            held = "positive" if _GOOD_HEADING.search(f) else "pain" if _BAD_HEADING.search(f) else held
             continue
         if held is not None and _NOTHING_THERE.match(f):
             held = "none"  # "What goes well? Honestly, nothing.": no positive, and what follows is said about that
