@@ -304,3 +304,21 @@ def test_a_heading_gives_its_lane_to_the_lines_under_it() -> None:
     assert read == [("pain", "joining fee not clear", "I pick a gym"),
                     ("positive", "the online join, five minutes", "I join"),
                     ("positive", "the Body Pump instructors", "I find my routine")]
+
+
+def test_a_list_headed_by_its_own_name() -> None:
+    assert _stages("Her stages: \"My bills are out of control\"; \"I look into solar\"; \"I sign\".") == [
+        "My bills are out of control", "I look into solar", "I sign"]
+    assert _stages("Stages: I need a tool now; I shortlist tools; I subscribe; I renew and recommend.") == [
+        "I need a tool now", "I shortlist tools", "I subscribe", "I renew and recommend"]
+    text = ("Les stages, côté learner : Je réalise que je dois progresser, Je cherche une école, Je m'inscris avec mon "
+            "CPF, Je passe le TOEIC et je décide de la suite.")
+    assert _stages(text, "fr") == ["Je réalise que je dois progresser", "Je cherche une école", "Je m'inscris avec mon CPF",
+                                   "Je passe le TOEIC et je décide de la suite"]
+
+
+def test_a_stage_named_je_reprends_is_no_restart() -> None:
+    text = ("J'en vois quatre : J'achète mon billet, Mon train est supprimé, Je suis remboursée, Je reprends le train "
+            "ou pas.")
+    assert _stages(text, "fr") == ["J'achète mon billet", "Mon train est supprimé", "Je suis remboursée",
+                                   "Je reprends le train ou pas"]

@@ -140,6 +140,10 @@ _SENTENCE_WORD_MARKER = re.compile(
 _STAGE_NUMBER = re.compile(r"^(?:(?:etape|stage|step|phase|n°|no\.?|numero|number)\s*)?(?P<w>\d{1,2}|un|une|one|" +
                            "|".join(w for w in _NUM_WORDS if " " not in w) + r")$")
 """A head that is only the item's number ("- un : Je compare", "Step 2: …"): the name is what follows."""
+_LIST_HEAD = re.compile(r"^(?:(?:her|his|their|our|the|my|les|ses|nos|leurs|mes|ces|these|in)\s+)?(?:stages?|steps?|phases?|etapes?|"
+                        r"temps|moments|grandes etapes|main stages|order|ordre|l'ordre)\b[^:]{0,40}$")
+"""A head that names the list itself ("Stages: I hear the line-up; …", "Her stages: « … »", « Les stages, côté
+learner : … »): the first item is what follows it."""
 
 
 def _opens_sentence(text: str, pos: int) -> bool:
@@ -205,8 +209,8 @@ def split_head(source: str, span: Span, limit: int = 6) -> tuple[Span | None, Sp
 
 def _item(source: str, span: Span, number: int | None = None) -> Item:
     head, body = split_head(source, span)
-    if head is not None and _STAGE_NUMBER.match(fold(head.text).strip()):
-        return _item(source, body, number)  # "- un : Je compare", "Step 2 — I book": the number is no name
+    if head is not None and (_STAGE_NUMBER.match(fold(head.text).strip()) or _LIST_HEAD.match(fold(head.text).strip())):
+        return _item(source, body, number)  # "- un : Je compare", "Step 2 — I book", "Her stages: …": no name
     lead = re.match(r"(?:c'est|it's|it is|ce sera|that's)\s+(?=\S)", span.text, re.IGNORECASE)
     if lead is not None and number is not None:
         return _item(source, span.sub(source, lead.end(), len(span.text)))  # « quatre, c'est Je prépare le voyage »
@@ -407,6 +411,10 @@ def _pieces(text: str, span: Span) -> list[Span]:
 
 
 def _short_items(pieces: list[Span], limit: int = MAX_ITEM_WORDS) -> bool:
+    """Items short enough for a list; steps said in the first person ("Je passe le TOEIC et je décide de la
+    suite") may run a little longer."""
+    if limit >= MAX_ITEM_WORDS and len(pieces) >= 3 and all(_SUBJECT_START.match(p.text) for p in pieces):
+        limit = max(limit, 14)
     return all(1 <= len(p.text.split()) <= limit for p in pieces)
 
 
@@ -885,7 +893,8 @@ _AT_END_ADD = re.compile(r"(?:^|[.;]\s*)(?:(?:et|and)\s+)?(?:a la fin|at the (?:
                          r"et enfin|and finally|lastly|last of all)\s*,?\s*(?:il y a\s+|there's\s+|c'est\s+|it's\s+)?"
                          r"(?P<x>[«\"“][^»\"”]{2,60}[»\"”])")
 """A stage added at the end after the list, in quotes: « Et à la fin, « je reviens pour le contrôle » »."""
-RESTART = re.compile(r"\b(?:je reprends|je recommence|reprenons|recommen[cç]ons|on reprend|let me start (?:again|over)|"
+RESTART = re.compile(r"\b(?:(?:je reprends|je recommence|reprenons|recommen[cç]ons|on reprend)(?=\s*[:,.;!]|\s+(?:depuis|du debut|"
+                     r"tout|la liste|dans l'ordre|a zero)\b)|let me start (?:again|over)|"
                      r"i'll start (?:again|over)|starting (?:again|over)|from the top|scratch (?:all )?that)\b\s*[:,.]?")
 """The user starts the list again: what was said before it is not the list."""
 _LEFT_OUT = re.compile(r"\b(?:leave it out|left out|another journey|a different journey|(?:a )?whole other (?:map|journey)|"
