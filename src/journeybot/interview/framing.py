@@ -16,14 +16,15 @@ _START_WHEN = (r"(?:au moment où|à partir du moment où|dès que|lorsque|quand
 START = re.compile(
     r"(?<!\bdo i )(?<!\bshould i )(?<!\bpar où )(?<!\bpar ou )(?<!\bdoes )(?<!\bdid )(?<!\bdo )\b"
     r"(?:(?:ça|ca|cela|il|elle|le parcours|the journey|it|that|this)\s+" + _START_VERB + r"\s*" + _START_WHEN + r"?|"
-    + _START_VERB + r"\s*" + _START_WHEN + r"|(?:le|the)\s+(?:start|début|debut|beginning|starting point|point de départ)"
-    r"\s*[,:]?\s*(?:c'est|it's|is|:)\s*" + _START_WHEN + r"?)\s*", re.IGNORECASE)
+    + _START_VERB + r"\s*" + _START_WHEN + r"|(?:(?:le|the)\s+)?(?:start|début|debut|beginning|starting point|"
+    r"point de départ)\s*(?:[,:]?\s*(?:c'est|it's|is)\s|[:=])\s*" + _START_WHEN + r"?)\s*", re.IGNORECASE)
 """Where the journey starts: "it starts when…", « ça commence par… », "Starts when she…" (a bare "start" must
 say when: "people start the free trial" is no start of the journey; "Where does it start?" echoes the question)."""
 END = re.compile(
-    r"(?<!n'en )(?<!\bne )\b(?:(?:ça|ca|cela|il|elle|le parcours|the journey|it|that|this)\s+)?(?:se termine|se terminerait|"
+    r"(?<!n'en )(?<!\bne )\b(?:(?:(?:la|le|the)\s+)?(?:end|fin)\s*[:=]\s*|"
+    r"(?:(?:ça|ca|cela|il|elle|le parcours|the journey|it|that|this)\s+)?(?:se termine|se terminerait|"
     r"s'arrête|s’arrête|s'arrêterait|finit|finirait|prend fin|s'achève|s’achève|se clôt|se clôture|"
-    r"(?<![-\s]to[-\s])(?<!\ban\s)(?<!\bthe\s)(?<!\bbout\s)ends?(?![-\s]to[-\s])(?!\s+up\b)|stops?|finishes|is over|wraps up)\b"
+    r"(?<![-\s]to[-\s])(?<!\ban\s)(?<!\bthe\s)(?<!\bbout\s)ends?(?![-\s]to[-\s])(?!\s+up\b)|stops?|finishes|is over|wraps up))\b"
     r"(?!\s+pas\b)\s*(?:au moment où|lorsque|quand|avec|par|aux|au|à|sur|après|when|with|at|on|after|once|as soon as|"
     r"in)?\s*", re.IGNORECASE)
 _ANCHOR = re.compile(r"\s+(?:jusqu['’]\s?(?:à|au|aux|a)\s+|jusqu['’]à ce qu['’]?\s*|until\s+|till\s+|through to\s+|"

@@ -17,9 +17,9 @@ _IS_PURCHASE = re.compile(
     r"(?P<x>[^.;:!?]{2,80}?),?\s+(?:c'est|is|was|=|est|counts as|serait)\s+(?:l'achat|the purchase|l'acte d'achat|"
     r"le moment (?:de|d') ?l'achat|la vente|the sale|the buying moment|the moment (?:she|he|they) buys?)\b")
 _PURCHASE_IS = re.compile(
-    r"\b(?:le moment de l'achat|l'achat|the purchase|the moment of purchase|l'acte d'achat|l'equivalent de l'achat(?: chez nous| pour nous)?|"
+    r"(?:(?:^|(?<=[.!?;]\s))purchase(?=\s+is\b|\s*[=:])|\b(?:le moment de l'achat|l'achat|the purchase|the moment of purchase|l'acte d'achat|l'equivalent de l'achat(?: chez nous| pour nous)?|"
     r"the equivalent of (?:a|the) purchase(?: for us)?|le moment ou (?:il|elle|ils) [«\"]?\s*achetent?\s*[»\"]?|the moment (?:she|he|they)"
-    r" [\"“]?buys?[\"”]?)\s*(?:,\s*[^,.;:!?]{2,30},)?\s*,?\s*(?:c'est|is|est|:|=)\s+(?P<x>[^.;!?]{2,80})")
+    r" [\"“]?buys?[\"”]?))\s*(?:,\s*[^,.;:!?]{2,30},)?\s*,?\s*(?:c'est|is|est|:|=)\s+(?P<x>[^.;!?]{2,80})")
 _COME_AFTER = re.compile(
     r"(?P<list>[^.;:!?]{2,200}?)\s+(?:all\s+)?(?:viennent apres|vient apres|arrivent apres|sont apres|c'est apres|"
     r"se passent apres|se passe apres|come after|comes after|are after|is after|come later|happen after|follow|"

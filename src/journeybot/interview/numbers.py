@@ -199,8 +199,9 @@ def _in_sentence(text: str, sentence: Span, previous: MetricFound | None) -> lis
         # "11 days, warehouse system", "13 days, booking system again": a trailing phrase that says where
         tail = re.split(r",\s*", body)[-1]
         tail = re.sub(r"\s+(?:again|aussi|also|à nouveau|encore|toujours)$", "", tail.strip(), flags=re.IGNORECASE)
-        if len(tail.split()) <= 6 and (_SOURCE_WORDS.search(tail) or re.match(r"(?:from|d'après|selon|per)\b", tail,
-                                                                              re.IGNORECASE)) and not re.search(r"\d", tail):
+        named = re.fullmatch(r"[A-Z][\w.&'’-]*[A-Z.][\w.&'’-]*|[A-Z][a-z]+(?:\s+[A-Z][\w.&'’-]*){0,2}", tail.strip(" ."))
+        if len(tail.split()) <= 6 and (_SOURCE_WORDS.search(tail) or named or re.match(r"(?:from|d'après|selon|per)\b", tail,
+                                                                                       re.IGNORECASE)) and not re.search(r"\d", tail):
             source = _cut_source(re.sub(r"^(?:from|d'après|selon|per)\s+", "", tail, flags=re.IGNORECASE))
     if source is None and re.search(r"\b(?:meme source|same source|again|a nouveau)\b", fold(body)) and previous:
         source = previous.source

@@ -447,6 +447,11 @@ def _colon_list(text: str, sentence: Span) -> ListBlock | None:
         rest = rest.sub(text, verb.end(), len(rest.text))
     count = announced_count(intro.text)
     pieces = split_list(text, rest, count)
+    if ";" in rest.text and len(pieces) >= 3 and not _short_items(pieces) and all(
+            _SUBJECT_START.match(p.text) for p in pieces):
+        # "Stages: I hear the line-up, usually on TikTok, total excitement; I get tickets in the sale, stress; …":
+        # each step is its first clause, what follows the comma is said about it
+        pieces = [p.sub(text, 0, p.text.index(",")) if "," in p.text else p for p in pieces]
     if len(pieces) < 2 or not _short_items(pieces):
         return None
     if count is None and len(pieces) < 3:
@@ -926,6 +931,16 @@ RENAME_CUE = re.compile(r"(?:(?:\b\d{1,2}|[»\"”])\s+(?:became|becomes|has bec
 """Words that say an answer renames a stage ("4 became « I turn up the first time »")."""
 
 
+def _ordinal_item(words: str, count: int) -> int | None:
+    """The item "the first one", « la troisième », "the last one" names (0-based), or None."""
+    m = re.fullmatch(r"(?:the |la |le |l')?(?P<w>" + "|".join(_ORDINALS) + r"|last|derniere|dernier)(?: one| step| stage|"
+                     r" etape)?", words.strip())
+    if m is None:
+        return None
+    index = count - 1 if m.group("w") in ("last", "derniere", "dernier") else _ORDINALS[m.group("w")] - 1
+    return index if 0 <= index < count else None
+
+
 def _renames(text: str, after: int, folded: str, items: list[str]) -> list[tuple[int, Span]]:
     """Stages renamed: "4 became « I turn up the first time »", "can we change I look for a hotel to I hunt
     for the right hotel?", « remplacez « Je compare » par « Je fais le tour » »."""
@@ -941,7 +956,8 @@ def _renames(text: str, after: int, folded: str, items: list[str]) -> list[tuple
         body = m.group("body")
         for cut in re.finditer(r"\s(?:to|into|par|en)\s", body):
             old, new = body[:cut.start()].strip(" «»\"“”"), body[cut.end():]
-            target = find_item(items, old)
+            target = _ordinal_item(old, len(items))
+            target = find_item(items, old) if target is None else target
             name = re.match(r"\s*[«\"“]?(?P<n>[^«»\"“”,?!]{2,60}?)[»\"”]?\s*(?:[,?!]|$)", new)
             if target is None or name is None or any(fold(name.group("n")).strip() == fold(i).strip() for i in items):
                 continue

@@ -76,9 +76,22 @@ _SCORE = re.compile(r"(?:note|score|émotion|emotion|noté|rated?|je dirais|i'd 
                     r"|(?<![\w\d/.,])([+\-−–]\s?[0-2])(?!\d|[.,]\d|\s?%|/)", re.IGNORECASE)
 
 
+_WORD_SCORE = re.compile(r"(?<![\w'’-])(?<!\bde )(?<!\bfrom )(?<!\bà )(?<!\bto )(?P<sign>plus|moins|minus)\s+"
+                         r"(?P<n>un|une|deux|one|two)\b(?!-)(?!\s+(?:à|a|to|et|and)\s+(?:plus|moins|minus)\b)"
+                         r"(?!\s*(?:h\b|heures?|minutes?|jours?|semaines?|mois|ans?|fois|pour|per|hours?|days?|weeks?|months?|"
+                         r"years?|times|%|euros?|pounds?))", re.IGNORECASE)
+"""A score said in words: « angoissée, moins deux », "relieved, plus one"."""
+_WORD_VALUES = {"un": 1, "une": 1, "one": 1, "deux": 2, "two": 2}
+
+
 def explicit_score(text: str) -> tuple[int, tuple[int, int]] | None:
-    """A score from −2 to +2 written in the text ("-1", "+2", "note 0", "je dirais -2") and its span."""
+    """A score from −2 to +2 written in the text ("-1", "+2", "note 0", "je dirais -2", « moins deux ») and its
+    span."""
     m = _SCORE.search(text)
+    said = _WORD_SCORE.search(text)
+    if said is not None and (m is None or said.start() < m.start()):
+        value = _WORD_VALUES[said.group("n").lower()]
+        return (-value if said.group("sign").lower() in ("moins", "minus") else value), (said.start(), said.end())
     if not m:
         return None
     group = 1 if m.group(1) else 2
