@@ -322,3 +322,32 @@ def test_a_stage_named_je_reprends_is_no_restart() -> None:
             "ou pas.")
     assert _stages(text, "fr") == ["J'achète mon billet", "Mon train est supprimé", "Je suis remboursée",
                                    "Je reprends le train ou pas"]
+
+
+def test_scores_on_other_scales_are_put_on_five_points() -> None:
+    from journeybot.interview.plans import scale_order, scaled_scores
+
+    assert scores("Ready time: impact high, effort medium.") == {"impact": 5, "effort": 3}
+    answer = "Impact / effort. Photo du boîtier : fort / moyen. Frais affichés : moyen / faible."
+    assert scores("Photo du boîtier : fort / moyen", scale_order(answer)) == {"impact": 5, "effort": 3}
+    rice = ("Scores RICE (portée par trimestre, impact sur 3, confiance, effort en mois-personne) :\n"
+            "- suivi : 9 000 / 3 / 80 % / 2 → 10 800 ;\n- guidage : 6 000 / 2 / 70 % / 1 → 8 400.")
+    assert scaled_scores("suivi : 9 000 / 3 / 80 % / 2 → 10 800", rice, scale_order(rice)) == {
+        "reach": 5, "impact": 5, "confidence": 4, "effort": 2}
+
+
+def test_an_opportunity_scored_on_two_scales_is_scored() -> None:
+    from journeybot.domain.journey_map import Opportunity
+
+    assert Opportunity(text="Honest ready time", impact=5, effort=3).scored
+    assert not Opportunity(text="Honest ready time", impact=5).scored
+
+
+def test_a_stage_heading_said_by_its_number_or_in_other_words() -> None:
+    from journeybot.interview import rules
+
+    journey = JourneyMap(stages=[Stage(name=n) for n in ("J'apprends", "Je souscris", "Je passe le TOEIC et je décide")])
+    text = "Étape n°2 : le formulaire en ligne, l'appel de bienvenue. L'exam : la session d'examen, le certificat par e-mail."
+    read = [(item.span.text, item.stage) for item in rules._touchpoints(rules.context(text, "touchpoints", journey, "fr"))]
+    assert read == [("le formulaire en ligne, l'appel de bienvenue", "Je souscris"),
+                    ("la session d'examen, le certificat par e-mail", "Je passe le TOEIC et je décide")]

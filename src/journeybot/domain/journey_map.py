@@ -261,6 +261,12 @@ class Opportunity(Item):
     confidence: Scale | None = None
     effort: Scale | None = None
 
+    @property
+    def scored(self) -> bool:
+        """Scored for prioritising: two scales or more said (an impact/effort matrix is a priority; the
+        ranking itself needs all four, see plan.priority)."""
+        return sum(x is not None for x in (self.impact, self.reach, self.confidence, self.effort)) >= 2
+
 
 class Action(Item):
     """A line of the action plan."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..text import Span, find_date, fold
+from ..text import Span, find_date, fold, to_float
 from ..text.numbers import NUMBER_VALUES
 from . import words
 from .proposal import AddAction, AddOpportunity, ScoreOpportunity, SetReviewDate
@@ -55,17 +55,30 @@ _SCORE_WORDS = {word: str(value) for word, value in NUMBER_VALUES.items() if 1 <
 _SCORE_WORD = re.compile(r"\b(?:" + "|".join(_SCORE_WORDS) + r")\b(?![-'’])", re.IGNORECASE)
 
 
+_LEVEL = re.compile(r"\b(?:(?P<very>very|tres|très)\s+)?(?P<w>high|low|medium|med|élevée?|elevee?|forte?|faible|moyen(?:ne)?)\b",
+                    re.IGNORECASE)
+_LEVELS = {"high": 5, "elevee": 5, "elevé": 5, "élevé": 5, "élevée": 5, "eleve": 5, "fort": 5, "forte": 5, "low": 1,
+           "faible": 1, "medium": 3, "med": 3, "moyen": 3, "moyenne": 3}
+
+
 def digits(text: str) -> str:
     """``text`` with the numbers one to five written as words turned into digits, same length ("impact four,
-    reach five" → "impact 4   , reach 5   "): scores said in words read like scores in digits."""
-    return _SCORE_WORD.sub(lambda m: _SCORE_WORDS[m.group(0).casefold()].ljust(len(m.group(0))), text)
+    reach five" → "impact 4   , reach 5   "): scores said in words read like scores in digits. Levels count
+    too, on the five-point scale: low 1, medium 3, high 5 (« faible / moyen / fort »)."""
+    text = _SCORE_WORD.sub(lambda m: _SCORE_WORDS[m.group(0).casefold()].ljust(len(m.group(0))), text)
+    return _LEVEL.sub(lambda m: str(_LEVELS.get(m.group("w").casefold(), _LEVELS.get(fold(m.group("w")), 3)))
+                      .ljust(len(m.group(0))), text)
 
 
 def scale_order(text: str) -> list[str]:
     """The order of the scales an answer gives its scores in ("scored impact/reach/confidence/effort",
     « Notes, impact, portée, confiance, effort : ... »); the method's order when it says none."""
-    found = [_SCALE_KEYS[m.group(0)] for m in _SCALE_WORD.finditer(fold(text))]
+    folded = fold(text)
+    found = [_SCALE_KEYS[m.group(0)] for m in _SCALE_WORD.finditer(folded)]
     order = list(dict.fromkeys(found))
+    if len(order) == 2 and re.search(r"\b(?:impact|effort|cout|cost|portee|reach|confiance|confidence)\s*/\s*"
+                                     r"(?:impact|effort|cout|cost|portee|reach|confiance|confidence)\b", folded):
+        return order  # "Impact / effort. Photo du boîtier : fort / moyen."
     return order if len(order) >= 3 else ["impact", "reach", "confidence", "effort"]
 
 
@@ -86,6 +99,10 @@ def scores(text: str, order: list[str] | None = None) -> dict[str, int]:
             out[key] = int(m.group(1))
     if len(out) >= 2:
         return out
+    if order is not None and len(order) == 2:
+        pair = re.search(r"(?<![\d.,/-])([1-5])\s*/\s*([1-5])(?![\d%/])", text)
+        if pair is not None:
+            return {order[0]: int(pair.group(1)), order[1]: int(pair.group(2))}
     row = _NUMS.search(text)
     if row is not None:
         values = [int(v) for v in row.groups() if v is not None]
@@ -107,7 +124,8 @@ def score_rows(text: str) -> list[tuple[int, int]]:
 
 
 def has_scores(text: str) -> bool:
-    return len(scores(text)) >= 2
+    """Scores said in ``text``: on the 1..5 scales, or a row of four on other scales ("9 000 / 3 / 80 % / 2")."""
+    return len(scores(text)) >= 2 or _RAW_ROW.search(text) is not None
 
 
 def is_review(text: str) -> bool:
@@ -144,10 +162,43 @@ def opportunity_of(ctx: Context, item: Labelled) -> AddOpportunity | None:
                           **scores(item.span.text, scale_order(ctx.text)))
 
 
+_RAW = r"(\d{1,3}(?:[\s\u202f\u00a0]\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?)\s*(%)?"
+_RAW_ROW = re.compile(r"(?<![\w.,])" + r"\s*/\s*".join([_RAW] * 4) + r"(?![\d])")
+
+
+def scaled_scores(item: str, answer: str, order: list[str]) -> dict[str, int]:
+    """Scores said on other scales, made 1..5 ("RICE: 9 000 / 3 / 80 % / 2" under « impact sur 3 »): a
+    percentage by twenty, a scale the answer states ("impact sur 3", "effort out of 10") to five, and a
+    count against the largest of its column in the answer (the user's own numbers, put on one scale)."""
+    m = _RAW_ROW.search(item)
+    if m is None:
+        return {}
+    rows = [[(to_float(r.group(2 * k + 1)) or 0.0, bool(r.group(2 * k + 2))) for k in range(4)]
+            for r in _RAW_ROW.finditer(answer)]
+    folded = fold(answer)
+    out: dict[str, int] = {}
+    for k, key in enumerate(order[:4]):
+        value = to_float(m.group(2 * k + 1))
+        if value is None:
+            continue
+        scale = re.search(rf"(?:{_SCALES[key]})[^,;:()\d]{{0,20}}?(?:sur|out of|/)\s*(\d{{1,3}})\b", folded)
+        if m.group(2 * k + 2):
+            score = value / 20
+        elif scale is not None and float(scale.group(1)) > 0:
+            score = value * 5 / float(scale.group(1))
+        else:
+            top = max((row[k][0] for row in rows), default=value)
+            score = value if top <= 5 else value * 5 / top
+        out[key] = min(5, max(1, round(score)))
+    return out
+
+
 def scores_of(ctx: Context, item: Labelled) -> ScoreOpportunity | None:
     from ..text import cap
 
     found = scores(item.span.text, scale_order(ctx.text))
+    if len(found) < 2:
+        found = scaled_scores(item.span.text, ctx.text, scale_order(ctx.text))
     if len(found) < 2:
         return None
     head = re.split(r"[:(]|\b(?:" + "|".join(_SCALES.values()) + r")\b|\s(?=[1-5]\s*[,/]\s*[1-5])", item.span.text,

@@ -119,8 +119,9 @@ _SAME = {"retr": "recu", "reti": "recu", "collect": "recu", "pick": "recu", "liv
 def stem(word: str) -> str:
     """A light French/English stem: suffixes off, first 4 letters (buying ~ buy, récupère ~ récupérer),
     and a few words for the same step made one (retrait ~ récupère)."""
-    if len(word) > 4:
-        word = _SUFFIX.sub("", word) or word
+    if len(word) > 3:
+        bare = _SUFFIX.sub("", word)
+        word = bare if len(bare) >= 3 else word  # coming ~ come, homes ~ home
     key = word[:4]
     return _SAME.get(key, key)
 

@@ -19,6 +19,7 @@ from dataclasses import replace
 from ..domain.journey_map import JourneyMap, Lang, Stage
 from ..method.channels import find_channel
 from ..text import Span, cap, fold, sentence_spans
+from ..text.numbers import words_to_int
 from . import words
 from .engine import Question
 from .framing import END as _END
@@ -31,6 +32,7 @@ from .segment import (
     CALL_IT,
     FORGOT_CUE,
     RESTART,
+    STAGE_NUMBER,
     ListBlock,
     apply_edits,
     corrections,
@@ -634,12 +636,19 @@ def _stage_walk_from(ctx: Context, units: list[Span], current: Stage | None) -> 
         previous_end = unit.end
         head, body = split_head(ctx.text, unit, limit=10)
         named = finder.named(head.text, anywhere=True, near=current) if head is not None else None
-        if named is not None and in_list is not None and head is not None and not _is_stage_head(head.text, named):
+        number = STAGE_NUMBER.match(fold(head.text).strip()) if head is not None and named is None else None
+        if number is not None:  # "Étape n°3 : a) l'appel …", "Stage 2: …": the stage of that number
+            nth = words_to_int(number.group("w")) if not number.group("w").isdigit() else int(number.group("w"))
+            stages = ctx.journey.stages
+            named = stages[nth - 1] if nth is not None and 1 <= nth <= len(stages) else None
+        if named is not None and in_list is not None and head is not None and number is None and \
+                not _is_stage_head(head.text, named):
             named, body = None, unit  # an item of a list whose intro named the stage
-        if named is not None and head is not None and not _is_stage_head(head.text, named):
+        if named is not None and head is not None and number is None and not _is_stage_head(head.text, named):
             # "Conversion from agreement in principle to full application: 44%": a name, not a stage heading
             body = unit
-        if named is None and head is not None and _HEAD_CUE.match(fold(head.text)) and ctx.journey.stages:
+        if named is None and head is not None and ctx.journey.stages and (
+                _HEAD_CUE.match(fold(head.text)) or _short_head(head.text, unit.start, ctx)):
             # "Pour le retrait : ..." names a stage in other words: people go in order, so the next one (after
             # the one before in this answer; for an answer given to the phase, after the last stage it filled)
             stages = ctx.journey.stages
@@ -659,6 +668,18 @@ def _stage_walk_from(ctx: Context, units: list[Span], current: Stage | None) -> 
             current = named
         out.append((unit, body, current))
     return out
+
+
+def _short_head(head: str, at: int, ctx: Context) -> bool:
+    """A short heading that opens a sentence of a per-stage answer ("L'exam : …", "Coming back: …", "Et après : …")
+    and names no channel: the user goes through the stages in order, so it is the next one."""
+    from ..method.channels import find_channel
+
+    before = ctx.text[:at].rstrip(" -*•")
+    return (ctx.phase in ("touchpoints", "experience", "pain_points") and len(head.split()) <= 3
+            and (not before or before[-1] in ".!?\n") and find_channel(head) is None
+            and not re.search(r"\b(?:online|offline|en ligne|hors ligne|digital|physique|physical|total|overall|"
+                              r"sinon|otherwise|note|nb|ps|bref)\b", fold(head)))
 
 
 _HEAD_CUE = re.compile(r"^(?:et\s+|and\s+)?(?:pour|pendant|au|aux|a la|a l'|lors|quand|durant|apres|avant|for|during|at|when|"

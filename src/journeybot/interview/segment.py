@@ -137,7 +137,7 @@ _SENTENCE_WORD_MARKER = re.compile(
     r"(?<![\w'])(?P<w>un|une|one|" + "|".join(w for w in _NUM_WORDS if " " not in w and w not in ("quelques", "few")) +
     r")\s*[,:)]\s+")
 """A number word opening a sentence or a line: « Un : Mon médecin m'envoie voir un cardiologue. Deux : … », "- un : …"."""
-_STAGE_NUMBER = re.compile(r"^(?:(?:etape|stage|step|phase|n°|no\.?|numero|number)\s*)?(?P<w>\d{1,2}|un|une|one|" +
+STAGE_NUMBER = re.compile(r"^(?:(?:etape|stage|step|phase)\s*)?(?:(?:n°|no\.?|numero|number)\s*)?(?P<w>\d{1,2}|un|une|one|" +
                            "|".join(w for w in _NUM_WORDS if " " not in w) + r")$")
 """A head that is only the item's number ("- un : Je compare", "Step 2: …"): the name is what follows."""
 _LIST_HEAD = re.compile(r"^(?:(?:her|his|their|our|the|my|les|ses|nos|leurs|mes|ces|these|in)\s+)?(?:stages?|steps?|phases?|etapes?|"
@@ -209,7 +209,7 @@ def split_head(source: str, span: Span, limit: int = 6) -> tuple[Span | None, Sp
 
 def _item(source: str, span: Span, number: int | None = None) -> Item:
     head, body = split_head(source, span)
-    if head is not None and (_STAGE_NUMBER.match(fold(head.text).strip()) or _LIST_HEAD.match(fold(head.text).strip())):
+    if head is not None and (STAGE_NUMBER.match(fold(head.text).strip()) or _LIST_HEAD.match(fold(head.text).strip())):
         return _item(source, body, number)  # "- un : Je compare", "Step 2 — I book", "Her stages: …": no name
     lead = re.match(r"(?:c'est|it's|it is|ce sera|that's)\s+(?=\S)", span.text, re.IGNORECASE)
     if lead is not None and number is not None:

@@ -214,7 +214,7 @@ def _criteria(m: JourneyMap, codes: set[str], lang: Lang) -> list[CriterionScore
                               title=_t(lang, "Quantifié", "Quantified")))
 
     # 5. clear priorities
-    scored = sum(1 for o in m.opportunities if None not in (o.impact, o.reach, o.confidence, o.effort))
+    scored = sum(1 for o in m.opportunities if o.scored)
     if not scored:
         pts, why = 0, _t(lang, "aucune opportunité notée", "no scored opportunity")
     elif "no-action-plan" in codes or "stale-map" in codes:

@@ -257,7 +257,7 @@ def no_numbers(m: JourneyMap, lang: Lang) -> Hit | None:
 def no_priorities(m: JourneyMap, lang: Lang) -> Hit | None:
     """Fires when no opportunity is recorded, or when none is scored (two scales or more of impact,
     reach, confidence, effort) and no action plan says which comes first."""
-    scored = [o for o in m.opportunities if sum(x is not None for x in (o.impact, o.reach, o.confidence, o.effort)) >= 2]
+    scored = [o for o in m.opportunities if o.scored]
     if scored or (m.opportunities and m.action_plan):
         return None
     if not m.opportunities:

@@ -48,9 +48,7 @@ SELECTORS: dict[str, Counter] = {
     "metrics.unsourced": lambda m: sum(1 for _, x in m.metrics() if not x.source),
     "touchpoints.without_owner": lambda m: sum(1 for *_, t in m.touchpoints() if t.ownership == "owned" and not t.owner),
     "opportunities": lambda m: len(m.opportunities),
-    "opportunities.scored": lambda m: sum(
-        1 for o in m.opportunities if None not in (o.impact, o.reach, o.confidence, o.effort)
-    ),
+    "opportunities.scored": lambda m: sum(1 for o in m.opportunities if o.scored),
     "action_plan": lambda m: len(m.action_plan),
     "review_date": lambda m: _set(m.review_date),
 }
