@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from journeybot.domain.journey_map import JourneyMap, Stage
 from journeybot.interview import agent
 from journeybot.interview.lifecycle import lifecycles
@@ -351,3 +353,16 @@ def test_a_stage_heading_said_by_its_number_or_in_other_words() -> None:
     read = [(item.span.text, item.stage) for item in rules._touchpoints(rules.context(text, "touchpoints", journey, "fr"))]
     assert read == [("le formulaire en ligne, l'appel de bienvenue", "Je souscris"),
                     ("la session d'examen, le certificat par e-mail", "Je passe le TOEIC et je décide")]
+
+
+def test_a_second_group_the_map_must_also_serve_is_a_second_persona(tmp_path: Path) -> None:
+    from journeybot.interview.headless import AnswerFile, run_headless
+    from journeybot.lint import lint
+    from journeybot.store import SessionStore
+
+    answers = AnswerFile(lang="en", title="Festival", answers={"persona": [
+        "Our persona is Chloe, 20, a student in Nottingham. Trigger: her favourite band headlining.",
+        "But we also have to design for the Hendersons, a family from Leicester with two kids."]})
+    done = run_headless(answers, SessionStore(tmp_path / "s.db"), lang="en", model=None)
+    assert done.journey.persona is not None and done.journey.persona.segments == ["Chloe", "the Hendersons"]
+    assert "multiple-personas" in {f.code for f in lint(done.journey, "en")}

@@ -95,8 +95,12 @@ def grounded(change: Change, answer: Answer, created: object = None) -> list[str
         if found is None:
             bad.append("date")
     if isinstance(change, ScoreOpportunity):
+        # a score is a number said, or one normalised from what was said (a level, a row on other scales)
+        from .plans import digits, scaled_row
+
+        numbers = set(answer.numbers) | {float(d) for d in re.findall(r"(?<![\d.,])[1-5](?![\d.,])", digits(answer.text))}
         scores = [change.impact, change.reach, change.confidence, change.effort]
-        if any(s is not None and float(s) not in answer.numbers for s in scores):
+        if any(s is not None and float(s) not in numbers for s in scores) and not scaled_row(answer.text):
             bad.append("scores")
     if isinstance(change, AddTouchpoint | AddStage | SetOwner | AddEvidence):
         return bad

@@ -294,7 +294,7 @@ def _in_sentence(text: str, sentence: Span, previous: MetricFound | None) -> lis
                 name = head_clean
             kpi_m = re.search(r"\b(NPS|CSAT|CES)\b", body[max(0, start - 40):end + 5])
             if kpi_m and kpi_m.group(1).lower() not in fold(name):
-                name = kpi_m.group(1) + (" " + name if name else "")
+                name = kpi_m.group(1) + (" — " + name if name else "")  # two spans of the answer: "NPS — students'"
             first_name = name or first_name
         if not name:
             name = unit or "?"

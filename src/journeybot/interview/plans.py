@@ -125,7 +125,12 @@ def score_rows(text: str) -> list[tuple[int, int]]:
 
 def has_scores(text: str) -> bool:
     """Scores said in ``text``: on the 1..5 scales, or a row of four on other scales ("9 000 / 3 / 80 % / 2")."""
-    return len(scores(text)) >= 2 or _RAW_ROW.search(text) is not None
+    return len(scores(text)) >= 2 or scaled_row(text)
+
+
+def scaled_row(text: str) -> bool:
+    """True when ``text`` holds a row of four scores on other scales ("9 000 / 3 / 80 % / 2")."""
+    return _RAW_ROW.search(text) is not None
 
 
 def is_review(text: str) -> bool:

@@ -250,6 +250,8 @@ class SetPersona(_Change):
     segments: list[str] = Field(default_factory=list)
     set_aside: list[str] = Field(default_factory=list,
                                  description="groups taken out of the persona's segments, kept for another map")
+    beside: bool = Field(default=False, description="the segments are groups said beside the persona (\"we also "
+                                                    "have to design for the Hendersons\"): the persona is one too")
 
     def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
         persona = journey.persona
@@ -265,6 +267,8 @@ class SetPersona(_Change):
             value = getattr(self, key)
             if value:
                 data[key] = value
+        if self.beside and self.segments and not data["segments"]:
+            data["segments"] = [data["name"]]  # groups said beside the persona: the persona is the first one
         for key in ("goals", "motivations", "frustrations", "objections", "information_sources", "segments"):
             _add_unique(data[key], getattr(self, key))
         if self.set_aside:

@@ -568,7 +568,12 @@ def _persona(ctx: Context, items: list[Labelled]) -> list[Change]:
                             change.motivations.append(motive)
     if existing is None or len(existing.segments) < 2:
         groups = mixed_groups(src)
-        if len(groups) >= 2:
+        also = _ALSO_FOR.search(src)
+        if len(groups) < 2 and also is not None and ((existing is not None and existing.name) or change.name):
+            # "Our persona is Chloe … But we also have to design for the Hendersons": a group beside the persona
+            # (SetPersona puts the persona itself first)
+            change.segments, change.beside = [cap(also.group("b").strip(), 60)], True
+        elif len(groups) >= 2:
             change.segments = groups
     if change.name is None and existing is None:
         # a persona needs a name: the first words that name someone ("Les jeunes parents...")
@@ -579,6 +584,15 @@ def _persona(ctx: Context, items: list[Labelled]) -> list[Change]:
     if not any(data.values()):
         return []
     return [change]
+
+
+_ALSO_FOR = re.compile(
+    r"\b(?:we|on|nous)\s+(?:(?:also|aussi)\s+)?(?:have to|need to|must|should|doit|devons|dois|faut)?\s*(?:(?:also|aussi)\s+)?"
+    r"(?:design for|plan for|think about|serve|penser (?:à|a)|concevoir pour|servir)\s+"
+    r"(?P<b>(?:the\s+[A-Z][\w'-]+s\b|(?:the |les |des |a second |un second |une seconde |un deuxième )?(?:families|parents|couples|"
+    r"students|seniors|retirees|businesses|companies|professionals|pros|persona|familles|étudiants|retraités|entreprises|"
+    r"professionnels|persona)\b)[^,.;]{0,50})")
+"""A second group the persona answer says the map must also serve: a second persona in one map."""
 
 
 _GROUP_CONJ = re.compile(r"\s+(?:et|and|ou|or|&|\+)\s+", re.IGNORECASE)
