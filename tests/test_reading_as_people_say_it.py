@@ -366,3 +366,15 @@ def test_a_second_group_the_map_must_also_serve_is_a_second_persona(tmp_path: Pa
     done = run_headless(answers, SessionStore(tmp_path / "s.db"), lang="en", model=None)
     assert done.journey.persona is not None and done.journey.persona.segments == ["Chloe", "the Hendersons"]
     assert "multiple-personas" in {f.code for f in lint(done.journey, "en")}
+
+
+def test_a_later_answer_drops_a_stage() -> None:
+    from journeybot.interview.proposal import RemoveStage
+
+    names = ["I browse", "I message the seller", "Listing review", "I pay through the app"]
+    changes = _later("And drop the third one, listing review, that's internal, the buyer never sees it.", names)
+    removed = [c.stage for c in changes if isinstance(c, RemoveStage)]
+    assert removed == ["Listing review"]
+    journey = JourneyMap(stages=[Stage(name=n) for n in names])
+    RemoveStage(stage="Listing review").apply_to(journey, "team")
+    assert [s.name for s in journey.stages] == ["I browse", "I message the seller", "I pay through the app"]

@@ -551,10 +551,29 @@ class MoveStage(_Change):
         return self.op, self.stage.casefold()
 
 
+class RemoveStage(_Change):
+    """A stage the user takes out in a later answer ("And drop the third one, listing review, that's internal")."""
+
+    op: Literal["remove_stage"] = "remove_stage"
+    stage: str
+
+    def apply_to(self, journey: JourneyMap, prov: Provenance) -> None:
+        found = _find_stage(journey, self.stage)
+        if found is None:
+            raise ValueError(f"no stage {self.stage!r}")
+        journey.stages.remove(found)
+
+    def what(self, fr: bool) -> str:
+        return f"étape « {self.stage} » retirée" if fr else f"stage '{self.stage}' removed"
+
+    def same_key(self) -> tuple[str, str]:
+        return self.op, self.stage.casefold()
+
+
 Change = Annotated[
     AddStage | AddTouchpoint | SetEmotion | AddNote | AddPainPoint | SetPersona | SetFraming
     | AddMetric | SetOwner | AddMomentOfTruth | AddOpportunity | ScoreOpportunity | AddAction
-    | SetReviewDate | AddEvidence | MoveStage | RenameStage,
+    | SetReviewDate | AddEvidence | MoveStage | RenameStage | RemoveStage,
     Field(discriminator="op"),
 ]
 

@@ -29,6 +29,7 @@ from .proposal import (
     AddTouchpoint,
     Change,
     MoveStage,
+    RemoveStage,
     RenameStage,
     SetEmotion,
     SetFraming,
@@ -854,6 +855,8 @@ def _stages(ctx: Context, items: list[Labelled]) -> list[Change]:
             if len(renamed) >= 2:
                 out.append(RenameStage(stage=item.stage, name=renamed, provenance=ctx.provenance,
                                        quote=_quote(item.span)))
+        if item.label == "remove" and item.stage:
+            out.append(RemoveStage(stage=item.stage, provenance=ctx.provenance, quote=_quote(item.span)))
         if item.label == "order" and item.stage and item.place:
             out.append(MoveStage(stage=item.stage, before=item.place[1] if item.place[0] == "before" else None,
                                  after=item.place[1] if item.place[0] == "after" else None,

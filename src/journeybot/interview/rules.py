@@ -37,6 +37,7 @@ from .segment import (
     apply_edits,
     corrections,
     find_item,
+    ordinal_item,
     segment,
     split_head,
 )
@@ -509,7 +510,7 @@ def _stage_items(ctx: Context) -> list[Span]:
 
 def _stages(ctx: Context) -> list[Labelled]:
     strong = any(lst.strong or lst.count is not None for lst in ctx.seg.lists)
-    placed = _placed_later(ctx) + _moved(ctx) + _renamed(ctx)
+    placed = _placed_later(ctx) + _moved(ctx) + _renamed(ctx) + _removed(ctx)
     if placed:
         return placed
     return [Labelled(span, ("stage",), strong=strong) for span in _stage_items(ctx)]
@@ -537,6 +538,27 @@ def _moved(ctx: Context) -> list[Labelled]:
             continue  # already there
         span = Span.of(ctx.text, m.start("x"), m.end("x"))
         out.append(Labelled(span, ("order",), stage=existing[moved], strong=True, place=(where, existing[ref])))
+    return out
+
+
+_DROP_STAGE = re.compile(
+    r"\b(?:drop|remove|delete|scratch|take out|get rid of|enleve[zr]?|retire[zr]?|supprime[zr]?)\s+"
+    r"(?P<x>(?:the |la |le |l')?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|last|premiere|deuxieme|troisieme|"
+    r"quatrieme|cinquieme|sixieme|septieme|huitieme|derniere)(?: one| stage| step| etape)?|[«\"“][^»\"”]{2,60}[»\"”])")
+
+
+def _removed(ctx: Context) -> list[Labelled]:
+    """A later answer that takes a stage out ("And drop the third one, listing review, that's internal",
+    « enlevez « Qualification du lead » »): the stage."""
+    existing = [s.name for s in ctx.journey.stages]
+    if len(existing) < 3:
+        return []
+    out = []
+    for m in _DROP_STAGE.finditer(fold(ctx.text)):
+        x = m.group("x")
+        k = ordinal_item(x, len(existing)) if x[:1] not in "«\"“" else find_item(existing, x.strip("«»\"“” "))
+        if k is not None:
+            out.append(Labelled(Span.of(ctx.text, m.start(), m.end()), ("remove",), stage=existing[k], strong=True))
     return out
 
 

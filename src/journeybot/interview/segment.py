@@ -931,7 +931,7 @@ RENAME_CUE = re.compile(r"(?:(?:\b\d{1,2}|[»\"”])\s+(?:became|becomes|has bec
 """Words that say an answer renames a stage ("4 became « I turn up the first time »")."""
 
 
-def _ordinal_item(words: str, count: int) -> int | None:
+def ordinal_item(words: str, count: int) -> int | None:
     """The item "the first one", « la troisième », "the last one" names (0-based), or None."""
     m = re.fullmatch(r"(?:the |la |le |l')?(?P<w>" + "|".join(_ORDINALS) + r"|last|derniere|dernier)(?: one| step| stage|"
                      r" etape)?", words.strip())
@@ -956,7 +956,7 @@ def _renames(text: str, after: int, folded: str, items: list[str]) -> list[tuple
         body = m.group("body")
         for cut in re.finditer(r"\s(?:to|into|par|en)\s", body):
             old, new = body[:cut.start()].strip(" «»\"“”"), body[cut.end():]
-            target = _ordinal_item(old, len(items))
+            target = ordinal_item(old, len(items))
             target = find_item(items, old) if target is None else target
             name = re.match(r"\s*[«\"“]?(?P<n>[^«»\"“”,?!]{2,60}?)[»\"”]?\s*(?:[,?!]|$)", new)
             if target is None or name is None or any(fold(name.group("n")).strip() == fold(i).strip() for i in items):
