@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from ..text import find_date, fold, to_float
 from ..text.numbers import number_words, percent_words
 from . import words
+from .plans import digits, scaled_row
 from .proposal import (
     AddEvidence,
     AddMetric,
@@ -96,8 +97,6 @@ def grounded(change: Change, answer: Answer, created: object = None) -> list[str
             bad.append("date")
     if isinstance(change, ScoreOpportunity):
         # a score is a number said, or one normalised from what was said (a level, a row on other scales)
-        from .plans import digits, scaled_row
-
         numbers = set(answer.numbers) | {float(d) for d in re.findall(r"(?<![\d.,])[1-5](?![\d.,])", digits(answer.text))}
         scores = [change.impact, change.reach, change.confidence, change.effort]
         if any(s is not None and float(s) not in numbers for s in scores) and not scaled_row(answer.text):

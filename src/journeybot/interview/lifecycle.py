@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..text import fold
-from ..text.numbers import words_to_int
+from ..text.numbers import int_said
 from . import words
 from .segment import find_item
 
@@ -86,11 +86,8 @@ def _by_number(words: str, count: int) -> list[int]:
     m = _NUMBER_REF.match(words.strip(" ,:;«»\"“”"))
     if m is None:
         return []
-    def value(word: str) -> int | None:
-        return int(word) if word.isdigit() else words_to_int(word)
-
-    a = value(m.group("a"))
-    b = value(m.group("b")) if m.group("b") else a
+    a = int_said(m.group("a"))
+    b = int_said(m.group("b")) if m.group("b") else a
     if a is None or b is None or not 1 <= a <= b <= count:
         return []
     return list(range(a - 1, b))

@@ -150,7 +150,9 @@ def _pairs(text: str, touchpoints: Sequence[Touchpoint]) -> list[tuple[str, str]
     return []
 
 
-_CLAUSE = re.compile(r"\s*;\s*|(?<=[.!?])\s+(?=[A-ZÀ-Ý«\"“])|,\s*(?:and|et|puis|then|while|whereas|alors que)\s+(?=(?:the|our|l'|le|la|les|un|"
+_CUT = r"\s*;\s*|(?<=[.!?])\s+(?=[A-ZÀ-Ý«\"“])"
+"""Where one statement ends: a semicolon, or a sentence end before a capital ("What Car? and Autotrader" is one)."""
+_CLAUSE = re.compile(_CUT + r"|,\s*(?:and|et|puis|then|while|whereas|alors que)\s+(?=(?:the|our|l'|le|la|les|un|"
                      r"une|a)\b[^,;.]{2,60}?\s(?:is|are|sont|est|c'est)\b)")
 
 
@@ -159,7 +161,7 @@ def not_ours(src: str, span: Span, journey: JourneyMap) -> list[Touchpoint]:
     ours", « L'ANTS et service-public.fr, c'est l'État, on n'a pas la main »)."""
     touchpoints = [t for *_, t in journey.touchpoints()]
     out: list[Touchpoint] = []
-    for clause in re.split(r"\s*;\s*|(?<=[.!?])\s+(?=[A-ZÀ-Ý«\"“])", span.text):  # "What Car? and Autotrader": one
+    for clause in re.split(_CUT, span.text):
         f = fold(clause)
         m = re.search(r"\b(?:not ours|not us|aren't ours|isn't ours|none of ours|ce n'est pas nous|c'est pas nous|pas a nous|"
                       + _THEIRS + r"|"

@@ -55,10 +55,11 @@ _SCORE_WORDS = {word: str(value) for word, value in NUMBER_VALUES.items() if 1 <
 _SCORE_WORD = re.compile(r"\b(?:" + "|".join(_SCORE_WORDS) + r")\b(?![-'’])", re.IGNORECASE)
 
 
-_LEVEL = re.compile(r"\b(?:(?P<very>very|tres|très)\s+)?(?P<w>high|low|medium|med|élevée?|elevee?|forte?|faible|moyen(?:ne)?)\b",
+_LEVEL = re.compile(r"\b(?:(?:very|tres|très)\s+)?(?P<w>high|low|medium|med|élevée?|elevee?|forte?|faible|moyen(?:ne)?)\b",
                     re.IGNORECASE)
-_LEVELS = {"high": 5, "elevee": 5, "elevé": 5, "élevé": 5, "élevée": 5, "eleve": 5, "fort": 5, "forte": 5, "low": 1,
-           "faible": 1, "medium": 3, "med": 3, "moyen": 3, "moyenne": 3}
+_LEVELS = {"high": 5, "eleve": 5, "elevee": 5, "fort": 5, "forte": 5, "low": 1, "faible": 1, "medium": 3, "med": 3,
+           "moyen": 3, "moyenne": 3}
+"""Levels on the five-point scale, by their folded word."""
 
 
 def digits(text: str) -> str:
@@ -66,8 +67,7 @@ def digits(text: str) -> str:
     reach five" → "impact 4   , reach 5   "): scores said in words read like scores in digits. Levels count
     too, on the five-point scale: low 1, medium 3, high 5 (« faible / moyen / fort »)."""
     text = _SCORE_WORD.sub(lambda m: _SCORE_WORDS[m.group(0).casefold()].ljust(len(m.group(0))), text)
-    return _LEVEL.sub(lambda m: str(_LEVELS.get(m.group("w").casefold(), _LEVELS.get(fold(m.group("w")), 3)))
-                      .ljust(len(m.group(0))), text)
+    return _LEVEL.sub(lambda m: str(_LEVELS[fold(m.group("w"))]).ljust(len(m.group(0))), text)
 
 
 def scale_order(text: str) -> list[str]:

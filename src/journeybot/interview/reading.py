@@ -592,7 +592,7 @@ _ALSO_FOR = re.compile(
     r"(?:design for|plan for|think about|serve|penser (?:à|a)|concevoir pour|servir)\s+"
     r"(?P<b>(?:the\s+[A-Z][\w'-]+s\b|(?:the |les |des |a second |un second |une seconde |un deuxième )?(?:families|parents|couples|"
     r"students|seniors|retirees|businesses|companies|professionals|pros|persona|familles|étudiants|retraités|entreprises|"
-    r"professionnels|persona)\b)[^,.;]{0,50})")
+    r"professionnels)\b)[^,.;]{0,50})")
 """A second group the persona answer says the map must also serve: a second persona in one map."""
 
 

@@ -19,7 +19,7 @@ from dataclasses import replace
 from ..domain.journey_map import JourneyMap, Lang, Stage
 from ..method.channels import find_channel
 from ..text import Span, cap, fold, sentence_spans
-from ..text.numbers import words_to_int
+from ..text.numbers import int_said
 from . import words
 from .engine import Question
 from .framing import END as _END
@@ -660,7 +660,7 @@ def _stage_walk_from(ctx: Context, units: list[Span], current: Stage | None) -> 
         named = finder.named(head.text, anywhere=True, near=current) if head is not None else None
         number = STAGE_NUMBER.match(fold(head.text).strip()) if head is not None and named is None else None
         if number is not None:  # "Étape n°3 : a) l'appel …", "Stage 2: …": the stage of that number
-            nth = words_to_int(number.group("w")) if not number.group("w").isdigit() else int(number.group("w"))
+            nth = int_said(number.group("w"))
             stages = ctx.journey.stages
             named = stages[nth - 1] if nth is not None and 1 <= nth <= len(stages) else None
         if named is not None and in_list is not None and head is not None and number is None and \
@@ -695,8 +695,6 @@ def _stage_walk_from(ctx: Context, units: list[Span], current: Stage | None) -> 
 def _short_head(head: str, at: int, ctx: Context) -> bool:
     """A short heading that opens a sentence of a per-stage answer ("L'exam : …", "Coming back: …", "Et après : …")
     and names no channel: the user goes through the stages in order, so it is the next one."""
-    from ..method.channels import find_channel
-
     before = ctx.text[:at].rstrip(" -*•")
     return (ctx.phase in ("touchpoints", "experience", "pain_points") and len(head.split()) <= 3
             and (not before or before[-1] in ".!?\n") and find_channel(head) is None

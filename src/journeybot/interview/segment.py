@@ -163,10 +163,10 @@ _FIRST_CONNECTORS = re.compile(r"^(?:tout\s+d'abord|d'abord|en premier|au debut|
                                r"firstly|to start(?:\s+with)?|at first)")
 _LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\s(?:et|and|ou|or|puis|then|plus)\s|,\s*(?:et|and|puis|then|ou|or)\s)\s*")
 _TITLED_SPLIT = re.compile(r"\s*(?:[,;/]|\s(?:et|and|ou|or|puis|then|plus)\s(?=[A-ZÀ-Ý«\"“]))\s*")
-_SUBJECT_START = re.compile(r"(?:(?:and|or|then|et|ou|puis)\s+)?(?:i|we|she|he|they|you|je|j'|on|il|elle|nous|ils|elles|vous)\b",
-                            re.IGNORECASE)
+_PRONOUN = r"(?:i|we|she|he|they|you|je|j'|on|il|elle|nous|ils|elles|vous)\b"
+_SUBJECT_START = re.compile(r"(?:(?:and|or|then|et|ou|puis)\s+)?" + _PRONOUN, re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[,;/]\s*(?:(?:et|and|ou|or|puis|then)\s+)?|\s(?:et|and|ou|or|puis|then)\s"
-                           r"(?=(?:i|we|she|he|they|you|je|j'|on|il|elle|nous|ils|elles|vous)\b))\s*", re.IGNORECASE)
+                           r"(?=" + _PRONOUN + r"))\s*", re.IGNORECASE)
 """A list of clauses in the first person ("I break my phone, …, I pick it up and check it, and I go back or tell
 others") is cut at its commas and before a new subject: "and"/"or" + a bare verb goes on with the same step."""
 _HEAD_SEP = re.compile(r"\s*(?::|\s[–—-]\s|=)\s*")
@@ -923,7 +923,7 @@ _WITH_BETWEEN = re.compile(r"\b(?:with|avec)\s+(?P<name>[^,.;!?]{2,50}?)\s+(?:ri
 _BECAME = re.compile(r"(?:\b(?:stage|step|etape|number|numero|no\.?|n°)\s*)?(?P<old>\b\d{1,2}\b|[«\"“][^»\"”]{2,60}[»\"”])\s+"
                      r"(?:became|becomes|has become|is now|turned into|devient|est devenue?|s'appelle maintenant|"
                      r"a ete renommee?)\s+(?:[«\"“](?P<q>[^»\"”]{2,60})[»\"”]|(?P<new>[^,.;!?«»\"“”]{2,60}))")
-_CHANGE_TO = re.compile(r"\b(?:change|rename|renommer|renommez|renomme|changer|changez|change|remplacer|remplacez|remplace)\s+"
+_CHANGE_TO = re.compile(r"\b(?:change|rename|renommer|renommez|renomme|changer|changez|remplacer|remplacez|remplace)\s+"
                         r"(?P<body>[^.;!?]{4,140})")
 RENAME_CUE = re.compile(r"(?:(?:\b\d{1,2}|[»\"”])\s+(?:became|becomes|has become|is now|turned into|devient|est devenue?)\b|"
                         r"\brenam\w*|\brenomm\w*|"

@@ -15,6 +15,7 @@ from ..domain.journey_map import Lang
 from ..method.channels import channels
 from ..resources import load_yaml, prompts_dir
 from ..text import Lexicon, fold
+from ..text.numbers import NUMBER_VALUES
 
 
 @cache
@@ -81,7 +82,6 @@ _WORD_SCORE = re.compile(r"(?<![\w'’-])(?<!\bde )(?<!\bfrom )(?<!\bà )(?<!\bt
                          r"(?!\s*(?:h\b|heures?|minutes?|jours?|semaines?|mois|ans?|fois|pour|per|hours?|days?|weeks?|months?|"
                          r"years?|times|%|euros?|pounds?))", re.IGNORECASE)
 """A score said in words: « angoissée, moins deux », "relieved, plus one"."""
-_WORD_VALUES = {"un": 1, "une": 1, "one": 1, "deux": 2, "two": 2}
 
 
 def explicit_score(text: str) -> tuple[int, tuple[int, int]] | None:
@@ -90,7 +90,7 @@ def explicit_score(text: str) -> tuple[int, tuple[int, int]] | None:
     m = _SCORE.search(text)
     said = _WORD_SCORE.search(text)
     if said is not None and (m is None or said.start() < m.start()):
-        value = _WORD_VALUES[said.group("n").lower()]
+        value = NUMBER_VALUES[said.group("n").casefold()]
         return (-value if said.group("sign").lower() in ("moins", "minus") else value), (said.start(), said.end())
     if not m:
         return None

@@ -90,7 +90,7 @@ def _medium(text: str, found: list[tuple[int, int, Channel]]) -> Channel:
 
 
 def _as_run_by(medium: Channel, who: Channel | None) -> Channel:
-    if who is None or medium == who or medium.ownership == who.ownership:
+    if who is None or medium.ownership == who.ownership:
         return medium
     return replace(medium, ownership=who.ownership, invisible=who.invisible)
 

@@ -50,6 +50,12 @@ def percent_words(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
+def int_said(word: str) -> int | None:
+    """A whole number said in digits or in words ("7", « sept », "seven")."""
+    word = word.strip()
+    return int(word) if word.isdigit() else words_to_int(word)
+
+
 def words_to_int(words: str) -> int | None:
     """The value of a number written in words, up to a thousand ("forty-four" → 44, « quatre-vingt-dix » → 90,
     « deux cents » → 200)."""
